@@ -1,0 +1,56 @@
+#include "models/kernel/devices/tun.h"
+
+#include <cstring>
+
+#include "models/kernel/core.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+
+namespace ol::kernel {
+
+void TunDevice::attach(std::function<void()> on_readable) {
+  attached = true;
+  on_readable_ = std::move(on_readable);
+}
+
+void TunDevice::detach() {
+  attached = false;
+  on_readable_ = nullptr;
+  queue_.clear();
+}
+
+void TunDevice::start_xmit(PacketPtr p) {
+  if (!attached) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(*netns, this, std::move(p), DropReason::DevReady, "tun_net_xmit");
+  }
+  if (queue_.size() >= txqueuelen) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(*netns, this, std::move(p), DropReason::FullRing, "tun_net_xmit");
+  }
+  if (p->traced) netns->world.trace(*p, *netns, this, "tun_net_xmit", "queued for the reader");
+  queue_.push_back(std::move(p));
+  if (on_readable_) on_readable_();
+}
+
+PacketPtr TunDevice::read() {
+  if (queue_.empty()) return PacketPtr(nullptr, PacketReturn{&netns->world.pool});
+  PacketPtr p = std::move(queue_.front());
+  queue_.pop_front();
+  if (p->traced)
+    netns->world.trace(*p, *netns, this, "tun_do_read", "copied to user space", "", "", "kernel->user");
+  return p;
+}
+
+void TunDevice::write(wire::Bytes ip_packet, std::uint64_t packet_id, bool traced) {
+  World& world = netns->world;
+  PacketPtr p = world.pool.get();
+  std::memcpy(p->put(std::uint32_t(ip_packet.size())), ip_packet.data(), ip_packet.size());
+  p->at_l3 = true;
+  p->id = packet_id ? packet_id : world.new_packet_id();
+  p->traced = traced;
+  if (p->traced) world.trace(*p, *netns, this, "tun_get_user", "injected as received", "", "", "user->kernel");
+  world.netif_rx(*this, std::move(p), world.sim.now());
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,39 @@
+#include "models/kernel/devices/veth.h"
+
+#include "models/kernel/core.h"
+#include "models/kernel/netem.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+
+namespace ol::kernel {
+
+VethDevice::~VethDevice() {
+  if (peer) peer->peer = nullptr;
+}
+
+void VethDevice::start_xmit(PacketPtr p) {
+  World& world = netns->world;
+  // veth_forward_skb → is_skb_forwardable(): the peer must be up and the frame must fit its MTU.
+  if (!peer || !peer->admin_up) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(*netns, this, std::move(p), DropReason::DevReady, "veth_xmit");
+  }
+  if (p->size() > std::uint32_t(peer->mtu) + 14) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(*netns, this, std::move(p), DropReason::PktTooBig, "veth_xmit");
+  }
+  Nanos arrival = world.sim.now();
+  if (qdisc) {
+    auto at = qdisc->enqueue(arrival, p->size());
+    if (!at) {
+      ++stats.tx_dropped;
+      return kfree_skb_reason(*netns, this, std::move(p), DropReason::QdiscDrop, "netem_enqueue");
+    }
+    arrival = *at;
+  }
+  if (p->traced)
+    world.trace(*p, *netns, this, "veth_xmit", "to " + peer->name + "@" + peer->netns->name);
+  world.netif_rx(*peer, std::move(p), arrival);
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,103 @@
+#include "models/kernel/devices/vxlan.h"
+
+#include <algorithm>
+
+#include "models/kernel/core.h"
+#include "models/kernel/dump.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+#include "models/wire/ethernet.h"
+#include "models/wire/ipv4.h"
+#include "models/wire/udp.h"
+#include "models/wire/vxlan.h"
+
+namespace ol::kernel {
+
+VxlanDevice::VxlanDevice(Netns& ns, std::string n, std::uint32_t v, std::uint64_t seed)
+    : Device(ns, std::move(n), DevKind::Vxlan), vni(v), hash_seed_(seed) {}
+
+void VxlanDevice::on_state_change() {
+  SocketTable& socks = netns->sockets;
+  bool want = admin_up && !dead;
+  if (want && !socket_open_) {
+    UdpSocket* s = socks.udp_lookup({}, dstport);
+    if (!s) s = socks.udp_bind({}, dstport);
+    if (s) s->encap.push_back(this);
+    socket_open_ = s != nullptr;
+  } else if (!want && socket_open_) {
+    if (UdpSocket* s = socks.udp_lookup({}, dstport)) {
+      std::erase(s->encap, this);
+      if (s->encap.empty()) socks.udp_close(dstport);
+    }
+    socket_open_ = false;
+  }
+}
+
+std::uint16_t VxlanDevice::flow_src_port(const Packet& inner) const {
+  // The kernel hashes the flow with a boot-time secret (so real ports are unpredictable); we hash
+  // addresses, protocol and ports with a seed drawn from the run's seed, then scale into the range.
+  const std::uint8_t* ip = inner.data() + wire::EthernetRepr::kLen;
+  std::uint64_t h = hash_seed_;
+  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; h ^= h >> 29; };
+  mix(wire::ipv4_src(ip).v);
+  mix(wire::ipv4_dst(ip).v);
+  mix(wire::ipv4_proto(ip));
+  std::size_t hl = wire::ipv4_header_len(ip);
+  if (inner.size() >= wire::EthernetRepr::kLen + hl + 4) mix(wire::get32(ip + hl));
+  auto h32 = std::uint32_t(h ^ (h >> 32));
+  return std::uint16_t((std::uint64_t(h32) * (kPortMax - kPortMin + 1) >> 32) + kPortMin);
+}
+
+void VxlanDevice::start_xmit(PacketPtr p) {
+  auto dst = wire::eth_dst(p->data());
+  const VxlanFdbEntry* f = fdb.find(dst);
+  if (!f) f = fdb.find(wire::MacAddr::zero());  // the default destination entry
+  if (p->traced)
+    netns->world.trace(*p, *netns, this, "vxlan_xmit", f ? "encapsulate" : "no remote", "vxlan fdb",
+                       f ? format_vxlan_fdb(*f, *this) : "");
+  if (!f || f->remotes.empty()) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(*netns, this, std::move(p), DropReason::NoTxTarget, "vxlan_xmit");
+  }
+  for (std::size_t i = 1; i < f->remotes.size(); ++i) vxlan_xmit_one(netns->world.pool.clone(*p), f->remotes[i]);
+  vxlan_xmit_one(std::move(p), f->remotes[0]);
+}
+
+void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
+  Netns& ns = *netns;
+  auto rt = ip_route_output(ns, remote, local.value_or(wire::Ipv4Addr{}));
+  if (!rt || rt->type != RouteType::Unicast) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(ns, this, std::move(p), DropReason::IpOutNoRoutes, "vxlan_xmit_one");
+  }
+  if (p->traced)
+    ns.world.trace(*p, ns, this, "fib_lookup", "underlay route", "route", format_route(*rt->route, false));
+  const std::uint16_t sport = flow_src_port(*p);
+  const auto inner_len = p->size();
+  // vxlan_build_skb: VXLAN header, then udp_tunnel_xmit_skb: UDP and IPv4 (DF clear, TTL 64).
+  wire::VxlanRepr{vni}.emit(wire::MutBytes(p->push(wire::VxlanRepr::kLen), wire::VxlanRepr::kLen));
+  const auto udp_len = std::uint16_t(inner_len + wire::VxlanRepr::kLen + wire::UdpRepr::kLen);
+  wire::UdpRepr{sport, dstport, udp_len, 0}.emit(wire::MutBytes(p->push(wire::UdpRepr::kLen), wire::UdpRepr::kLen));
+  const wire::Ipv4Addr src = local.value_or(rt->src);
+  // Outer UDP checksum: on by default for IPv4 (`ip -d link` shows "udpcsum").
+  wire::put16(p->data() + 6, wire::udp_checksum(src, remote, wire::Bytes(p->data(), udp_len)));
+  ip_push_header(ns, *p, src, remote, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl), false);
+  if (p->traced) ns.world.trace(*p, ns, this, "vxlan_xmit_one", "encapsulated to " + remote.str());
+  ip_local_out(ns, std::move(p), *rt);
+}
+
+void VxlanDevice::vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src) {
+  Netns& ns = *netns;
+  if (!admin_up) return kfree_skb_reason(ns, this, std::move(p), DropReason::DevReady, "vxlan_rcv");
+  // Flow past the VXLAN header (already checked by the caller) to the inner Ethernet frame.
+  p->pull(wire::VxlanRepr::kLen);
+  p->at_l3 = false;
+  if (p->size() < wire::EthernetRepr::kLen)
+    return kfree_skb_reason(ns, this, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
+  if (learning) fdb.replace(wire::eth_src(p->data()), outer_src);  // vxlan_snoop
+  if (p->traced) ns.world.trace(*p, ns, this, "vxlan_rcv", "decapsulated from " + outer_src.str());
+  ns.world.netif_rx(*this, std::move(p), ns.now());  // gro_cells_receive
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,173 @@
+#include "models/kernel/dump.h"
+
+#include <fmt/format.h>
+
+#include "models/kernel/devices/bridge.h"
+#include "models/kernel/devices/tun.h"
+#include "models/kernel/devices/veth.h"
+#include "models/kernel/devices/vxlan.h"
+#include "models/kernel/netns.h"
+
+namespace ol::kernel {
+
+std::string format_route(const Route& r, bool show_type) {
+  std::string s;
+  if (show_type || r.type != RouteType::Unicast)
+    s += r.type == RouteType::Local ? "local " : r.type == RouteType::Broadcast ? "broadcast " : "";
+  s += r.dst.len == 0 ? "default" : r.dst.len == 32 ? r.dst.addr.str() : r.dst.str();
+  if (r.gw) s += " via " + r.gw->str();
+  if (r.dev) s += " dev " + r.dev->name;
+  if (r.proto == RouteProto::Kernel) s += " proto kernel";
+  if (r.scope == Scope::Link) s += " scope link";
+  if (r.scope == Scope::Host) s += " scope host";
+  if (r.prefsrc) s += " src " + r.prefsrc->str();
+  if (r.metric) s += fmt::format(" metric {}", r.metric);
+  if (r.onlink) s += " onlink";
+  if (r.dev && r.type != RouteType::Local && r.dev->admin_up && !r.dev->carrier()) s += " linkdown";
+  return s;
+}
+
+std::string format_neigh(const Neighbour& n) {
+  std::string s = n.ip.str() + " dev " + n.dev->name;
+  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed) s += " lladdr " + n.lladdr->str();
+  return s + " " + nud_name(n.state);
+}
+
+std::string format_bridge_fdb(const FdbEntry& e, const Device& bridge) {
+  std::string s = e.mac.str() + " dev " + e.port->name + " master " + bridge.name;
+  if (e.is_local || e.is_static) s += " permanent";
+  return s;
+}
+
+std::string format_vxlan_fdb(const VxlanFdbEntry& e, const Device& vxlan) {
+  std::string s;
+  for (std::size_t i = 0; i < e.remotes.size(); ++i) {
+    if (i) s += "\n";
+    s += e.mac.str() + " dev " + vxlan.name + " dst " + e.remotes[i].str() + " self" + (e.permanent ? " permanent" : "");
+  }
+  return s;
+}
+
+namespace {
+
+const VethDevice* as_veth(const Device& d) {
+  return d.kind == DevKind::Veth ? static_cast<const VethDevice*>(&d) : nullptr;
+}
+
+// operstate as the kernel computes it (default_operstate / rfc2863 states).
+std::string operstate(const Device& d) {
+  if (!d.admin_up) return "DOWN";
+  if (d.kind == DevKind::Loopback || d.kind == DevKind::Vxlan) return "UNKNOWN";
+  if (d.kind == DevKind::Tun) return d.carrier() ? "UNKNOWN" : "DOWN";
+  if (d.carrier()) return "UP";
+  if (auto* v = as_veth(d); v && v->peer) {
+    // LOWERLAYERDOWN when the peer's ifindex names a device in *this* namespace (as the kernel does).
+    if (v->peer->ifindex != d.ifindex && d.netns->dev_by_index(v->peer->ifindex)) return "LOWERLAYERDOWN";
+  }
+  return "DOWN";
+}
+
+std::string flags(const Device& d) {
+  std::vector<std::string> f;
+  if (d.admin_up && !d.carrier() && d.kind != DevKind::Loopback) f.push_back("NO-CARRIER");
+  if (d.kind == DevKind::Loopback) f.push_back("LOOPBACK");
+  else if (d.kind == DevKind::Tun) { f.push_back("POINTOPOINT"); f.push_back("MULTICAST"); f.push_back("NOARP"); }
+  else { f.push_back("BROADCAST"); f.push_back("MULTICAST"); }
+  if (d.admin_up) f.push_back("UP");
+  if (d.running()) f.push_back("LOWER_UP");
+  if (operstate(d) == "LOWERLAYERDOWN") f.push_back("M-DOWN");
+  return fmt::format("<{}>", fmt::join(f, ","));
+}
+
+std::string qdisc(const Device& d) {
+  if (d.qdisc) return "netem";
+  if (!d.admin_up) return "noop";
+  return d.kind == DevKind::Tun ? "pfifo_fast" : "noqueue";
+}
+
+std::string link_head(const Device& d, bool mode) {
+  std::string name = d.name;
+  std::string netns_note;
+  if (auto* v = as_veth(d); v && v->peer) {
+    if (v->peer->netns == d.netns) name += "@" + v->peer->name;
+    else {
+      name += fmt::format("@if{}", v->peer->ifindex);
+      netns_note = " link-netns " + v->peer->netns->name;
+    }
+  }
+  std::string s = fmt::format("{}: {}: {} mtu {} qdisc {}", d.ifindex, name, flags(d), d.mtu, qdisc(d));
+  if (d.master) s += " master " + static_cast<const Device*>(d.master)->name;
+  s += " state " + operstate(d) + (mode ? " mode DEFAULT" : "") + " group default qlen ";
+  s += d.kind == DevKind::Tun ? "500" : "1000";
+  if (d.kind == DevKind::Loopback) s += "\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00";
+  else if (d.kind == DevKind::Tun) s += "\n    link/none";
+  else s += "\n    link/ether " + d.mac.str() + " brd ff:ff:ff:ff:ff:ff" + netns_note;
+  return s;
+}
+
+}  // namespace
+
+std::string dump_links(const Netns& ns) {
+  std::string s;
+  for (auto& d : ns.devices()) s += link_head(*d, true) + "\n";
+  return s;
+}
+
+std::string dump_addrs(const Netns& ns) {
+  std::string s;
+  for (auto& d : ns.devices()) {
+    s += link_head(*d, false) + "\n";
+    for (const IfAddr& a : d->addrs) {
+      s += "    inet " + a.local.str();
+      if (a.broadcast) s += " brd " + a.broadcast->str();
+      s += fmt::format(" scope {} {}\n", a.local.addr.is_loopback() ? "host" : "global", d->name);
+      s += "       valid_lft forever preferred_lft forever\n";
+    }
+  }
+  return s;
+}
+
+std::string dump_routes(const Netns& ns) {
+  std::string s;
+  for (const Route* r : ns.main_table.dump()) s += format_route(*r, false) + "\n";
+  return s;
+}
+
+std::string dump_local_routes(const Netns& ns) {
+  std::string s;
+  for (const Route* r : ns.local_table.dump()) s += format_route(*r, true) + "\n";
+  return s;
+}
+
+std::string dump_neigh(const Netns& ns) {
+  std::string s;
+  for (const Neighbour* n : ns.neigh.dump()) s += format_neigh(*n) + "\n";
+  return s;
+}
+
+std::string dump_fdb(const Netns& ns) {
+  std::string s;
+  for (auto& d : ns.devices()) {
+    if (d->kind == DevKind::Bridge) {
+      auto& br = static_cast<const BridgeDevice&>(*d);
+      // Ports' entries first, in port order, then the bridge's own (as `bridge fdb` lists by device).
+      for (const Device* port : br.ports)
+        for (const FdbEntry* e : br.fdb.dump(ns.now()))
+          if (e->port == port) s += format_bridge_fdb(*e, br) + "\n";
+      for (const FdbEntry* e : br.fdb.dump(ns.now()))
+        if (e->port == &br) s += format_bridge_fdb(*e, br) + "\n";
+    } else if (d->kind == DevKind::Vxlan) {
+      auto& vx = static_cast<const VxlanDevice&>(*d);
+      for (const VxlanFdbEntry* e : vx.fdb.dump()) s += format_vxlan_fdb(*e, vx) + "\n";
+    }
+  }
+  return s;
+}
+
+std::string dump_all(const Netns& ns) {
+  return "## ip link\n" + dump_links(ns) + "## ip addr\n" + dump_addrs(ns) + "## ip route\n" + dump_routes(ns) +
+         "## ip route show table local\n" + dump_local_routes(ns) + "## ip neigh\n" + dump_neigh(ns) +
+         "## bridge fdb\n" + dump_fdb(ns);
+}
+
+}  // namespace ol::kernel

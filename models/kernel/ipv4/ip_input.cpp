@@ -1,0 +1,80 @@
+// net/ipv4/ip_input.c: ip_rcv checks the header, ip_rcv_finish routes the packet in
+// (ip_route_input_noref), then ip_local_deliver hands it to ICMP or UDP.
+#include <fmt/format.h>
+
+#include "models/kernel/core.h"
+#include "models/kernel/device.h"
+#include "models/kernel/dump.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/kernel/ipv4/ip_defrag.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+#include "models/wire/icmp.h"
+#include "models/wire/ipv4.h"
+
+namespace ol::kernel {
+
+namespace {
+
+void ip_error(Netns& ns, Device& dev, PacketPtr p, bool no_route) {
+  // With forwarding off, ip_error only counts; with it on, it reports net unreachable.
+  if (!ns.ip_forward)
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpInaddrErrors, "ip_error");
+  if (no_route) icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kNetUnreach, 0);
+  kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpInNoRoutes, "ip_error");
+}
+
+void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
+  const auto dst = wire::ipv4_dst(p->data());
+  const Route* local = ns.local_table.lookup(dst);
+  if (local || dst.is_limited_broadcast()) {
+    if (p->traced)
+      ns.world.trace(*p, ns, &dev, "fib_lookup", "local", "route", local ? format_route(*local, true) : "");
+    return ip_local_deliver(ns, dev, std::move(p));
+  }
+  if (!ns.ip_forward) return ip_error(ns, dev, std::move(p), false);
+  const Route* r = ns.main_table.lookup(dst);
+  if (p->traced) ns.world.trace(*p, ns, &dev, "fib_lookup", r ? "forward" : "no route", "route", r ? format_route(*r, false) : "");
+  if (!r) return ip_error(ns, dev, std::move(p), true);
+  RouteResult rt;
+  rt.route = r;
+  rt.type = r->type;
+  rt.dev = r->dev;
+  rt.nexthop = r->gw.value_or(dst);
+  rt.mtu = r->dev->mtu;
+  ip_forward(ns, dev, std::move(p), rt);
+}
+
+}  // namespace
+
+void ip_rcv(Netns& ns, Device& dev, PacketPtr p) {
+  // ip_rcv_core: frames for another host (promiscuous bridge ports) are not ours.
+  if (p->pkt_type == PktType::Otherhost)
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::Otherhost, "ip_rcv");
+  auto hdr = wire::Ipv4Repr::parse(wire::Bytes(p->data(), p->size()));
+  if (!hdr || hdr->total_len < hdr->header_len() || hdr->total_len > p->size())
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpInhdr, "ip_rcv");
+  if (!wire::ipv4_checksum_ok(wire::Bytes(p->data(), hdr->header_len())))
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpCsum, "ip_rcv");
+  p->trim(hdr->total_len);  // drop Ethernet padding
+  if (p->traced) ns.world.trace(*p, ns, &dev, "ip_rcv", fmt::format("{} > {} ttl {}", hdr->src.str(), hdr->dst.str(), hdr->ttl));
+  ip_rcv_finish(ns, dev, std::move(p));
+}
+
+void ip_local_deliver(Netns& ns, Device& dev, PacketPtr p) {
+  const std::uint8_t* h = p->data();
+  if (wire::get16(h + wire::Ipv4Repr::kFrag) & (wire::Ipv4Repr::kFlagMF | wire::Ipv4Repr::kOffsetMask)) {
+    p = ip_defrag(ns, std::move(p));
+    if (!p) return;  // waiting for the other fragments
+    h = p->data();
+  }
+  switch (wire::ipv4_proto(h)) {
+    case std::uint8_t(wire::IpProto::Icmp): return icmp_rcv(ns, dev, std::move(p));
+    case std::uint8_t(wire::IpProto::Udp): return udp_rcv(ns, dev, std::move(p));
+    default:
+      icmp_send(ns, *p, wire::icmp::kDestUnreach, 2 /* protocol unreachable */, 0);
+      kfree_skb_reason(ns, &dev, std::move(p), DropReason::UnhandledProto, "ip_local_deliver_finish");
+  }
+}
+
+}  // namespace ol::kernel

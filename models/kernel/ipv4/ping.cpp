@@ -1,0 +1,41 @@
+// net/ipv4/ping.c: ICMP echo requests from an unprivileged "ping socket", as iputils' ping sends.
+#include <cstring>
+
+#include "models/kernel/core.h"
+#include "models/kernel/device.h"
+#include "models/kernel/dump.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+#include "models/wire/icmp.h"
+#include "models/wire/ipv4.h"
+
+namespace ol::kernel {
+
+Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Addr dst, std::uint32_t payload_len,
+                   bool traced, PmtuDisc pmtudisc, std::uint8_t ttl, std::uint64_t* packet_id) {
+  auto rt = ip_route_output(ns, dst);
+  const std::uint32_t size = wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen + payload_len;
+  if (size > Packet::kMaxData) return Errno::MsgSize;
+  PacketPtr p = ns.world.pool.get();
+  p->id = ns.world.new_packet_id();
+  p->traced = traced || ns.world.trace_all;
+  if (packet_id) *packet_id = p->id;
+  std::uint8_t* m = p->put(wire::IcmpRepr::kLen + payload_len);
+  for (std::uint32_t i = 0; i < payload_len; ++i) m[wire::IcmpRepr::kLen + i] = std::uint8_t(0x10 + i);
+  wire::IcmpRepr::echo(wire::icmp::kEchoRequest, id, seq).emit_message(wire::MutBytes(m, p->size()));
+  if (p->traced)
+    ns.world.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
+  if (!rt) {
+    if (p->traced) ns.world.trace(*p, ns, nullptr, "fib_lookup", "connect: Network is unreachable", "route", "");
+    return Errno::NetUnreach;
+  }
+  if (p->traced) ns.world.trace(*p, ns, rt->dev, "fib_lookup", "output", "route", format_route(*rt->route, rt->type != RouteType::Unicast));
+  if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;  // ip_append_data
+  const bool df = ip_dont_fragment(pmtudisc, size, *rt);
+  ip_push_header(ns, *p, rt->src, dst, std::uint8_t(wire::IpProto::Icmp), ttl ? ttl : std::uint8_t(ns.default_ttl), df);
+  ip_local_out(ns, std::move(p), *rt);
+  return Errno::Ok;
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,68 @@
+// net/ipv4/route.c and fib_frontend.c: output route resolution and source address selection.
+#include <algorithm>
+
+#include "models/kernel/device.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/kernel/netns.h"
+
+namespace ol::kernel {
+
+const char* strerror_text(Errno e) {
+  switch (e) {
+    case Errno::Ok: return "Success";
+    case Errno::NetUnreach: return "Network is unreachable";
+    case Errno::HostUnreach: return "No route to host";
+    case Errno::MsgSize: return "Message too long";
+    case Errno::NoBufs: return "No buffer space available";
+    case Errno::AddrInUse: return "Address already in use";
+    case Errno::NetDown: return "Network is down";
+  }
+  return "Unknown error";
+}
+
+const Route* fib_lookup(Netns& ns, wire::Ipv4Addr dst, Scope min_scope) {
+  if (const Route* r = ns.local_table.lookup(dst, min_scope)) return r;
+  return ns.main_table.lookup(dst, min_scope);
+}
+
+std::optional<wire::Ipv4Addr> inet_select_addr(const Device& dev, wire::Ipv4Addr dst) {
+  // Prefer an address whose subnet holds dst, else the first (primary) one.
+  for (const IfAddr& a : dev.addrs)
+    if (a.local.contains(dst)) return a.local.addr;
+  if (!dev.addrs.empty()) return dev.addrs.front().local.addr;
+  return std::nullopt;
+}
+
+std::optional<RouteResult> ip_route_output(Netns& ns, wire::Ipv4Addr dst, wire::Ipv4Addr saddr) {
+  const Route* r = fib_lookup(ns, dst);
+  if (!r) return std::nullopt;
+  RouteResult rt;
+  rt.route = r;
+  rt.type = r->type;
+  // A local destination is reached through lo (ip_route_output_key_hash_rcu: dev_out = loopback).
+  rt.dev = r->type == RouteType::Local ? &ns.loopback() : r->dev;
+  rt.nexthop = r->gw.value_or(dst);
+  if (!saddr.is_zero()) {
+    rt.src = saddr;
+  } else if (r->prefsrc) {
+    rt.src = *r->prefsrc;
+  } else if (r->type == RouteType::Local) {
+    rt.src = dst;
+  } else {
+    // No address on the device: Linux borrows one from another device in the namespace.
+    auto a = inet_select_addr(*r->dev, rt.nexthop);
+    if (!a) {
+      for (auto& d : ns.devices())
+        if (!d->addrs.empty() && d->kind != DevKind::Loopback) { a = d->addrs.front().local.addr; break; }
+    }
+    rt.src = a.value_or(wire::Ipv4Addr{});
+  }
+  rt.mtu = rt.dev->mtu;
+  if (auto it = ns.pmtu.find(dst.v); it != ns.pmtu.end()) {
+    if (it->second.expires > ns.now()) rt.mtu = std::min(rt.mtu, it->second.mtu);
+    else ns.pmtu.erase(it);
+  }
+  return rt;
+}
+
+}  // namespace ol::kernel

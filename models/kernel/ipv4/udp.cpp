@@ -1,0 +1,90 @@
+// net/ipv4/udp.c: receive to a socket (or to an encapsulation socket such as VXLAN's), and send.
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "models/kernel/core.h"
+#include "models/kernel/device.h"
+#include "models/kernel/devices/vxlan.h"
+#include "models/kernel/dump.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+#include "models/wire/icmp.h"
+#include "models/wire/ipv4.h"
+#include "models/wire/udp.h"
+#include "models/wire/vxlan.h"
+
+namespace ol::kernel {
+
+namespace {
+
+// vxlan_udp_encap_recv → vxlan_rcv: find the device by VNI among those sharing the port.
+void vxlan_encap_recv(Netns& ns, Device& dev, UdpSocket& s, PacketPtr p, wire::Ipv4Addr outer_src) {
+  auto vx = wire::VxlanRepr::parse(wire::Bytes(p->data(), p->size()));
+  if (!vx) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
+  for (VxlanDevice* v : s.encap)
+    if (v->vni == vx->vni) return v->vxlan_rcv(std::move(p), outer_src);
+  kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanVniNotFound, "vxlan_rcv");
+}
+
+}  // namespace
+
+void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
+  const std::uint8_t* h = p->data();
+  const std::size_t hl = wire::ipv4_header_len(h);
+  const auto src = wire::ipv4_src(h), dst = wire::ipv4_dst(h);
+  auto udp = wire::UdpRepr::parse(wire::Bytes(h + hl, p->size() - hl));
+  if (!udp) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "udp_rcv");
+  if (udp->checksum != 0 && !wire::udp_checksum_ok(src, dst, wire::Bytes(h + hl, udp->length)))
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::UdpCsum, "udp_rcv");
+  UdpSocket* s = ns.sockets.udp_lookup(dst, udp->dst_port);
+  if (!s) {
+    if (p->traced) ns.world.trace(*p, ns, &dev, "__udp4_lib_rcv", fmt::format("no socket on port {}", udp->dst_port));
+    if (!dst.is_limited_broadcast()) icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kPortUnreach, 0);
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "__udp4_lib_rcv");
+  }
+  if (!s->encap.empty()) {
+    if (p->traced) ns.world.trace(*p, ns, &dev, "udp_rcv", fmt::format("encap socket :{}", udp->dst_port));
+    p->pull(std::uint32_t(hl + wire::UdpRepr::kLen));
+    p->at_l3 = false;
+    return vxlan_encap_recv(ns, dev, *s, std::move(p), src);
+  }
+  if (s->rx_bytes + p->size() > s->rcvbuf) {
+    ++s->drops;
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "__udp_enqueue_schedule_skb");
+  }
+  if (p->traced) ns.world.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port), "", "", "kernel->user");
+  s->rx_bytes += p->size();
+  s->rx.push_back(std::move(p));
+  if (s->on_readable) s->on_readable();
+}
+
+Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint16_t dport, std::uint32_t payload_len,
+                  const std::uint8_t* payload, bool traced, PmtuDisc pmtudisc, std::uint64_t* packet_id) {
+  auto rt = ip_route_output(ns, dst);
+  if (!rt) return Errno::NetUnreach;
+  const std::uint32_t udp_len = wire::UdpRepr::kLen + payload_len;
+  const std::uint32_t size = wire::Ipv4Repr::kLen + udp_len;
+  if (size > Packet::kMaxData || udp_len > 0xffff) return Errno::MsgSize;
+  if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;
+  PacketPtr p = ns.world.pool.get();
+  p->id = ns.world.new_packet_id();
+  p->traced = traced || ns.world.trace_all;
+  if (packet_id) *packet_id = p->id;
+  std::uint8_t* d = p->put(udp_len);
+  if (payload) std::memcpy(d + wire::UdpRepr::kLen, payload, payload_len);
+  else std::memset(d + wire::UdpRepr::kLen, 0, payload_len);
+  wire::UdpRepr{sport, dport, std::uint16_t(udp_len), 0}.emit(wire::MutBytes(d, wire::UdpRepr::kLen));
+  wire::put16(d + 6, wire::udp_checksum(rt->src, dst, wire::Bytes(d, udp_len)));
+  ip_push_header(ns, *p, rt->src, dst, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl),
+                 ip_dont_fragment(pmtudisc, size, *rt));
+  if (p->traced) {
+    ns.world.trace(*p, ns, nullptr, "udp_sendmsg", "send", "", "", "user->kernel");
+    ns.world.trace(*p, ns, rt->dev, "fib_lookup", "output", "route", format_route(*rt->route, rt->type != RouteType::Unicast));
+  }
+  ip_local_out(ns, std::move(p), *rt);
+  return Errno::Ok;
+}
+
+}  // namespace ol::kernel

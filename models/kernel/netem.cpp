@@ -1,0 +1,24 @@
+#include "models/kernel/netem.h"
+
+#include <algorithm>
+
+namespace ol::kernel {
+
+Netem::Netem(std::uint64_t d, std::uint64_t r, std::uint32_t l)
+    : delay_ns(d), rate_bps(r), limit(l == 0 ? 1000 : l), departures_(limit) {}
+
+std::optional<Nanos> Netem::enqueue(Nanos now, std::uint32_t bytes) {
+  while (count_ > 0 && departures_[first_] <= now) {
+    first_ = (first_ + 1) % departures_.size();
+    --count_;
+  }
+  if (count_ >= limit) return std::nullopt;
+  Nanos start = std::max(now, busy_until_);
+  Nanos tx = rate_bps ? Nanos((std::uint64_t(bytes) * 8 * 1'000'000'000ull + rate_bps - 1) / rate_bps) : 0;
+  busy_until_ = start + tx;
+  departures_[(first_ + count_) % departures_.size()] = busy_until_;
+  ++count_;
+  return busy_until_ + Nanos(delay_ns);
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,62 @@
+#include "models/kernel/netns.h"
+
+#include <algorithm>
+
+#include "models/kernel/devices/loopback.h"
+#include "models/kernel/ipv4/ip_defrag.h"
+#include "models/kernel/world.h"
+
+namespace ol::kernel {
+
+Netns::Netns(World& w, std::string n)
+    : world(w), name(std::move(n)), node(name), neigh(*this, w.sim.stream("neigh:" + name)) {
+  // Every new namespace starts with lo, down (net/core/net_namespace.c → loopback_net_init).
+  register_device(std::make_unique<LoopbackDevice>(*this));
+}
+
+Netns::~Netns() = default;
+
+Device* Netns::dev_by_name(std::string_view n) const {
+  for (auto& d : devices_)
+    if (d->name == n) return d.get();
+  return nullptr;
+}
+
+Device* Netns::dev_by_index(int ifindex) const {
+  for (auto& d : devices_)
+    if (d->ifindex == ifindex) return d.get();
+  return nullptr;
+}
+
+Device& Netns::register_device(std::unique_ptr<Device> dev, int keep_index) {
+  dev->netns = this;
+  if (keep_index > 0 && !dev_by_index(keep_index)) {
+    dev->ifindex = keep_index;
+    next_ifindex_ = std::max(next_ifindex_, keep_index + 1);
+  } else {
+    dev->ifindex = next_ifindex_++;
+  }
+  Device& ref = *dev;
+  devices_.push_back(std::move(dev));
+  std::sort(devices_.begin(), devices_.end(), [](auto& a, auto& b) { return a->ifindex < b->ifindex; });
+  return ref;
+}
+
+std::unique_ptr<Device> Netns::unlink_device(Device& dev) {
+  local_table.remove_if_dev(&dev);
+  main_table.remove_if_dev(&dev);
+  neigh.remove_dev(&dev);
+  auto it = std::find_if(devices_.begin(), devices_.end(), [&](auto& d) { return d.get() == &dev; });
+  std::unique_ptr<Device> out = std::move(*it);
+  devices_.erase(it);
+  return out;
+}
+
+bool Netns::is_local_addr(wire::Ipv4Addr a) const {
+  const Route* r = local_table.lookup(a, Scope::Universe);
+  return r && r->type == RouteType::Local;
+}
+
+Nanos Netns::now() const { return world.sim.now(); }
+
+}  // namespace ol::kernel

@@ -1,0 +1,63 @@
+// struct net: one network namespace with its own devices, routing tables, neighbour table, sockets
+// and sysctls. The stack's functions (ipv4/, devices/) take the namespace they run in.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "models/kernel/device.h"
+#include "models/kernel/sockets.h"
+#include "models/kernel/tables/fib.h"
+#include "models/kernel/tables/neigh.h"
+
+namespace ol::kernel {
+
+class World;
+struct IpFragQueues;
+
+struct PmtuEntry {  // a route exception learnt from ICMP fragmentation-needed (ip_rt_update_pmtu)
+  int mtu;
+  Nanos expires;
+};
+
+class Netns {
+ public:
+  Netns(World& w, std::string name);
+  ~Netns();
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
+
+  Device* dev_by_name(std::string_view name) const;
+  Device* dev_by_index(int ifindex) const;
+  // register_netdevice: takes ownership and assigns the next free ifindex (or keeps `keep_index`).
+  Device& register_device(std::unique_ptr<Device> dev, int keep_index = 0);
+  // Removes the device from this namespace (its routes, neighbours and addresses go with it).
+  std::unique_ptr<Device> unlink_device(Device& dev);
+  const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
+
+  // inet_addr_type(): is `a` one of this namespace's local addresses?
+  bool is_local_addr(wire::Ipv4Addr a) const;
+  Nanos now() const;
+  Device& loopback() const { return *devices_.front(); }
+
+  World& world;
+  std::string name;
+  std::string node;  // the node this namespace belongs to (itself for a node's root namespace)
+  FibTable local_table{255};
+  FibTable main_table{254};
+  NeighTable neigh;
+  SocketTable sockets;
+  std::unordered_map<std::uint32_t, PmtuEntry> pmtu;
+  bool ip_forward = false;  // net.ipv4.ip_forward
+  int default_ttl = 64;     // net.ipv4.ip_default_ttl
+  std::uint16_t next_ip_id = 1;
+  std::unique_ptr<IpFragQueues> ipfrag;  // created on the first fragment
+
+ private:
+  std::vector<std::unique_ptr<Device>> devices_;  // ordered by ifindex; [0] is lo
+  int next_ifindex_ = 1;
+};
+
+}  // namespace ol::kernel

@@ -1,0 +1,60 @@
+// A packet buffer in the manner of an sk_buff: bytes with headroom so that encapsulation pushes
+// headers in front without copying, plus the metadata the stack keeps beside the bytes.
+// Buffers come from a PacketPool and go back to it, so the datapath allocates nothing per packet.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ol::kernel {
+
+class Device;
+class PacketPool;
+
+enum class PktType : std::uint8_t { Host, Broadcast, Multicast, Otherhost };  // eth_type_trans()
+
+struct Packet {
+  static constexpr std::uint32_t kHeadroom = 192;
+  static constexpr std::uint32_t kMaxData = 16384;
+
+  std::uint8_t* data() { return buf + head; }
+  const std::uint8_t* data() const { return buf + head; }
+  std::uint32_t size() const { return len; }
+  std::uint8_t* push(std::uint32_t n) { head -= n; len += n; return data(); }  // skb_push
+  void pull(std::uint32_t n) { head += n; len -= n; }                          // skb_pull
+  std::uint8_t* put(std::uint32_t n) { auto* t = data() + len; len += n; return t; }  // skb_put
+  void trim(std::uint32_t n) { len = n; }                                       // pskb_trim
+
+  std::uint32_t head = kHeadroom;
+  std::uint32_t len = 0;
+  std::uint64_t id = 0;     // one id per packet a program sent; clones and replies get their own
+  bool traced = false;      // record every step of this packet
+  bool at_l3 = false;       // data() starts at the IPv4 header (else at the Ethernet header)
+  PktType pkt_type = PktType::Host;
+  Device* dev = nullptr;    // the device it was received on
+  std::uint8_t buf[kHeadroom + kMaxData];
+};
+
+struct PacketReturn {
+  PacketPool* pool = nullptr;
+  void operator()(Packet* p) const;
+};
+using PacketPtr = std::unique_ptr<Packet, PacketReturn>;
+
+class PacketPool {
+ public:
+  PacketPtr get();
+  PacketPtr clone(const Packet& p);  // skb_clone, as a copy of the bytes in use
+  void release(Packet* p) { free_.emplace_back(p); }
+  std::size_t allocated() const { return allocated_; }
+
+ private:
+  std::vector<std::unique_ptr<Packet>> free_;
+  std::size_t allocated_ = 0;
+};
+
+// "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | ipv4 20 | icmp 8 | data 56": for traces only.
+std::string describe_headers(const Packet& p);
+
+}  // namespace ol::kernel

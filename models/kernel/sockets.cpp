@@ -1,0 +1,34 @@
+#include "models/kernel/sockets.h"
+
+namespace ol::kernel {
+
+UdpSocket* SocketTable::udp_bind(wire::Ipv4Addr addr, std::uint16_t port) {
+  auto [it, inserted] = udp_.try_emplace(port);
+  if (!inserted) return nullptr;
+  it->second.bound = addr;
+  it->second.port = port;
+  return &it->second;
+}
+
+void SocketTable::udp_close(std::uint16_t port) { udp_.erase(port); }
+
+UdpSocket* SocketTable::udp_lookup(wire::Ipv4Addr daddr, std::uint16_t port) {
+  auto it = udp_.find(port);
+  if (it == udp_.end()) return nullptr;
+  if (!it->second.bound.is_zero() && it->second.bound != daddr) return nullptr;
+  return &it->second;
+}
+
+PingSocket* SocketTable::ping_open(std::uint16_t id) {
+  auto [it, inserted] = ping_.try_emplace(id);
+  if (!inserted) return nullptr;
+  it->second.id = id;
+  return &it->second;
+}
+
+PingSocket* SocketTable::ping_lookup(std::uint16_t id) {
+  auto it = ping_.find(id);
+  return it == ping_.end() ? nullptr : &it->second;
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,60 @@
+// The sockets the model needs: UDP (net/ipv4/udp.c), including encapsulation sockets such as
+// VXLAN's, and ICMP echo "ping" sockets (net/ipv4/ping.c) for the ping program.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "models/kernel/packet.h"
+#include "models/wire/addr.h"
+#include "sim/time.h"
+
+namespace ol::kernel {
+
+class VxlanDevice;
+
+struct UdpSocket {
+  wire::Ipv4Addr bound;  // 0.0.0.0 = any
+  std::uint16_t port = 0;
+  std::vector<VxlanDevice*> encap;  // a VXLAN port: the devices sharing it, looked up by VNI
+  std::deque<PacketPtr> rx;         // datagrams at L3 (IPv4 header first), for recvfrom
+  std::uint32_t rx_bytes = 0;
+  std::uint32_t rcvbuf = 212992;
+  std::uint64_t drops = 0;
+  std::function<void()> on_readable;  // wakes the owning program (poll)
+};
+
+struct PingReply {
+  Nanos time = 0;
+  wire::Ipv4Addr from;
+  std::uint16_t seq = 0;
+  std::uint8_t ttl = 0;
+  std::uint8_t type = 0;  // echo reply, or the ICMP error that came back
+  std::uint8_t code = 0;
+  std::uint16_t mtu = 0;  // for fragmentation needed
+  std::uint32_t bytes = 0;
+};
+
+struct PingSocket {
+  std::uint16_t id = 0;
+  std::vector<PingReply> replies;
+};
+
+class SocketTable {
+ public:
+  // bind(); false when the port is taken (EADDRINUSE).
+  UdpSocket* udp_bind(wire::Ipv4Addr addr, std::uint16_t port);
+  void udp_close(std::uint16_t port);
+  UdpSocket* udp_lookup(wire::Ipv4Addr daddr, std::uint16_t port);
+  PingSocket* ping_open(std::uint16_t id);
+  PingSocket* ping_lookup(std::uint16_t id);
+
+ private:
+  std::unordered_map<std::uint16_t, UdpSocket> udp_;
+  std::unordered_map<std::uint16_t, PingSocket> ping_;
+};
+
+}  // namespace ol::kernel

@@ -1,0 +1,111 @@
+#include "models/kernel/tables/fib.h"
+
+#include <algorithm>
+
+#include "models/kernel/device.h"
+
+namespace ol::kernel {
+
+namespace {
+bool usable(const Route& r, Scope min_scope) {
+  // fib_table_lookup skips aliases narrower than asked for and nexthops on dead (down) devices.
+  // A local address stays local while its device is down (Linux is a weak-host stack).
+  if (std::uint8_t(r.scope) < std::uint8_t(min_scope) || !r.dev) return false;
+  return r.type == RouteType::Local || r.dev->admin_up;
+}
+}  // namespace
+
+const Route* FibTable::lookup(wire::Ipv4Addr dst, Scope min_scope) const {
+  for (auto [len, n] : lengths_) {
+    auto it = by_prefix_.find(std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len)));
+    if (it == by_prefix_.end()) continue;
+    for (const Route& r : it->second)
+      if (usable(r, min_scope)) return &r;
+  }
+  return nullptr;
+}
+
+void FibTable::note_length(int len, int delta) {
+  auto it = std::find_if(lengths_.begin(), lengths_.end(), [&](auto& p) { return p.first == len; });
+  if (it == lengths_.end()) {
+    lengths_.emplace_back(len, delta);
+    std::sort(lengths_.begin(), lengths_.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    return;
+  }
+  it->second += delta;
+  if (it->second == 0) lengths_.erase(it);
+}
+
+FibTable::AddResult FibTable::add(const Route& r) {
+  auto& bucket = by_prefix_[key(r.dst)];
+  for (const Route& e : bucket)
+    if (e.same_key(r) && e.type == r.type) return AddResult::Exists;
+  auto pos = std::upper_bound(bucket.begin(), bucket.end(), r.metric,
+                              [](std::uint32_t m, const Route& e) { return m < e.metric; });
+  bucket.insert(pos, r);
+  note_length(r.dst.len, +1);
+  ++count_;
+  return AddResult::Added;
+}
+
+void FibTable::replace(const Route& r) {
+  auto& bucket = by_prefix_[key(r.dst)];
+  for (Route& e : bucket)
+    if (e.same_key(r)) {
+      e = r;
+      return;
+    }
+  add(r);
+}
+
+bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> metric, const Device* dev) {
+  auto it = by_prefix_.find(key(dst));
+  if (it == by_prefix_.end()) return false;
+  auto& bucket = it->second;
+  for (auto e = bucket.begin(); e != bucket.end(); ++e) {
+    if ((!metric || e->metric == *metric) && (!dev || e->dev == dev)) {
+      bucket.erase(e);
+      note_length(dst.len, -1);
+      --count_;
+      if (bucket.empty()) by_prefix_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void FibTable::remove_exact(const Route& r) {
+  auto it = by_prefix_.find(key(r.dst));
+  if (it == by_prefix_.end()) return;
+  auto& bucket = it->second;
+  auto n = std::erase_if(bucket, [&](const Route& e) {
+    return e.same_key(r) && e.type == r.type && e.dev == r.dev && e.prefsrc == r.prefsrc;
+  });
+  for (std::size_t i = 0; i < n; ++i) note_length(r.dst.len, -1);
+  count_ -= n;
+  if (bucket.empty()) by_prefix_.erase(it);
+}
+
+void FibTable::remove_if_dev(const Device* dev) {
+  for (auto it = by_prefix_.begin(); it != by_prefix_.end();) {
+    auto n = std::erase_if(it->second, [&](const Route& e) { return e.dev == dev; });
+    for (std::size_t i = 0; i < n; ++i) note_length(int(it->first >> 32), -1);
+    count_ -= n;
+    it = it->second.empty() ? by_prefix_.erase(it) : std::next(it);
+  }
+}
+
+std::vector<const Route*> FibTable::dump() const {
+  std::vector<const Route*> out;
+  out.reserve(count_);
+  for (auto& [k, bucket] : by_prefix_)
+    for (const Route& r : bucket) out.push_back(&r);
+  std::sort(out.begin(), out.end(), [](const Route* a, const Route* b) {
+    if (a->dst.addr.v != b->dst.addr.v) return a->dst.addr.v < b->dst.addr.v;
+    if (a->dst.len != b->dst.len) return a->dst.len < b->dst.len;
+    return a->metric < b->metric;
+  });
+  return out;
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,224 @@
+#include "models/kernel/tables/neigh.h"
+
+#include <algorithm>
+
+#include "models/kernel/core.h"
+#include "models/kernel/device.h"
+#include "models/kernel/dump.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/kernel/netns.h"
+#include "models/kernel/world.h"
+#include "models/wire/ethernet.h"
+#include "models/wire/icmp.h"
+
+namespace ol::kernel {
+
+const char* nud_name(Nud s) {
+  switch (s) {
+    case Nud::Incomplete: return "INCOMPLETE";
+    case Nud::Reachable: return "REACHABLE";
+    case Nud::Stale: return "STALE";
+    case Nud::Delay: return "DELAY";
+    case Nud::Probe: return "PROBE";
+    case Nud::Failed: return "FAILED";
+    case Nud::Noarp: return "NOARP";
+    case Nud::Permanent: return "PERMANENT";
+  }
+  return "NONE";
+}
+
+std::uint64_t NeighTable::key(const Device* dev, wire::Ipv4Addr ip) {
+  return std::uint64_t(std::uint32_t(dev->ifindex)) << 32 | ip.v;
+}
+
+Neighbour* NeighTable::lookup(const Device* dev, wire::Ipv4Addr ip) {
+  auto it = entries_.find(key(dev, ip));
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
+  auto [it, fresh] = entries_.try_emplace(key(dev, ip));
+  if (fresh) {
+    it->second.ip = ip;
+    it->second.dev = dev;
+    it->second.state = Nud::Failed;  // NUD_NONE: nothing known yet; output() starts resolving
+  }
+  return it->second;
+}
+
+bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud state, bool replace) {
+  Neighbour* existing = lookup(dev, ip);
+  if (existing && !replace) return false;
+  Neighbour& n = existing ? *existing : lookup_or_create(dev, ip);
+  disarm(n);
+  n.lladdr = mac;
+  n.state = state;
+  n.confirmed = ns_.now();
+  if (state == Nud::Reachable) arm(n, reachable_time());
+  flush_queue(n);
+  return true;
+}
+
+bool NeighTable::remove(const Device* dev, wire::Ipv4Addr ip) {
+  auto it = entries_.find(key(dev, ip));
+  if (it == entries_.end()) return false;
+  disarm(it->second);
+  entries_.erase(it);
+  return true;
+}
+
+void NeighTable::remove_dev(const Device* dev) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.dev == dev) {
+      disarm(it->second);
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+Nanos NeighTable::reachable_time() {
+  // neigh_rand_reach_time: uniformly between half and one and a half times the base.
+  const Nanos base = params.base_reachable_time;
+  return base / 2 + Nanos(rand_.below(std::uint64_t(base)));
+}
+
+void NeighTable::arm(Neighbour& n, Nanos delay) {
+  disarm(n);
+  n.timer = ns_.world.sim.after(delay, this, key(n.dev, n.ip));
+  n.timer_armed = true;
+}
+
+void NeighTable::disarm(Neighbour& n) {
+  if (n.timer_armed) ns_.world.sim.cancel(n.timer);
+  n.timer_armed = false;
+}
+
+void NeighTable::connected_output(Neighbour& n, PacketPtr p) {
+  wire::EthernetRepr{*n.lladdr, n.dev->mac, std::uint16_t(wire::EtherType::Ipv4)}.emit(
+      wire::MutBytes(p->push(wire::EthernetRepr::kLen), wire::EthernetRepr::kLen));
+  p->at_l3 = false;
+  dev_queue_xmit(*n.dev, std::move(p));
+}
+
+void NeighTable::output(Neighbour& n, PacketPtr p) {
+  switch (n.state) {
+    case Nud::Permanent:
+    case Nud::Noarp:
+    case Nud::Reachable:
+    case Nud::Delay:
+    case Nud::Probe:
+      return connected_output(n, std::move(p));
+    case Nud::Stale:  // use the old address, but check it soon
+      n.state = Nud::Delay;
+      arm(n, params.delay_first_probe_time);
+      return connected_output(n, std::move(p));
+    case Nud::Incomplete:
+      break;
+    case Nud::Failed:  // NUD_NONE or FAILED: start over (__neigh_event_send)
+      n.state = Nud::Incomplete;
+      n.probes = 0;
+      n.lladdr.reset();
+      break;
+  }
+  // Queue while resolving, dropping the oldest beyond unres_qlen_bytes.
+  n.queued_bytes += p->size();
+  n.arp_queue.push_back(std::move(p));
+  while (n.queued_bytes > params.unres_qlen_bytes && !n.arp_queue.empty()) {
+    PacketPtr old = std::move(n.arp_queue.front());
+    n.arp_queue.erase(n.arp_queue.begin());
+    n.queued_bytes -= old->size();
+    kfree_skb_reason(ns_, n.dev, std::move(old), DropReason::NeighQueueFull, "__neigh_event_send");
+  }
+  if (n.probes == 0) {
+    n.probes = 1;
+    arm(n, params.retrans_time);
+    arp_solicit(ns_, n, false);
+  }
+}
+
+void NeighTable::flush_queue(Neighbour& n) {
+  std::vector<PacketPtr> q = std::move(n.arp_queue);
+  n.arp_queue.clear();
+  n.queued_bytes = 0;
+  for (auto& p : q) {
+    if (p->traced) ns_.world.trace(*p, ns_, n.dev, "neigh_update", "send queued packet", "neigh", format_neigh(n));
+    connected_output(n, std::move(p));
+  }
+}
+
+void NeighTable::update_from_arp(Neighbour& n, const wire::MacAddr& mac, bool solicited) {
+  if (n.state == Nud::Permanent || n.state == Nud::Noarp) return;  // administrative entries stay
+  const bool changed = !n.lladdr || *n.lladdr != mac;
+  n.lladdr = mac;
+  if (solicited) {
+    n.state = Nud::Reachable;
+    n.confirmed = ns_.now();
+    n.probes = 0;
+    arm(n, reachable_time());
+  } else if (changed || n.state == Nud::Incomplete || n.state == Nud::Failed) {
+    n.state = Nud::Stale;
+    n.probes = 0;
+    disarm(n);
+  }
+  flush_queue(n);
+}
+
+void NeighTable::fail(Neighbour& n) {
+  n.state = Nud::Failed;
+  n.probes = 0;
+  disarm(n);
+  // neigh_invalidate → arp_error_report → ipv4_link_failure: host unreachable to each sender.
+  std::vector<PacketPtr> q = std::move(n.arp_queue);
+  n.arp_queue.clear();
+  n.queued_bytes = 0;
+  for (auto& p : q) {
+    icmp_send(ns_, *p, wire::icmp::kDestUnreach, wire::icmp::kHostUnreach, 0);
+    kfree_skb_reason(ns_, n.dev, std::move(p), DropReason::NeighFailed, "neigh_invalidate");
+  }
+}
+
+void NeighTable::on_event(std::uint64_t cookie) {
+  auto it = entries_.find(cookie);
+  if (it == entries_.end()) return;
+  Neighbour& n = it->second;
+  n.timer_armed = false;
+  switch (n.state) {
+    case Nud::Incomplete:
+      if (n.probes >= params.mcast_solicit) return fail(n);
+      ++n.probes;
+      arm(n, params.retrans_time);
+      return arp_solicit(ns_, n, false);
+    case Nud::Reachable:
+      n.state = Nud::Stale;
+      return;
+    case Nud::Delay:
+      if (ns_.now() - n.confirmed < params.delay_first_probe_time) {
+        n.state = Nud::Reachable;
+        return arm(n, reachable_time());
+      }
+      n.state = Nud::Probe;
+      n.probes = 1;
+      arm(n, params.retrans_time);
+      return arp_solicit(ns_, n, true);
+    case Nud::Probe:
+      if (n.probes >= params.ucast_solicit) return fail(n);
+      ++n.probes;
+      arm(n, params.retrans_time);
+      return arp_solicit(ns_, n, true);
+    default:
+      return;
+  }
+}
+
+std::vector<const Neighbour*> NeighTable::dump() const {
+  std::vector<const Neighbour*> out;
+  for (auto& [k, n] : entries_) out.push_back(&n);
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) {
+    return a->dev->ifindex != b->dev->ifindex ? a->dev->ifindex < b->dev->ifindex : a->ip < b->ip;
+  });
+  return out;
+}
+
+}  // namespace ol::kernel

@@ -1,0 +1,81 @@
+// The ARP neighbour table and its state machine (net/core/neighbour.c with net/ipv4/arp.c's
+// parameters): INCOMPLETE while resolving, with packets queued; REACHABLE once answered; STALE
+// after reachable_time; DELAY then PROBE when a stale entry is used; FAILED after the retries.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "models/kernel/packet.h"
+#include "models/wire/addr.h"
+#include "sim/event_queue.h"
+#include "sim/random.h"
+#include "sim/time.h"
+
+namespace ol::kernel {
+
+class Device;
+class Netns;
+
+enum class Nud : std::uint8_t { Incomplete, Reachable, Stale, Delay, Probe, Failed, Noarp, Permanent };
+const char* nud_name(Nud s);  // as `ip neigh` prints it: REACHABLE, PERMANENT, …
+
+struct Neighbour {
+  wire::Ipv4Addr ip;
+  Device* dev = nullptr;
+  std::optional<wire::MacAddr> lladdr;
+  Nud state = Nud::Incomplete;
+  int probes = 0;
+  Nanos confirmed = 0;
+  EventId timer;
+  bool timer_armed = false;
+  std::vector<PacketPtr> arp_queue;  // packets waiting for resolution (only while INCOMPLETE)
+  std::uint32_t queued_bytes = 0;
+};
+
+struct NeighParams {  // /proc/sys/net/ipv4/neigh/default/* defaults
+  Nanos retrans_time = 1 * kNanosPerSecond;
+  Nanos base_reachable_time = 30 * kNanosPerSecond;
+  Nanos delay_first_probe_time = 5 * kNanosPerSecond;
+  int mcast_solicit = 3;
+  int ucast_solicit = 3;
+  std::uint32_t unres_qlen_bytes = 212992;
+};
+
+class NeighTable final : public EventTarget {
+ public:
+  NeighTable(Netns& ns, RandomStream rand) : ns_(ns), rand_(rand) {}
+
+  Neighbour* lookup(const Device* dev, wire::Ipv4Addr ip);
+  Neighbour& lookup_or_create(Device* dev, wire::Ipv4Addr ip);
+  // `ip neigh add|replace … nud STATE`; add fails (false) when the entry exists.
+  bool add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud state, bool replace);
+  bool remove(const Device* dev, wire::Ipv4Addr ip);
+  void remove_dev(const Device* dev);  // neigh_ifdown
+
+  // neigh_resolve_output: send now, or queue and start resolving.
+  void output(Neighbour& n, PacketPtr p);
+  // neigh_update from an ARP packet: `solicited` is a reply addressed to us (→ REACHABLE).
+  void update_from_arp(Neighbour& n, const wire::MacAddr& mac, bool solicited);
+
+  std::vector<const Neighbour*> dump() const;
+  NeighParams params;
+
+  void on_event(std::uint64_t cookie) override;  // neigh_timer_handler
+
+ private:
+  static std::uint64_t key(const Device* dev, wire::Ipv4Addr ip);
+  void arm(Neighbour& n, Nanos delay);
+  void disarm(Neighbour& n);
+  void connected_output(Neighbour& n, PacketPtr p);  // neigh_hh_output
+  void flush_queue(Neighbour& n);
+  void fail(Neighbour& n);
+  Nanos reachable_time();
+
+  Netns& ns_;
+  RandomStream rand_;
+  std::unordered_map<std::uint64_t, Neighbour> entries_;
+};
+
+}  // namespace ol::kernel

@@ -1,0 +1,168 @@
+// NetConfig: the contract between the control plane and both kernels (simulated and real). Plain
+// data, one struct per kind of command, names and MAC addresses explicit so that both kernels end
+// up with the same tables entry for entry. render() prints each as the iproute2 command a person
+// would type; parse() reads the same subset back (parse(render(x)) == x).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/wire/addr.h"
+
+namespace ol::netconfig {
+
+using wire::Ipv4Addr;
+using wire::Ipv4Prefix;
+using wire::MacAddr;
+
+struct NetnsAdd {
+  std::string name;
+  bool operator==(const NetnsAdd&) const = default;
+};
+
+enum class LinkKind { Veth, Bridge, Vxlan };
+
+struct VethPeer {
+  std::string name;
+  std::optional<MacAddr> address;
+  std::optional<int> mtu;
+  std::string netns;  // empty: the same namespace
+  bool operator==(const VethPeer&) const = default;
+};
+
+struct VxlanOptions {
+  std::uint32_t vni = 0;
+  std::optional<Ipv4Addr> local;
+  std::string dev;                    // underlay device, may be empty
+  std::optional<std::uint16_t> dstport;  // absent: the kernel default, 8472
+  bool nolearning = false;
+  bool operator==(const VxlanOptions&) const = default;
+};
+
+struct LinkAdd {
+  std::string netns;
+  std::string name;
+  LinkKind kind = LinkKind::Veth;
+  std::optional<MacAddr> address;
+  std::optional<int> mtu;
+  std::optional<VethPeer> peer;      // kind == Veth
+  std::optional<VxlanOptions> vxlan;  // kind == Vxlan
+  bool operator==(const LinkAdd&) const = default;
+};
+
+struct TuntapAdd {  // ip tuntap add dev NAME mode tun
+  std::string netns;
+  std::string name;
+  bool operator==(const TuntapAdd&) const = default;
+};
+
+struct LinkSet {  // attributes are applied in the order of the fields below
+  std::string netns;
+  std::string dev;
+  std::optional<std::string> to_netns;
+  std::optional<MacAddr> address;
+  std::optional<int> mtu;
+  std::optional<std::string> master;  // "" = nomaster
+  std::optional<bool> up;
+  bool operator==(const LinkSet&) const = default;
+};
+
+struct LinkDel {
+  std::string netns;
+  std::string dev;
+  bool operator==(const LinkDel&) const = default;
+};
+
+struct BridgeLinkSet {  // bridge link set dev PORT hairpin on|off
+  std::string netns;
+  std::string dev;
+  bool hairpin = false;
+  bool operator==(const BridgeLinkSet&) const = default;
+};
+
+struct AddrAdd {
+  std::string netns;
+  Ipv4Prefix local;
+  std::optional<Ipv4Addr> broadcast;
+  std::string dev;
+  bool operator==(const AddrAdd&) const = default;
+};
+
+enum class Verb { Add, Replace, Append, Del };
+enum class RouteScope { Universe, Link, Host };
+
+struct RouteOp {
+  Verb verb = Verb::Add;  // Add | Replace | Del
+  std::string netns;
+  Ipv4Prefix dst;  // 0.0.0.0/0 renders as "default"
+  std::optional<Ipv4Addr> via;
+  std::string dev;
+  bool onlink = false;
+  std::optional<std::uint32_t> metric;
+  std::optional<RouteScope> scope;
+  std::optional<Ipv4Addr> src;
+  bool operator==(const RouteOp&) const = default;
+};
+
+enum class Nud { Permanent, Noarp, Reachable, Stale };
+
+struct NeighOp {
+  Verb verb = Verb::Add;  // Add | Replace | Del
+  std::string netns;
+  Ipv4Addr ip;
+  std::optional<MacAddr> lladdr;
+  std::string dev;
+  Nud nud = Nud::Permanent;
+  bool operator==(const NeighOp&) const = default;
+};
+
+struct FdbOp {
+  Verb verb = Verb::Append;  // Add | Replace | Append | Del
+  std::string netns;
+  MacAddr mac;
+  std::string dev;
+  std::optional<Ipv4Addr> dst;
+  bool self = false;
+  bool master = false;
+  bool permanent = false;
+  bool operator==(const FdbOp&) const = default;
+};
+
+struct Sysctl {  // ip netns exec NS sysctl -w KEY=VALUE
+  std::string netns;
+  std::string key;
+  std::string value;
+  bool operator==(const Sysctl&) const = default;
+};
+
+struct Netem {  // tc qdisc add dev DEV root netem [delay Nus] [rate Nbit] [limit N]: a link's shape
+  std::string netns;
+  std::string dev;
+  std::optional<std::uint64_t> delay_ns;
+  std::optional<std::uint64_t> rate_bps;
+  std::optional<std::uint32_t> limit;
+  bool operator==(const Netem&) const = default;
+};
+
+using Op = std::variant<NetnsAdd, LinkAdd, TuntapAdd, LinkSet, LinkDel, BridgeLinkSet, AddrAdd, RouteOp,
+                        NeighOp, FdbOp, Sysctl, Netem>;
+
+// One command and the component that issued it ("CNI bridge", "flanneld vxlan backend", …).
+struct Command {
+  Op op;
+  std::string origin;
+  bool operator==(const Command&) const = default;
+};
+
+struct NetConfig {
+  std::vector<Command> commands;
+  void add(Op op, std::string origin = {}) { commands.push_back({std::move(op), std::move(origin)}); }
+  bool operator==(const NetConfig&) const = default;
+};
+
+// The namespace a command runs in ("" never occurs: overlaylab never touches the root namespace).
+const std::string& netns_of(const Op& op);
+
+}  // namespace ol::netconfig

@@ -1,0 +1,30 @@
+#include "sim/simulator.h"
+
+namespace ol {
+
+bool Simulator::step() {
+  EventQueue::Due due;
+  if (!queue_.pop(due)) return false;
+  now_ = due.at;
+  due.target->on_event(due.cookie);
+  return true;
+}
+
+std::uint64_t Simulator::run_until(Nanos until) {
+  std::uint64_t n = 0;
+  Nanos next;
+  while (queue_.peek_time(next) && next <= until) {
+    step();
+    ++n;
+  }
+  if (until > now_) now_ = until;
+  return n;
+}
+
+std::uint64_t Simulator::run() {
+  std::uint64_t n = 0;
+  while (step()) ++n;
+  return n;
+}
+
+}  // namespace ol

@@ -1,0 +1,41 @@
+// One simulation: its clock, its pending events and its seed. No globals: the GUI runs many.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "sim/event_queue.h"
+#include "sim/random.h"
+#include "sim/time.h"
+
+namespace ol {
+
+class Simulator {
+ public:
+  explicit Simulator(std::uint64_t seed = 1) : seed_(seed) {}
+
+  Nanos now() const { return now_; }
+  std::uint64_t seed() const { return seed_; }
+  EventId at(Nanos when, EventTarget* target, std::uint64_t cookie = 0) {
+    return queue_.schedule(when < now_ ? now_ : when, target, cookie);
+  }
+  EventId after(Nanos delay, EventTarget* target, std::uint64_t cookie = 0) {
+    return queue_.schedule(now_ + delay, target, cookie);
+  }
+  bool cancel(EventId id) { return queue_.cancel(id); }
+  RandomStream stream(std::string_view name) const { return RandomStream(seed_, name); }
+
+  // Runs one event; false when nothing is pending.
+  bool step();
+  // Runs every event due at or before `until`, then sets the clock to `until`. Returns events run.
+  std::uint64_t run_until(Nanos until);
+  // Runs until no event is pending.
+  std::uint64_t run();
+  std::size_t pending() const { return queue_.size(); }
+
+ private:
+  Nanos now_ = 0;
+  std::uint64_t seed_;
+  EventQueue queue_;
+};
+
+}  // namespace ol
