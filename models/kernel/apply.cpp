@@ -102,6 +102,7 @@ void op(World& w, const nc::LinkAdd& o) {
       auto& br = static_cast<BridgeDevice&>(ns.register_device(std::make_unique<BridgeDevice>(ns, o.name)));
       init_dev(br, o.address, o.mtu);
       br.mtu_set_explicitly = o.mtu.has_value();
+      br.fdb.add_local(br.mac, &br);  // frames for the bridge's own MAC are delivered up
       break;
     }
     case nc::LinkKind::Vxlan: {
@@ -149,6 +150,7 @@ void op(World& w, const nc::LinkSet& o) {
   if (o.to_netns) move_netns(w, d, *o.to_netns);
   if (o.address) {
     if (d.master) d.master->fdb.remove_local(d.mac, &d);
+    if (d.kind == DevKind::Bridge) static_cast<BridgeDevice&>(d).fdb.remove_local(d.mac, &d);
     d.mac = *o.address;
     d.mac_set_explicitly = true;
     if (d.master) d.master->fdb.add_local(d.mac, &d);

@@ -29,7 +29,8 @@ std::string format_route(const Route& r, bool show_type) {
 
 std::string format_neigh(const Neighbour& n) {
   std::string s = n.ip.str() + " dev " + n.dev->name;
-  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed) s += " lladdr " + n.lladdr->str();
+  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed && n.state != Nud::None)
+    s += " lladdr " + n.lladdr->str();
   return s + " " + nud_name(n.state);
 }
 

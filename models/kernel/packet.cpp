@@ -104,7 +104,9 @@ void describe_ip(wire::Bytes b, std::string& out, int depth) {
 std::string describe_headers(const Packet& p) {
   std::string out;
   wire::Bytes b(p.data(), p.size());
-  if (p.at_l3) describe_ip(b, out, 0);
+  if (p.at_l3 && b.size() >= 4 && wire::get16(b.data()) == 1 && wire::get16(b.data() + 2) == 0x0800)
+    out = fmt::format("arp {}", b.size());  // an ARP packet after eth_type_trans
+  else if (p.at_l3) describe_ip(b, out, 0);
   else describe_eth(b, out, 0);
   return out;
 }

@@ -19,7 +19,9 @@ void BridgeDevice::br_add_if(Device& port) {
   ports.push_back(&port);
   fdb.add_local(port.mac, &port);
   if (!mac_set_explicitly && ports.size() == 1) {  // br_stp_recalculate_bridge_id: lowest port MAC
+    fdb.remove_local(mac, this);
     mac = port.mac;
+    fdb.add_local(mac, this);
   }
   mtu_auto_adjust();
 }

@@ -56,14 +56,15 @@ void arp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     ns.neigh.update_from_arp(n, arp->sender_mac, false);
     if (p->traced)
       ns.world.trace(*p, ns, &dev, "arp_process", "request for us: reply", "neigh", format_neigh(n));
-    return arp_send(ns, dev, wire::ArpOp::Reply, arp->sender_ip, arp->sender_mac, arp->target_ip, arp->sender_mac,
-                    p->id, p->traced);
+    arp_send(ns, dev, wire::ArpOp::Reply, arp->sender_ip, arp->sender_mac, arp->target_ip, arp->sender_mac,
+             p->id, p->traced);
+    return ns.neigh.flush_queue(n);
   }
   if (Neighbour* n = ns.neigh.lookup(&dev, arp->sender_ip)) {
     const bool solicited = arp->op == wire::ArpOp::Reply && p->pkt_type == PktType::Host;
     ns.neigh.update_from_arp(*n, arp->sender_mac, solicited);
     if (p->traced) ns.world.trace(*p, ns, &dev, "arp_process", "neighbour updated", "neigh", format_neigh(*n));
-    return;
+    return ns.neigh.flush_queue(*n);
   }
   if (p->traced) ns.world.trace(*p, ns, &dev, "arp_process", "ignored (not for us)");
 }

@@ -32,7 +32,8 @@ void icmp_echo(Netns& ns, Device& dev, PacketPtr p, std::size_t hl) {
   p->pull(std::uint32_t(hl));
   auto echo = *wire::IcmpRepr::parse(wire::Bytes(p->data(), p->size()));
   wire::IcmpRepr::echo(wire::icmp::kEchoReply, echo.id, echo.seq).emit_message(wire::MutBytes(p->data(), p->size()));
-  ip_push_header(ns, *p, dst, src, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), true);
+  // The kernel's ICMP socket is IP_PMTUDISC_DONT: a large reply is fragmented, never refused.
+  ip_push_header(ns, *p, dst, src, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), false);
   p->id = id;
   p->traced = traced;
   if (p->traced) ns.world.trace(*p, ns, &dev, "icmp_echo", "reply to " + src.str());

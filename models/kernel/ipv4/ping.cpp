@@ -24,16 +24,22 @@ Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Add
   std::uint8_t* m = p->put(wire::IcmpRepr::kLen + payload_len);
   for (std::uint32_t i = 0; i < payload_len; ++i) m[wire::IcmpRepr::kLen + i] = std::uint8_t(0x10 + i);
   wire::IcmpRepr::echo(wire::icmp::kEchoRequest, id, seq).emit_message(wire::MutBytes(m, p->size()));
-  if (p->traced)
-    ns.world.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
   if (!rt) {
-    if (p->traced) ns.world.trace(*p, ns, nullptr, "fib_lookup", "connect: Network is unreachable", "route", "");
+    ip_push_header(ns, *p, {}, dst, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), true);
+    if (p->traced) {
+      ns.world.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
+      ns.world.trace(*p, ns, nullptr, "fib_lookup", "connect: Network is unreachable", "route", "");
+    }
     return Errno::NetUnreach;
   }
-  if (p->traced) ns.world.trace(*p, ns, rt->dev, "fib_lookup", "output", "route", format_route(*rt->route, rt->type != RouteType::Unicast));
   if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;  // ip_append_data
   const bool df = ip_dont_fragment(pmtudisc, size, *rt);
   ip_push_header(ns, *p, rt->src, dst, std::uint8_t(wire::IpProto::Icmp), ttl ? ttl : std::uint8_t(ns.default_ttl), df);
+  if (p->traced) {
+    ns.world.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
+    ns.world.trace(*p, ns, rt->dev, "fib_lookup", "output", "route",
+                   format_route(*rt->route, rt->type != RouteType::Unicast));
+  }
   ip_local_out(ns, std::move(p), *rt);
   return Errno::Ok;
 }

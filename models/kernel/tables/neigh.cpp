@@ -15,6 +15,7 @@ namespace ol::kernel {
 
 const char* nud_name(Nud s) {
   switch (s) {
+    case Nud::None: return "NONE";
     case Nud::Incomplete: return "INCOMPLETE";
     case Nud::Reachable: return "REACHABLE";
     case Nud::Stale: return "STALE";
@@ -41,7 +42,7 @@ Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
   if (fresh) {
     it->second.ip = ip;
     it->second.dev = dev;
-    it->second.state = Nud::Failed;  // NUD_NONE: nothing known yet; output() starts resolving
+    it->second.state = Nud::None;  // nothing known yet; output() starts resolving
   }
   return it->second;
 }
@@ -116,7 +117,8 @@ void NeighTable::output(Neighbour& n, PacketPtr p) {
       return connected_output(n, std::move(p));
     case Nud::Incomplete:
       break;
-    case Nud::Failed:  // NUD_NONE or FAILED: start over (__neigh_event_send)
+    case Nud::None:
+    case Nud::Failed:  // start over (__neigh_event_send)
       n.state = Nud::Incomplete;
       n.probes = 0;
       n.lladdr.reset();
@@ -139,6 +141,7 @@ void NeighTable::output(Neighbour& n, PacketPtr p) {
 }
 
 void NeighTable::flush_queue(Neighbour& n) {
+  if (!n.lladdr || n.arp_queue.empty()) return;
   std::vector<PacketPtr> q = std::move(n.arp_queue);
   n.arp_queue.clear();
   n.queued_bytes = 0;
@@ -157,12 +160,11 @@ void NeighTable::update_from_arp(Neighbour& n, const wire::MacAddr& mac, bool so
     n.confirmed = ns_.now();
     n.probes = 0;
     arm(n, reachable_time());
-  } else if (changed || n.state == Nud::Incomplete || n.state == Nud::Failed) {
+  } else if (changed || n.state == Nud::Incomplete || n.state == Nud::Failed || n.state == Nud::None) {
     n.state = Nud::Stale;
     n.probes = 0;
     disarm(n);
   }
-  flush_queue(n);
 }
 
 void NeighTable::fail(Neighbour& n) {

@@ -18,14 +18,14 @@ namespace ol::kernel {
 class Device;
 class Netns;
 
-enum class Nud : std::uint8_t { Incomplete, Reachable, Stale, Delay, Probe, Failed, Noarp, Permanent };
+enum class Nud : std::uint8_t { None, Incomplete, Reachable, Stale, Delay, Probe, Failed, Noarp, Permanent };
 const char* nud_name(Nud s);  // as `ip neigh` prints it: REACHABLE, PERMANENT, …
 
 struct Neighbour {
   wire::Ipv4Addr ip;
   Device* dev = nullptr;
   std::optional<wire::MacAddr> lladdr;
-  Nud state = Nud::Incomplete;
+  Nud state = Nud::None;
   int probes = 0;
   Nanos confirmed = 0;
   EventId timer;
@@ -58,6 +58,8 @@ class NeighTable final : public EventTarget {
   void output(Neighbour& n, PacketPtr p);
   // neigh_update from an ARP packet: `solicited` is a reply addressed to us (→ REACHABLE).
   void update_from_arp(Neighbour& n, const wire::MacAddr& mac, bool solicited);
+  // Sends the packets queued while resolving, once the entry has an address.
+  void flush_queue(Neighbour& n);
 
   std::vector<const Neighbour*> dump() const;
   NeighParams params;
@@ -69,7 +71,6 @@ class NeighTable final : public EventTarget {
   void arm(Neighbour& n, Nanos delay);
   void disarm(Neighbour& n);
   void connected_output(Neighbour& n, PacketPtr p);  // neigh_hh_output
-  void flush_queue(Neighbour& n);
   void fail(Neighbour& n);
   Nanos reachable_time();
 
