@@ -49,6 +49,7 @@ void dev_queue_xmit(Device& dev, PacketPtr p) {
   }
   ++dev.stats.tx_packets;
   dev.stats.tx_bytes += p->size();
+  if (dev.netns->world.tap) dev.netns->world.tap(dev, *p);
   dev.start_xmit(std::move(p));
 }
 

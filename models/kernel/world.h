@@ -1,6 +1,7 @@
 // Every namespace of one simulation, the packet pool they share, and the receive backlog that
 // turns netif_rx() into a later netif_receive_skb() (the softirq). No globals: a GUI can hold many.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ class World final : public EventTarget {
   Simulator& sim;
   TraceSink* trace_sink = nullptr;
   bool trace_all = false;  // sample every packet a program sends
+  // Sees every frame a device transmits (the hook a pcap writer or a test uses); unset costs nothing.
+  std::function<void(const Device&, const Packet&)> tap;
 
  private:
   struct Pending {

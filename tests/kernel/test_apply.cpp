@@ -1,0 +1,73 @@
+// Applying a NetConfig refuses what Linux refuses, in Linux's words (checked against kernel 6.18).
+#include <catch2/catch.hpp>
+
+#include "tests/kernel/helpers.h"
+
+using namespace ol;
+
+namespace {
+std::string refusal(const std::string& script) {
+  Simulator sim;
+  kernel::World world(sim);
+  try {
+    kernel::apply(world, netconfig::parse_script(script));
+  } catch (const kernel::ConfigError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+const std::string kBase =
+    "ip netns add n\n"
+    "ip -n n link add eth0 type veth peer name p0\n"
+    "ip -n n addr add 192.168.1.1/24 dev eth0\n";
+}  // namespace
+
+TEST_CASE("a gateway off every connected subnet is refused without onlink, accepted with it") {
+  const std::string up = kBase + "ip -n n link set dev eth0 up\n";
+  CHECK(refusal(up + "ip -n n route add 10.244.2.0/24 via 192.168.2.1 dev eth0\n") ==
+        "ip -n n route add 10.244.2.0/24 via 192.168.2.1 dev eth0\n    Error: Nexthop has invalid gateway.");
+  CHECK(refusal(up + "ip -n n route add 10.244.2.0/24 via 192.168.2.1 dev eth0 onlink\n") == "accepted");
+  CHECK(refusal(up + "ip -n n route add 10.244.2.0/24 via 192.168.1.2 dev eth0\n") == "accepted");
+}
+
+TEST_CASE("routes through a device that is down are refused") {
+  CHECK(refusal(kBase + "ip -n n route add 10.9.0.0/16 dev eth0\n").ends_with("Error: Device for nexthop is not up."));
+  CHECK(refusal(kBase + "ip -n n route add 10.9.0.0/16 via 1.2.3.4 dev eth0 onlink\n")
+            .ends_with("Error: Nexthop device is not up."));
+  // The connected route only exists once the device is up, so a gateway on it is invalid before.
+  CHECK(refusal(kBase + "ip -n n route add 10.9.0.0/16 via 192.168.1.2\n").ends_with("Error: Nexthop has invalid gateway."));
+}
+
+TEST_CASE("duplicates and missing things get the kernel's answers") {
+  const std::string up = kBase + "ip -n n link set dev eth0 up\n";
+  CHECK(refusal(up + "ip -n n addr add 192.168.1.1/24 dev eth0\n").ends_with("Error: ipv4: Address already assigned."));
+  CHECK(refusal(up + "ip -n n route add 10.9.0.0/16 dev eth0\nip -n n route add 10.9.0.0/16 dev eth0\n")
+            .ends_with("RTNETLINK answers: File exists"));
+  CHECK(refusal(up + "ip -n n route del 10.99.0.0/16\n").ends_with("RTNETLINK answers: No such process"));
+  CHECK(refusal(up + "ip -n n neigh del 10.1.1.1 dev eth0\n").ends_with("RTNETLINK answers: No such file or directory"));
+  CHECK(refusal(up + "ip -n n link add eth0 type bridge\n").ends_with("RTNETLINK answers: File exists"));
+  CHECK(refusal(up + "ip -n n link set dev nosuch up\n").ends_with("Cannot find device \"nosuch\""));
+  CHECK(refusal(up + "ip -n zz link set dev eth0 up\n")
+            .ends_with("Cannot open network namespace \"zz\": No such file or directory"));
+  CHECK(refusal(up + "ip netns exec n sysctl -w net.ipv4.nosuch=1\n")
+            .find("sysctl: cannot stat /proc/sys/net/ipv4/nosuch: No such file or directory") != std::string::npos);
+  CHECK(refusal("ip netns add n\nip netns add n\n") ==
+        "ip netns add n\n    Cannot create namespace file \"/run/netns/n\": File exists");
+}
+
+TEST_CASE("kernel-made routes follow the device: local always, connected and broadcast only while up") {
+  Simulator sim;
+  kernel::World world(sim);
+  kernel::apply(world, netconfig::parse_script(kBase));
+  kernel::Netns& n = *world.netns("n");
+  CHECK(kernel::dump_routes(n).empty());
+  CHECK(kernel::dump_local_routes(n) == "local 192.168.1.1 dev eth0 proto kernel scope host src 192.168.1.1\n");
+  kernel::apply(world, netconfig::parse_script("ip -n n link set dev eth0 up\n"));
+  // p0 is still down: eth0 has no carrier, and iproute2 flags its routes "linkdown".
+  CHECK(kernel::dump_routes(n) == "192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.1 linkdown\n");
+  CHECK(kernel::dump_links(n).find("3: eth0@p0: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> mtu 1500 qdisc noqueue state "
+                                   "LOWERLAYERDOWN") != std::string::npos);
+  kernel::apply(world, netconfig::parse_script("ip -n n link set dev p0 up\nip -n n link set dev eth0 down\n"));
+  CHECK(kernel::dump_routes(n).empty());
+  CHECK(kernel::dump_local_routes(n) == "local 192.168.1.1 dev eth0 proto kernel scope host src 192.168.1.1\n");
+}

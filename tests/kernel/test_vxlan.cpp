@@ -1,0 +1,92 @@
+// The same two nodes with hand-written VXLAN state (tests/data/two-nodes-vxlan.sh): an onlink route,
+// a permanent neighbour and an FDB entry per peer, as flanneld's vxlan backend writes them.
+#include <catch2/catch.hpp>
+
+#include "models/wire/ethernet.h"
+#include "models/wire/ipv4.h"
+#include "models/wire/udp.h"
+#include "models/wire/vxlan.h"
+#include "tests/kernel/helpers.h"
+
+using namespace ol;
+using ol::test::Lab;
+
+TEST_CASE("vxlan: the packet leaves node-a with VNI 1 to node-b:8472, 50 bytes bigger, and is delivered") {
+  Lab lab("two-nodes-vxlan.sh");
+  REQUIRE(lab.ping("pod-a1", "10.244.2.2", 1, 56) == kernel::Errno::Ok);
+  const test::Frame* outer = nullptr;
+  for (auto& f : lab.frames)
+    if (f.netns == "node-a" && f.dev == "eth0" && f.bytes.size() > 100) { outer = &f; break; }
+  REQUIRE(outer);
+  const std::uint8_t* b = outer->bytes.data();
+  auto ip = *wire::Ipv4Repr::parse(wire::Bytes(b + 14, outer->bytes.size() - 14));
+  auto udp = *wire::UdpRepr::parse(wire::Bytes(b + 34, outer->bytes.size() - 34));
+  auto vx = *wire::VxlanRepr::parse(wire::Bytes(b + 42, 8));
+  auto inner = *wire::Ipv4Repr::parse(wire::Bytes(b + 64, outer->bytes.size() - 64));
+  CHECK(ip.src.str() == "192.168.100.1");
+  CHECK(ip.dst.str() == "192.168.100.2");
+  CHECK(ip.protocol == 17);
+  CHECK_FALSE(ip.df);
+  CHECK(udp.dst_port == 8472);
+  CHECK(udp.src_port >= 32768);
+  CHECK(udp.src_port <= 60999);
+  CHECK(wire::udp_checksum_ok(ip.src, ip.dst, wire::Bytes(b + 34, udp.length)));
+  CHECK(vx.vni == 1);
+  CHECK(wire::eth_dst(b + 50).str() == "0a:bb:bb:bb:bb:02");  // inner: node-b's VTEP MAC
+  CHECK(wire::eth_src(b + 50).str() == "0a:aa:aa:aa:aa:01");
+  CHECK(inner.total_len == 84);
+  CHECK(inner.src.str() == "10.244.1.2");
+  CHECK(inner.dst.str() == "10.244.2.2");
+  CHECK(ip.total_len == inner.total_len + 50);
+  CHECK(udp.length == inner.total_len + 30);
+  CHECK(outer->bytes.size() == 14u + ip.total_len);
+
+  const TraceEvent* xmit = lab.find("node-a", "vxlan_xmit");
+  REQUIRE(xmit);
+  CHECK(xmit->table == "vxlan fdb");
+  CHECK(xmit->entry == "0a:bb:bb:bb:bb:02 dev flannel.1 dst 192.168.100.2 self permanent");
+  CHECK(lab.find("node-b", "vxlan_rcv")->verdict == "decapsulated from 192.168.100.1");
+  REQUIRE(lab.replies().size() == 1);
+  CHECK(lab.replies()[0].from.str() == "10.244.2.2");
+}
+
+TEST_CASE("vxlan: one flow keeps one outer source port") {
+  Lab lab("two-nodes-vxlan.sh");
+  lab.ping("pod-a1", "10.244.2.2", 1);
+  lab.ping("pod-a1", "10.244.2.2", 2);
+  std::vector<std::uint16_t> ports;
+  for (auto& f : lab.frames)
+    if (f.netns == "node-a" && f.dev == "eth0" && f.bytes.size() > 100) ports.push_back(wire::get16(f.bytes.data() + 34));
+  REQUIRE(ports.size() == 2);
+  CHECK(ports[0] == ports[1]);
+}
+
+TEST_CASE("vxlan: without an FDB entry for the peer the frame is dropped with a named reason") {
+  Lab lab("two-nodes-vxlan.sh", "bridge -n node-a fdb del 0a:bb:bb:bb:bb:02 dev flannel.1 self\n");
+  lab.ping("pod-a1", "10.244.2.2");
+  const TraceEvent* xmit = lab.find("node-a", "vxlan_xmit");
+  REQUIRE(xmit);
+  CHECK(xmit->entry == "");
+  bool dropped = false;
+  for (auto& e : lab.log.events)
+    if (e.netns == "node-a" && e.verdict == "drop SKB_DROP_REASON_NO_TX_TARGET") dropped = true;
+  CHECK(dropped);
+  CHECK(lab.replies().empty());
+}
+
+TEST_CASE("vxlan: node-a's tables as ip and bridge print them") {
+  Lab lab("two-nodes-vxlan.sh");
+  kernel::Netns& a = lab.ns("node-a");
+  CHECK(kernel::dump_routes(a) ==
+        "10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1\n"
+        "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink\n"
+        "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.1\n");
+  CHECK(kernel::dump_neigh(a) == "10.244.2.0 dev flannel.1 lladdr 0a:bb:bb:bb:bb:02 PERMANENT\n");
+  CHECK(kernel::dump_fdb(a) ==
+        "02:a1:00:00:00:01 dev veth1a2b3c4d master cni0 permanent\n"
+        "0a:58:0a:f4:01:01 dev cni0 master cni0 permanent\n"
+        "0a:bb:bb:bb:bb:02 dev flannel.1 dst 192.168.100.2 self permanent\n");
+  CHECK(kernel::dump_links(a).find(
+            "5: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN mode DEFAULT "
+            "group default qlen 1000\n    link/ether 0a:aa:aa:aa:aa:01 brd ff:ff:ff:ff:ff:ff\n") != std::string::npos);
+}

@@ -1,0 +1,68 @@
+#include <catch2/catch.hpp>
+#include <vector>
+
+#include "sim/simulator.h"
+
+using namespace ol;
+
+namespace {
+struct Recorder final : EventTarget {
+  std::vector<std::pair<Nanos, std::uint64_t>> seen;
+  Simulator* sim = nullptr;
+  void on_event(std::uint64_t c) override { seen.emplace_back(sim->now(), c); }
+};
+}  // namespace
+
+TEST_CASE("events run in time order, and equal times in scheduling order") {
+  Simulator sim;
+  Recorder r;
+  r.sim = &sim;
+  sim.at(30, &r, 1);
+  sim.at(10, &r, 2);
+  sim.at(30, &r, 3);
+  sim.at(10, &r, 4);
+  sim.at(20, &r, 5);
+  CHECK(sim.run() == 5);
+  CHECK(r.seen == std::vector<std::pair<Nanos, std::uint64_t>>{{10, 2}, {10, 4}, {20, 5}, {30, 1}, {30, 3}});
+}
+
+TEST_CASE("a cancelled event does not run, and cancelling twice is refused") {
+  Simulator sim;
+  Recorder r;
+  r.sim = &sim;
+  auto a = sim.at(5, &r, 1);
+  sim.at(6, &r, 2);
+  CHECK(sim.cancel(a));
+  CHECK_FALSE(sim.cancel(a));
+  CHECK(sim.pending() == 1);
+  sim.run();
+  CHECK(r.seen == std::vector<std::pair<Nanos, std::uint64_t>>{{6, 2}});
+  CHECK_FALSE(sim.cancel(a));  // its slot was reused or freed: the old id stays dead
+}
+
+TEST_CASE("run_until stops at the horizon and moves the clock there") {
+  Simulator sim;
+  Recorder r;
+  r.sim = &sim;
+  sim.at(100, &r, 1);
+  sim.at(300, &r, 2);
+  CHECK(sim.run_until(200) == 1);
+  CHECK(sim.now() == 200);
+  CHECK(sim.pending() == 1);
+  sim.after(50, &r, 3);  // relative to the new clock
+  sim.run();
+  CHECK(r.seen.back() == std::pair<Nanos, std::uint64_t>{300, 2});
+  CHECK(r.seen[1] == std::pair<Nanos, std::uint64_t>{250, 3});
+}
+
+TEST_CASE("an old EventId cannot cancel the event that reuses its slot") {
+  Simulator sim;
+  Recorder r;
+  r.sim = &sim;
+  auto first = sim.at(1, &r, 1);
+  sim.run();
+  sim.at(2, &r, 2);  // reuses the freed slot
+  CHECK_FALSE(sim.cancel(first));
+  sim.run();
+  CHECK(r.seen.size() == 2);
+}
