@@ -151,11 +151,12 @@ std::string dump_fdb(const Netns& ns) {
   for (auto& d : ns.devices()) {
     if (d->kind == DevKind::Bridge) {
       auto& br = static_cast<const BridgeDevice&>(*d);
+      const auto entries = br.fdb.dump(ns.now());
       // Ports' entries first, in port order, then the bridge's own (as `bridge fdb` lists by device).
       for (const Device* port : br.ports)
-        for (const FdbEntry* e : br.fdb.dump(ns.now()))
+        for (const FdbEntry* e : entries)
           if (e->port == port) s += format_bridge_fdb(*e, br) + "\n";
-      for (const FdbEntry* e : br.fdb.dump(ns.now()))
+      for (const FdbEntry* e : entries)
         if (e->port == &br) s += format_bridge_fdb(*e, br) + "\n";
     } else if (d->kind == DevKind::Vxlan) {
       auto& vx = static_cast<const VxlanDevice&>(*d);

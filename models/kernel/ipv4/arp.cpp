@@ -34,10 +34,6 @@ void arp_send(Netns& ns, Device& dev, wire::ArpOp op, wire::Ipv4Addr tip, const 
 void arp_solicit(Netns& ns, Neighbour& n, bool unicast) {
   Device& dev = *n.dev;
   auto sip = inet_select_addr(dev, n.ip);
-  if (!sip) {  // no address on the device: borrow one from the namespace, as arp_solicit does
-    for (auto& d : ns.devices())
-      if (!d->addrs.empty() && d->kind != DevKind::Loopback) { sip = d->addrs.front().local.addr; break; }
-  }
   const bool traced = !n.arp_queue.empty() && n.arp_queue.front()->traced;
   const std::uint64_t id = n.arp_queue.empty() ? 0 : n.arp_queue.front()->id;
   arp_send(ns, dev, wire::ArpOp::Request, n.ip, unicast && n.lladdr ? *n.lladdr : wire::MacAddr::broadcast(),

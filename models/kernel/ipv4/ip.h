@@ -36,8 +36,11 @@ enum class PmtuDisc { Want, Do, Dont };
 const Route* fib_lookup(Netns& ns, wire::Ipv4Addr dst, Scope min_scope = Scope::Universe);
 // ip_route_output_key: the route for a locally generated packet to `dst`.
 std::optional<RouteResult> ip_route_output(Netns& ns, wire::Ipv4Addr dst, wire::Ipv4Addr saddr = {});
-// inet_select_addr: the first primary address of `dev` with a wide enough scope.
+// inet_select_addr: an address of `dev` (one whose subnet holds dst, else the first); with none on
+// the device, Linux borrows the first address of another device in the namespace.
 std::optional<wire::Ipv4Addr> inet_select_addr(const Device& dev, wire::Ipv4Addr dst);
+// The RouteResult for forwarding or sending along `r` to `dst` (device MTU, no source chosen).
+RouteResult route_result(const Route& r, wire::Ipv4Addr dst);
 
 // ip_input.c
 void ip_rcv(Netns& ns, Device& dev, PacketPtr p);

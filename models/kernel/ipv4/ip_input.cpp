@@ -36,13 +36,7 @@ void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
   const Route* r = ns.main_table.lookup(dst);
   if (p->traced) ns.world.trace(*p, ns, &dev, "fib_lookup", r ? "forward" : "no route", "route", r ? format_route(*r, false) : "");
   if (!r) return ip_error(ns, dev, std::move(p), true);
-  RouteResult rt;
-  rt.route = r;
-  rt.type = r->type;
-  rt.dev = r->dev;
-  rt.nexthop = r->gw.value_or(dst);
-  rt.mtu = r->dev->mtu;
-  ip_forward(ns, dev, std::move(p), rt);
+  ip_forward(ns, dev, std::move(p), route_result(*r, dst));
 }
 
 }  // namespace

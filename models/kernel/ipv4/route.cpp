@@ -26,22 +26,30 @@ const Route* fib_lookup(Netns& ns, wire::Ipv4Addr dst, Scope min_scope) {
 }
 
 std::optional<wire::Ipv4Addr> inet_select_addr(const Device& dev, wire::Ipv4Addr dst) {
-  // Prefer an address whose subnet holds dst, else the first (primary) one.
   for (const IfAddr& a : dev.addrs)
     if (a.local.contains(dst)) return a.local.addr;
   if (!dev.addrs.empty()) return dev.addrs.front().local.addr;
+  for (auto& d : dev.netns->devices())
+    if (!d->addrs.empty() && d->kind != DevKind::Loopback) return d->addrs.front().local.addr;
   return std::nullopt;
+}
+
+RouteResult route_result(const Route& r, wire::Ipv4Addr dst) {
+  RouteResult rt;
+  rt.route = &r;
+  rt.type = r.type;
+  rt.dev = r.dev;
+  rt.nexthop = r.gw.value_or(dst);
+  rt.mtu = r.dev->mtu;
+  return rt;
 }
 
 std::optional<RouteResult> ip_route_output(Netns& ns, wire::Ipv4Addr dst, wire::Ipv4Addr saddr) {
   const Route* r = fib_lookup(ns, dst);
   if (!r) return std::nullopt;
-  RouteResult rt;
-  rt.route = r;
-  rt.type = r->type;
+  RouteResult rt = route_result(*r, dst);
   // A local destination is reached through lo (ip_route_output_key_hash_rcu: dev_out = loopback).
-  rt.dev = r->type == RouteType::Local ? &ns.loopback() : r->dev;
-  rt.nexthop = r->gw.value_or(dst);
+  if (r->type == RouteType::Local) rt.dev = &ns.loopback();
   if (!saddr.is_zero()) {
     rt.src = saddr;
   } else if (r->prefsrc) {
@@ -49,13 +57,7 @@ std::optional<RouteResult> ip_route_output(Netns& ns, wire::Ipv4Addr dst, wire::
   } else if (r->type == RouteType::Local) {
     rt.src = dst;
   } else {
-    // No address on the device: Linux borrows one from another device in the namespace.
-    auto a = inet_select_addr(*r->dev, rt.nexthop);
-    if (!a) {
-      for (auto& d : ns.devices())
-        if (!d->addrs.empty() && d->kind != DevKind::Loopback) { a = d->addrs.front().local.addr; break; }
-    }
-    rt.src = a.value_or(wire::Ipv4Addr{});
+    rt.src = inet_select_addr(*r->dev, rt.nexthop).value_or(wire::Ipv4Addr{});
   }
   rt.mtu = rt.dev->mtu;
   if (auto it = ns.pmtu.find(dst.v); it != ns.pmtu.end()) {
