@@ -82,6 +82,19 @@ void unregister(Device& d) {
 
 void op(World& w, const nc::NetnsAdd& o) { w.add_netns(o.name); }
 
+// cleanup_net → default_device_exit: every virtual device is deleted, a veth's peer with it.
+void op(World& w, const nc::NetnsDel& o) {
+  Netns* ns = w.netns(o.name);
+  if (!ns) fail(fmt::format("Cannot remove namespace file \"/run/netns/{}\": No such file or directory", o.name));
+  while (ns->devices().size() > 1) {
+    Device& d = *ns->devices().back();
+    if (d.kind == DevKind::Veth)
+      if (VethDevice* peer = static_cast<VethDevice&>(d).peer) unregister(*peer);
+    unregister(d);
+  }
+  w.remove_netns(*ns);
+}
+
 void op(World& w, const nc::LinkAdd& o) {
   Netns& ns = netns_or_fail(w, o.netns);
   check_free_name(ns, o.name);

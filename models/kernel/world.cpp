@@ -12,13 +12,24 @@ Netns& World::add_netns(const std::string& name) {
   if (netns(name))
     throw ConfigError(fmt::format("Cannot create namespace file \"/run/netns/{}\": File exists", name));
   namespaces_.push_back(std::make_unique<Netns>(*this, name));
-  return *namespaces_.back();
+  Netns& ns = *namespaces_.back();
+  by_name_.emplace(ns.name, &ns);
+  return ns;
 }
 
 Netns* World::netns(std::string_view name) const {
-  for (auto& n : namespaces_)
-    if (n->name == name) return n.get();
-  return nullptr;
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+void World::remove_netns(Netns& ns) {
+  by_name_.erase(ns.name);
+  for (auto it = namespaces_.begin(); it != namespaces_.end(); ++it)
+    if (it->get() == &ns) {
+      dead_namespaces_.push_back(std::move(*it));
+      namespaces_.erase(it);
+      return;
+    }
 }
 
 void World::bury(std::unique_ptr<Device> dev) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/kernel/netns.h"
@@ -20,6 +21,8 @@ class World final : public EventTarget {
 
   Netns& add_netns(const std::string& name);  // throws ConfigError when it exists
   Netns* netns(std::string_view name) const;
+  // cleanup_net: the namespace leaves the list; the object is kept until the end (like bury()).
+  void remove_netns(Netns& ns);
   const std::vector<std::unique_ptr<Netns>>& namespaces() const { return namespaces_; }
   // A device removed from its namespace is kept until the end so in-flight packets can see it died.
   void bury(std::unique_ptr<Device> dev);
@@ -49,6 +52,8 @@ class World final : public EventTarget {
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> free_pending_;
   std::vector<std::unique_ptr<Netns>> namespaces_;
+  std::unordered_map<std::string_view, Netns*> by_name_;  // keys view Netns::name
+  std::vector<std::unique_ptr<Netns>> dead_namespaces_;
   std::vector<std::unique_ptr<Device>> graveyard_;
   std::uint64_t last_packet_id_ = 0;
 };

@@ -22,6 +22,11 @@ struct NetnsAdd {
   bool operator==(const NetnsAdd&) const = default;
 };
 
+struct NetnsDel {  // ip netns del NAME: its devices go with it (a veth's peer too)
+  std::string name;
+  bool operator==(const NetnsDel&) const = default;
+};
+
 enum class LinkKind { Veth, Bridge, Vxlan };
 
 struct VethPeer {
@@ -146,7 +151,7 @@ struct Netem {  // tc qdisc add dev DEV root netem [delay Nus] [rate Nbit] [limi
   bool operator==(const Netem&) const = default;
 };
 
-using Op = std::variant<NetnsAdd, LinkAdd, TuntapAdd, LinkSet, LinkDel, BridgeLinkSet, AddrAdd, RouteOp,
+using Op = std::variant<NetnsAdd, NetnsDel, LinkAdd, TuntapAdd, LinkSet, LinkDel, BridgeLinkSet, AddrAdd, RouteOp,
                         NeighOp, FdbOp, Sysctl, Netem>;
 
 // One command and the component that issued it ("CNI bridge", "flanneld vxlan backend", …).

@@ -350,9 +350,14 @@ Op command(Tokens& t, const std::string& exec_ns) {
   if (tool == "ip") {
     if (auto flag = netns_flag(t); !flag.empty()) ns = flag;
     if (ns.empty() && t.accept("netns")) {
-      auto w = t.next("'add' or 'exec'");
+      auto w = t.next("'add', 'del' or 'exec'");
       if (w == "add") {
         NetnsAdd o{t.next("namespace name")};
+        t.finish();
+        return o;
+      }
+      if (w == "del" || w == "delete") {
+        NetnsDel o{t.next("namespace name")};
         t.finish();
         return o;
       }

@@ -46,6 +46,7 @@ std::string scope_word(RouteScope s) {
 
 struct Renderer {
   std::string operator()(const NetnsAdd& o) const { return "ip netns add " + o.name; }
+  std::string operator()(const NetnsDel& o) const { return "ip netns del " + o.name; }
 
   std::string operator()(const LinkAdd& o) const {
     std::string s = ip_n(o.netns) + "link add " + o.name + link_attrs(o.address, o.mtu);
@@ -168,7 +169,8 @@ std::string render(const NetConfig& cfg) {
 const std::string& netns_of(const Op& op) {
   return std::visit(
       [](const auto& o) -> const std::string& {
-        if constexpr (std::is_same_v<std::decay_t<decltype(o)>, NetnsAdd>)
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, NetnsAdd> || std::is_same_v<T, NetnsDel>)
           return o.name;
         else
           return o.netns;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/scenario_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"overlaylab: a simulator of the Linux datapath between Kubernetes pods"};
@@ -12,9 +13,31 @@ int main(int argc, char** argv) {
   netconfig->add_option("FILE", script, "the script")->required();
 
   std::optional<std::string> netns;
-  auto* tables = app.add_subcommand("tables", "Apply a script and print every namespace's tables as Linux prints them");
-  tables->add_option("FILE", script, "the script")->required();
-  tables->add_option("--netns", netns, "only this namespace");
+  ol::cli::ScenarioOptions sc;
+  auto* tables = app.add_subcommand(
+      "tables", "Print every namespace's tables as Linux prints them, after a scenario's control plane settles "
+                "(or after an ip/bridge script)");
+  tables->add_option("FILE", script, "a scenario (.json) or an ip/bridge script")->required();
+  tables->add_option("--netns", netns, "only this namespace (scripts)");
+  tables->add_option("--mode", sc.mode, "host-gw (alias underlay), udp or vxlan: overrides net-conf.json's Backend");
+  tables->add_option("--node", sc.node, "only this node's namespaces (its own and its pods')");
+
+  std::optional<std::string> state_dir;
+  auto* config = app.add_subcommand(
+      "config", "Print every command the control plane issues for a scenario, in order, with who issued it");
+  config->add_option("SCENARIO", sc.file, "the scenario")->required();
+  config->add_option("--mode", sc.mode, "host-gw (alias underlay), udp or vxlan: overrides net-conf.json's Backend");
+  config->add_option("--node", sc.node, "only this node's commands");
+  config->add_option("--state-dir", state_dir, "also write each node's files (subnet.env, host-local's store) under DIR/<node>/");
+
+  ol::cli::WalkCliOptions wk;
+  auto* walk = app.add_subcommand("walk", "Send one ICMP echo from a pod to a pod and print every step it takes");
+  walk->add_option("SCENARIO", wk.scenario.file, "the scenario")->required();
+  walk->add_option("--mode", wk.scenario.mode, "host-gw (alias underlay), udp or vxlan");
+  walk->add_option("--from", wk.from, "the sending pod")->required();
+  walk->add_option("--to", wk.to, "the pod to reach")->required();
+  walk->add_option("--at", wk.at, "when to send (e.g. 1.5s); default: once the control plane has settled");
+  walk->add_option("-s,--size", wk.size, "ICMP data bytes")->check(CLI::Range(0, 16000));
 
   ol::cli::PingOptions ping;
   auto* ping_cmd = app.add_subcommand("ping", "Apply a script, send ICMP echo requests and print each packet's walk");
@@ -34,6 +57,14 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (*netconfig) return ol::cli::cmd_netconfig(script);
-  if (*tables) return ol::cli::cmd_tables(script, netns);
+  if (*tables) {
+    if (script.ends_with(".json")) {
+      sc.file = script;
+      return ol::cli::cmd_scenario_tables(sc);
+    }
+    return ol::cli::cmd_tables(script, netns);
+  }
+  if (*config) return ol::cli::cmd_config(sc, state_dir);
+  if (*walk) return ol::cli::cmd_walk(wk);
   return ol::cli::cmd_ping(ping);
 }

@@ -14,6 +14,7 @@ namespace ol::kernel {
 class Device;
 class Netns;
 struct Neighbour;
+struct UdpSocket;
 
 // struct rtable, reduced: where a packet goes next and with which source address.
 struct RouteResult {
@@ -66,10 +67,13 @@ void arp_rcv(Netns& ns, Device& dev, PacketPtr p);
 void arp_solicit(Netns& ns, Neighbour& n, bool unicast);
 // udp.c
 void udp_rcv(Netns& ns, Device& dev, PacketPtr p);
+// udp_recvmsg: the oldest queued datagram (IPv4 header first), or null (EAGAIN).
+PacketPtr udp_recvmsg(Netns& ns, UdpSocket& s);
 // udp_sendmsg: sends `payload_len` bytes (zeros unless `payload` is given). Returns the errno.
 Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint16_t dport,
                   std::uint32_t payload_len, const std::uint8_t* payload = nullptr, bool traced = false,
                   PmtuDisc pmtudisc = PmtuDisc::Want, std::uint64_t* packet_id = nullptr);
+// (`*packet_id`, when given and non-zero, is kept: a program forwarding a packet it read keeps its id.)
 // ping_v4_sendmsg: an ICMP echo request of `payload_len` data bytes.
 Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Addr dst, std::uint32_t payload_len,
                    bool traced, PmtuDisc pmtudisc = PmtuDisc::Want, std::uint8_t ttl = 0,

@@ -54,10 +54,19 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     ++s->drops;
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "__udp_enqueue_schedule_skb");
   }
-  if (p->traced) ns.world.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port), "", "", "kernel->user");
+  if (p->traced) ns.world.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port));
   s->rx_bytes += p->size();
   s->rx.push_back(std::move(p));
   if (s->on_readable) s->on_readable();
+}
+
+PacketPtr udp_recvmsg(Netns& ns, UdpSocket& s) {
+  if (s.rx.empty()) return PacketPtr(nullptr, PacketReturn{&ns.world.pool});
+  PacketPtr p = std::move(s.rx.front());
+  s.rx.pop_front();
+  s.rx_bytes -= p->size();
+  if (p->traced) ns.world.trace(*p, ns, nullptr, "udp_recvmsg", "copied to user space", "", "", "kernel->user");
+  return p;
 }
 
 Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint16_t dport, std::uint32_t payload_len,
@@ -69,7 +78,7 @@ Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint1
   if (size > Packet::kMaxData || udp_len > 0xffff) return Errno::MsgSize;
   if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;
   PacketPtr p = ns.world.pool.get();
-  p->id = ns.world.new_packet_id();
+  p->id = packet_id && *packet_id ? *packet_id : ns.world.new_packet_id();
   p->traced = traced || ns.world.trace_all;
   if (packet_id) *packet_id = p->id;
   std::uint8_t* d = p->put(udp_len);

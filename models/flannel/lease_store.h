@@ -1,0 +1,86 @@
+// The lease store: flannel's etcd registry reduced to what matters here. Keys and values are what
+// flanneld writes (/coreos.com/network/subnets/10.244.1.0-24 → {"PublicIP":…,"BackendType":…,
+// "BackendData":…}); every change gets a revision, and watchers hear of it `watch_delay` later,
+// starting after the revision they had listed (so a lease is never announced twice).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/wire/addr.h"
+#include "sim/simulator.h"
+
+namespace ol::flannel {
+
+struct LeaseAttrs {
+  wire::Ipv4Addr public_ip;
+  std::string backend_type;
+  nlohmann::json backend_data;  // null for host-gw and udp; {"VNI":…,"VtepMAC":…} for vxlan
+};
+
+struct Lease {
+  wire::Ipv4Prefix subnet;
+  LeaseAttrs attrs;
+  Nanos expiration = 0;
+};
+
+enum class LeaseEventType { Added, Removed };
+struct LeaseEvent {
+  LeaseEventType type;
+  Lease lease;
+  std::uint64_t revision = 0;
+};
+
+inline constexpr const char* kEtcdPrefix = "/coreos.com/network";
+std::string subnet_key(const wire::Ipv4Prefix& subnet);  // "/coreos.com/network/subnets/10.244.1.0-24"
+std::string lease_value(const LeaseAttrs& a);              // the JSON flanneld stores
+
+class LeaseStore final : public EventTarget {
+ public:
+  using Watcher = std::function<void(const LeaseEvent&)>;
+  static constexpr Nanos kLeaseTtl = 24 * 3600 * kNanosPerSecond;
+
+  LeaseStore(Simulator& sim, Nanos watch_delay) : sim_(sim), watch_delay_(watch_delay) {}
+
+  void set_config(const nlohmann::json& net_conf) { config_ = net_conf.dump(); }
+  // createSubnet: false when the key exists (etcd's "Key already exists").
+  bool create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs);
+  bool remove(const wire::Ipv4Prefix& subnet);
+  bool taken(const wire::Ipv4Prefix& subnet) const { return taken_.count(subnet.addr.v) > 0; }
+  const Lease* find(const wire::Ipv4Prefix& subnet) const;
+  std::vector<const Lease*> list() const;  // in key order
+  std::uint64_t revision() const { return revision_; }
+
+  // Watches changes made after `since` (the revision a list() was taken at). Returns an id.
+  std::size_t watch(std::uint64_t since, Watcher w);
+  void unwatch(std::size_t id);
+
+  // `etcdctl get --prefix /coreos.com/network`: key, value, key, value, …
+  std::string dump() const;
+
+  void on_event(std::uint64_t cookie) override;  // delivers one change to every watcher
+
+ private:
+  struct Watch {
+    std::uint64_t since;
+    Watcher fn;
+    bool active;
+  };
+  void publish(LeaseEventType type, const Lease& l);
+
+  Simulator& sim_;
+  Nanos watch_delay_;
+  std::string config_;
+  std::map<std::string, Lease> leases_;
+  std::unordered_set<std::uint32_t> taken_;
+  std::vector<Watch> watchers_;
+  std::vector<LeaseEvent> changes_;  // cookie = index
+  std::uint64_t revision_ = 0;
+};
+
+}  // namespace ol::flannel

@@ -1,0 +1,82 @@
+// The vxlan backend (backend/vxlan): device flannel.<VNI> with learning off and the lease's network
+// address as a /32; per peer, in this order so the kernel never ARPs: a permanent neighbour for the
+// peer's VTEP address, an FDB entry sending that MAC to the peer's underlay address, then the onlink
+// route. DirectRouting puts a host-gw route instead for peers on the same L2 segment.
+#include "models/flannel/vxlan.h"
+
+#include <fmt/format.h>
+
+namespace ol::flannel {
+
+namespace nc = netconfig;
+
+VxlanNetwork::VxlanNetwork(BackendContext ctx) : ctx_(std::move(ctx)), dev_(fmt::format("flannel.{}", ctx_.conf->vni)) {}
+
+void VxlanNetwork::setup(const Ipv4Prefix& lease, nc::NetConfig& out) {
+  nc::LinkAdd link{.netns = ctx_.netns, .name = dev_, .kind = nc::LinkKind::Vxlan};
+  link.address = ctx_.vtep_mac;
+  link.mtu = ctx_.conf->mtu;  // absent: the kernel derives it from the lower device (eth0 − 50)
+  link.vxlan = nc::VxlanOptions{ctx_.conf->vni, ctx_.public_ip, ctx_.ext_iface, ctx_.conf->port, true};
+  out.add(link, origin());
+  out.add(nc::AddrAdd{ctx_.netns, {lease.network(), 32}, std::nullopt, dev_}, origin());
+  out.add(nc::LinkSet{.netns = ctx_.netns, .dev = dev_, .up = true}, origin());
+}
+
+nlohmann::json VxlanNetwork::backend_data() const {
+  nlohmann::ordered_json j;
+  j["VNI"] = ctx_.conf->vni;
+  j["VtepMAC"] = ctx_.vtep_mac.str();
+  return nlohmann::json::parse(j.dump());
+}
+
+bool VxlanNetwork::direct(const Lease& peer) const {
+  return ctx_.conf->direct_routing && ctx_.on_link && ctx_.on_link(peer.attrs.public_ip);
+}
+
+namespace {
+
+wire::MacAddr vtep_mac_of(const Lease& peer) {
+  return *wire::MacAddr::parse(peer.attrs.backend_data.value("VtepMAC", std::string("00:00:00:00:00:00")));
+}
+
+}  // namespace
+
+void VxlanNetwork::add_peer(const Lease& peer, nc::NetConfig& out) {
+  const auto gw = peer.subnet.network();
+  if (direct(peer)) {
+    out.add(nc::RouteOp{.verb = nc::Verb::Replace, .netns = ctx_.netns, .dst = peer.subnet, .via = peer.attrs.public_ip,
+                        .dev = ctx_.ext_iface},
+            origin());
+    return;
+  }
+  const auto mac = vtep_mac_of(peer);
+  out.add(nc::NeighOp{.verb = nc::Verb::Replace, .netns = ctx_.netns, .ip = gw, .lladdr = mac, .dev = dev_,
+                      .nud = nc::Nud::Permanent},
+          origin());
+  out.add(nc::FdbOp{.verb = nc::Verb::Append, .netns = ctx_.netns, .mac = mac, .dev = dev_, .dst = peer.attrs.public_ip,
+                    .self = true, .permanent = true},
+          origin());
+  out.add(nc::RouteOp{.verb = nc::Verb::Replace, .netns = ctx_.netns, .dst = peer.subnet, .via = gw, .dev = dev_,
+                      .onlink = true},
+          origin());
+}
+
+void VxlanNetwork::remove_peer(const Lease& peer, nc::NetConfig& out) {
+  const auto gw = peer.subnet.network();
+  if (direct(peer)) {
+    out.add(nc::RouteOp{.verb = nc::Verb::Del, .netns = ctx_.netns, .dst = peer.subnet, .via = peer.attrs.public_ip,
+                        .dev = ctx_.ext_iface},
+            origin());
+    return;
+  }
+  const auto mac = vtep_mac_of(peer);
+  out.add(nc::NeighOp{.verb = nc::Verb::Del, .netns = ctx_.netns, .ip = gw, .lladdr = mac, .dev = dev_}, origin());
+  out.add(nc::FdbOp{.verb = nc::Verb::Del, .netns = ctx_.netns, .mac = mac, .dev = dev_, .dst = peer.attrs.public_ip,
+                    .self = true},
+          origin());
+  out.add(nc::RouteOp{.verb = nc::Verb::Del, .netns = ctx_.netns, .dst = peer.subnet, .via = gw, .dev = dev_,
+                      .onlink = true},
+          origin());
+}
+
+}  // namespace ol::flannel

@@ -1,0 +1,334 @@
+#include "models/scenario/check.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "models/scenario/load.h"
+
+namespace ol::scenario {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kNetConf = "$[\"net-conf.json\"]";
+constexpr const char* kCniConf = "$[\"cni-conf.json\"]";
+
+Nanos duration(const json& v) { return *parse_duration(v.get<std::string>()); }
+
+bool overlaps(const Ipv4Prefix& a, const Ipv4Prefix& b) {
+  int len = std::min(a.len, b.len);
+  return (a.addr.v & wire::prefix_mask(len)) == (b.addr.v & wire::prefix_mask(len));
+}
+
+class Builder {
+ public:
+  Builder(const json& doc, std::vector<Problem>& out) : doc_(doc), out_(out) {}
+
+  Scenario build() {
+    s_.name = doc_["name"];
+    s_.description = doc_.value("description", "");
+    if (doc_.contains("seed")) s_.seed = doc_["seed"].get<std::uint64_t>();
+    s_.net_conf.verbatim = doc_["net-conf.json"];
+    apply_netconf_defaults(s_.net_conf, kNetConf, out_);
+    cni();
+    if (doc_.contains("control_plane") && doc_["control_plane"].contains("watch_delay"))
+      s_.watch_delay = duration(doc_["control_plane"]["watch_delay"]);
+    if (!out_.empty()) return s_;  // the rest relies on a readable pod network
+    segments();
+    nodes();
+    if (!out_.empty()) return s_;
+    leases();
+    workloads();
+    events();
+    return s_;
+  }
+
+ private:
+  void add(std::string path, std::string message, std::string fix) {
+    out_.push_back({std::move(path), std::move(message), std::move(fix)});
+  }
+
+  // A name becomes a namespace: nodes, pods, segments and the router share one name space.
+  bool claim(const std::string& name, const std::string& path, const char* what) {
+    auto [it, fresh] = names_.emplace(name, path);
+    if (!fresh) add(path, fmt::format("the {} name \"{}\" is already used at {}", what, name, it->second),
+                    "give every node, pod, segment and router its own name (each becomes a network namespace)");
+    return fresh;
+  }
+
+  void cni() {
+    CniConf& c = s_.cni;
+    if (!doc_.contains("cni-conf.json")) {
+      c.verbatim = json::parse(R"({"name":"cbr0","cniVersion":"0.3.1","plugins":[
+        {"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},
+        {"type":"portmap","capabilities":{"portMappings":true}}]})");
+    } else {
+      c.verbatim = doc_["cni-conf.json"];
+    }
+    const json& j = c.verbatim;
+    c.network = j["name"];
+    c.cni_version = j.value("cniVersion", "0.3.1");
+    const json& plugins = j["plugins"];
+    if (plugins[0]["type"] != "flannel") {
+      add(std::string(kCniConf) + ".plugins[0].type", "the first plugin must be \"flannel\"",
+          "use kube-flannel's chain: flannel (which delegates to bridge + host-local), then portmap");
+      return;
+    }
+    for (std::size_t i = 1; i < plugins.size(); ++i)
+      if (plugins[i]["type"] == "flannel")
+        add(fmt::format("{}.plugins[{}].type", kCniConf, i), "flannel appears twice in the chain", "keep one flannel plugin");
+    c.portmap = std::any_of(plugins.begin(), plugins.end(), [](const json& p) { return p["type"] == "portmap"; });
+    const json d = plugins[0].value("delegate", json::object());
+    c.bridge = d.value("bridge", "cni0");
+    c.hairpin = d.value("hairpinMode", false);
+    c.is_default_gateway = d.value("isDefaultGateway", false);
+    c.is_gateway = d.value("isGateway", true) || c.is_default_gateway;  // flannel sets isGateway
+  }
+
+  void segments() {
+    const std::string base = "$.underlay.segments";
+    json segs = doc_.contains("underlay") && doc_["underlay"].contains("segments")
+                    ? doc_["underlay"]["segments"]
+                    : json::parse(R"([{"name":"underlay","subnet":"192.168.100.0/24"}])");
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+      const std::string p = path_index(base, i);
+      Segment g;
+      g.name = segs[i]["name"];
+      claim(g.name, path_key(p, "name"), "segment");
+      auto sub = Ipv4Prefix::parse(segs[i]["subnet"].get<std::string>());
+      if (!sub || sub->len < 8 || sub->len > 30) {
+        add(path_key(p, "subnet"), fmt::format("\"{}\" is not a usable underlay subnet", segs[i]["subnet"].get<std::string>()),
+            "write a prefix from /8 to /30 such as \"192.168.100.0/24\"");
+        continue;
+      }
+      if (!sub->is_network()) {
+        add(path_key(p, "subnet"), fmt::format("{} has host bits set", sub->str()),
+            fmt::format("write \"{}/{}\"", sub->network().str(), sub->len));
+        continue;
+      }
+      g.subnet = *sub;
+      if (overlaps(*sub, s_.net_conf.network))
+        add(path_key(p, "subnet"), fmt::format("the underlay {} overlaps the pod network {}", sub->str(), s_.net_conf.network.str()),
+            "keep the underlay outside net-conf.json's Network (pods and nodes would route into each other)");
+      for (std::size_t k = 0; k < s_.segments.size(); ++k)
+        if (overlaps(*sub, s_.segments[k].subnet))
+          add(path_key(p, "subnet"), fmt::format("{} overlaps segment \"{}\" ({})", sub->str(), s_.segments[k].name,
+                                                 s_.segments[k].subnet.str()),
+              "give every segment its own subnet");
+      if (segs[i].contains("gateway")) g.gateway = host_in(segs[i]["gateway"], *sub, path_key(p, "gateway"));
+      if (segs[i].contains("delay")) g.delay = duration(segs[i]["delay"]);
+      s_.segments.push_back(g);
+    }
+    if (doc_.contains("underlay") && doc_["underlay"].contains("router")) {
+      s_.router = doc_["underlay"]["router"].get<std::string>();
+      claim(*s_.router, "$.underlay.router", "router");
+    }
+    if (s_.segments.size() > 1 && !s_.router)
+      add("$.underlay", fmt::format("{} segments but no router joins them", s_.segments.size()),
+          "add \"router\": \"router\" (a forwarding namespace) and a \"gateway\" per segment");
+    if (s_.router)
+      for (std::size_t i = 0; i < s_.segments.size(); ++i)
+        if (!s_.segments[i].gateway)
+          add(path_index(base, i), "the router needs an address on every segment: no \"gateway\" here",
+              fmt::format("add \"gateway\": \"{}\"", Ipv4Addr{s_.segments[i].subnet.broadcast().v - 1}.str()));
+  }
+
+  // An address for a host on `sub`: inside it, and neither its network nor its broadcast address.
+  std::optional<Ipv4Addr> host_in(const json& v, const Ipv4Prefix& sub, const std::string& path) {
+    auto a = Ipv4Addr::parse(v.get<std::string>());
+    if (!a) {
+      add(path, fmt::format("\"{}\" is not a valid IPv4 address", v.get<std::string>()), "write an address such as \"192.168.100.1\"");
+      return std::nullopt;
+    }
+    if (!sub.contains(*a)) {
+      add(path, fmt::format("{} is outside its segment {}", a->str(), sub.str()),
+          fmt::format("pick an address inside {}", sub.str()));
+      return std::nullopt;
+    }
+    if (*a == sub.network() || *a == sub.broadcast()) {
+      add(path, fmt::format("{} is the {} address of {}", a->str(), *a == sub.network() ? "network" : "broadcast", sub.str()),
+          "pick a host address");
+      return std::nullopt;
+    }
+    return a;
+  }
+
+  void nodes() {
+    const json& nodes = doc_["nodes"];
+    std::unordered_map<std::uint32_t, std::string> addrs;
+    std::unordered_map<std::uint32_t, std::string> cidrs;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const json& j = nodes[i];
+      const std::string p = path_index("$.nodes", i);
+      Node n;
+      n.name = j["name"];
+      claim(n.name, path_key(p, "name"), "node");
+      if (j.contains("segment")) {
+        auto it = std::find_if(s_.segments.begin(), s_.segments.end(), [&](const Segment& g) { return g.name == j["segment"]; });
+        if (it == s_.segments.end()) {
+          add(path_key(p, "segment"), fmt::format("no segment named \"{}\"", j["segment"].get<std::string>()),
+              "name one of $.underlay.segments");
+          continue;
+        }
+        n.segment = std::size_t(it - s_.segments.begin());
+      } else if (s_.segments.size() > 1) {
+        add(p, "missing \"segment\": there are several segments", "add \"segment\" naming one of $.underlay.segments");
+        continue;
+      }
+      if (s_.segments.empty()) continue;
+      const Segment& seg = s_.segments[n.segment];
+      const std::string ap = path_key(p, "address");
+      auto a = Ipv4Addr::parse(j["address"].get<std::string>());
+      if (a && s_.net_conf.network.contains(*a)) {
+        add(ap, fmt::format("the node address {} is inside the pod network {}", a->str(), s_.net_conf.network.str()),
+            "give nodes underlay addresses outside net-conf.json's Network");
+        continue;
+      }
+      auto addr = host_in(j["address"], seg.subnet, ap);
+      if (!addr) continue;
+      n.address = *addr;
+      if (seg.gateway && *seg.gateway == *addr)
+        add(ap, fmt::format("{} is the router's address on \"{}\"", addr->str(), seg.name), "pick another address");
+      if (auto [it, fresh] = addrs.emplace(addr->v, ap); !fresh)
+        add(ap, fmt::format("{} is already the address of {}", addr->str(), it->second), "give every node its own address");
+      n.cores = j.value("cores", 4);
+      n.nic_gbps = j.value("nic_gbps", 10.0);
+      n.mtu = j.value("mtu", 1500);
+      if (j.contains("pod_cidr")) n.pod_cidr = pod_cidr(j["pod_cidr"], path_key(p, "pod_cidr"), cidrs);
+      pods(n, j, p);
+      s_.nodes.push_back(std::move(n));
+    }
+  }
+
+  std::optional<Ipv4Prefix> pod_cidr(const json& v, const std::string& path, std::unordered_map<std::uint32_t, std::string>& seen) {
+    const NetConf& nc = s_.net_conf;
+    auto c = Ipv4Prefix::parse(v.get<std::string>());
+    if (!c) {
+      add(path, fmt::format("\"{}\" is not a valid IPv4 prefix", v.get<std::string>()), "write a prefix such as \"10.244.1.0/24\"");
+      return std::nullopt;
+    }
+    if (c->len != nc.subnet_len || !c->is_network() || !nc.network.contains(c->addr)) {
+      add(path, fmt::format("{} is not a /{} subnet of {}", c->str(), nc.subnet_len, nc.network.str()),
+          fmt::format("write an aligned /{} inside {}, e.g. \"{}/{}\"", nc.subnet_len, nc.network.str(), nc.subnet_min.str(), nc.subnet_len));
+      return std::nullopt;
+    }
+    if (c->addr < nc.subnet_min || c->addr > nc.subnet_max) {
+      add(path, fmt::format("{} is outside SubnetMin..SubnetMax ({} .. {})", c->str(), nc.subnet_min.str(), nc.subnet_max.str()),
+          "pick a subnet between SubnetMin and SubnetMax");
+      return std::nullopt;
+    }
+    if (auto [it, fresh] = seen.emplace(c->addr.v, path); !fresh) {
+      add(path, fmt::format("{} is already the pod_cidr at {}", c->str(), it->second), "give every node its own subnet");
+      return std::nullopt;
+    }
+    return c;
+  }
+
+  void pods(Node& n, const json& j, const std::string& p) {
+    if (!j.contains("pods")) return;
+    const auto& pods = j["pods"];
+    // host-local hands out .2 … broadcast-1; .1 is the gateway on cni0.
+    const std::size_t capacity = (std::size_t(1) << (32 - s_.net_conf.subnet_len)) - 3;
+    if (pods.size() > capacity) {
+      add(path_key(p, "pods"),
+          fmt::format("{} pods, but a /{} lease holds {} pod addresses: host-local would fail with "
+                      "\"no IP addresses available in range set\"",
+                      pods.size(), s_.net_conf.subnet_len, capacity),
+          fmt::format("use at most {} pods per node, or a shorter SubnetLen in net-conf.json", capacity));
+      return;
+    }
+    for (std::size_t k = 0; k < pods.size(); ++k) {
+      std::string name = pods[k];
+      if (claim(name, path_index(path_key(p, "pods"), k), "pod")) n.pods.push_back(name);
+    }
+  }
+
+  void leases() {
+    const NetConf& nc = s_.net_conf;
+    if (nc.subnet_min > nc.subnet_max) return;
+    const std::uint64_t pool = ((std::uint64_t(nc.subnet_max.v) - nc.subnet_min.v) >> (32 - nc.subnet_len)) + 1;
+    if (s_.nodes.size() > pool)
+      add(path_index("$.nodes", std::size_t(pool)),
+          fmt::format("{} nodes but SubnetMin..SubnetMax ({} .. {}) holds {} /{} leases: flanneld on \"{}\" would fail "
+                      "with \"out of subnets\"",
+                      s_.nodes.size(), nc.subnet_min.str(), nc.subnet_max.str(), pool, nc.subnet_len,
+                      s_.nodes[std::size_t(pool)].name),
+          "use a larger Network, a longer SubnetLen, or fewer nodes");
+  }
+
+  bool is_pod(const std::string& name) const { return s_.node_of_pod(name) != nullptr; }
+
+  void workloads() {
+    if (!doc_.contains("workloads")) return;
+    const json& ws = doc_["workloads"];
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+      const std::string p = path_index("$.workloads", i);
+      Workload w;
+      w.type = ws[i]["type"];
+      w.from = ws[i]["from"];
+      w.to = ws[i]["to"];
+      for (auto [key, name] : {std::pair{"from", w.from}, std::pair{"to", w.to}})
+        if (!is_pod(name)) add(path_key(p, key), fmt::format("no pod named \"{}\"", name), "name a pod listed under a node's \"pods\"");
+      if (ws[i].contains("at")) w.at = duration(ws[i]["at"]);
+      w.count = ws[i].value("count", 1);
+      if (ws[i].contains("interval")) w.interval = duration(ws[i]["interval"]);
+      w.size = ws[i].value("size", 56);
+      s_.workloads.push_back(w);
+    }
+  }
+
+  void events() {
+    if (!doc_.contains("events")) return;
+    const json& es = doc_["events"];
+    std::unordered_set<std::string> joined, left, deleted;
+    for (std::size_t i = 0; i < es.size(); ++i) {
+      const std::string p = path_index("$.events", i);
+      Event e;
+      e.at = duration(es[i]["at"]);
+      const std::string type = es[i]["type"];
+      e.kind = type == "node-join" ? EventKind::NodeJoin : type == "node-leave" ? EventKind::NodeLeave : EventKind::PodDelete;
+      const char* key = e.kind == EventKind::PodDelete ? "pod" : "node";
+      if (!es[i].contains(key)) {
+        add(p, fmt::format("a {} event needs \"{}\"", type, key), fmt::format("add \"{}\": the name of the {}", key, key));
+        continue;
+      }
+      e.target = es[i][key];
+      if (e.kind == EventKind::PodDelete) {
+        if (!is_pod(e.target)) add(path_key(p, "pod"), fmt::format("no pod named \"{}\"", e.target), "name a pod listed under a node's \"pods\"");
+        else if (!deleted.insert(e.target).second) add(p, fmt::format("pod \"{}\" is deleted twice", e.target), "delete it once");
+      } else {
+        auto it = std::find_if(s_.nodes.begin(), s_.nodes.end(), [&](const Node& n) { return n.name == e.target; });
+        if (it == s_.nodes.end()) {
+          add(path_key(p, "node"), fmt::format("no node named \"{}\"", e.target), "name a node listed in $.nodes");
+          continue;
+        }
+        if (e.kind == EventKind::NodeJoin) {
+          if (!joined.insert(e.target).second) add(p, fmt::format("node \"{}\" joins twice", e.target), "let it join once");
+          it->joins_at = e.at;
+        } else if (!left.insert(e.target).second) {
+          add(p, fmt::format("node \"{}\" leaves twice", e.target), "let it leave once");
+        } else if (it->joins_at && *it->joins_at > e.at) {
+          add(path_key(p, "at"), fmt::format("node \"{}\" leaves before it joins", e.target), "make it leave after its node-join event");
+        }
+      }
+      s_.events.push_back(e);
+    }
+    std::stable_sort(s_.events.begin(), s_.events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+  }
+
+  const json& doc_;
+  std::vector<Problem>& out_;
+  Scenario s_;
+  std::map<std::string, std::string> names_;  // name → the JSON path that first used it
+};
+
+}  // namespace
+
+Scenario build_scenario(const json& doc, std::vector<Problem>& problems) { return Builder(doc, problems).build(); }
+
+}  // namespace ol::scenario

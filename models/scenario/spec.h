@@ -1,0 +1,80 @@
+// A loaded, validated scenario (the ClusterSpec of DESIGN.md): what the control plane builds and
+// what the workloads do. Every field has its default filled in; names are unique across kinds.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/cni/conf.h"
+#include "models/flannel/net_conf.h"
+#include "models/wire/addr.h"
+#include "sim/time.h"
+
+namespace ol::scenario {
+
+using wire::Ipv4Addr;
+using wire::Ipv4Prefix;
+using cni::CniConf;
+using flannel::Backend;
+using flannel::NetConf;
+using flannel::backend_name;
+using flannel::parse_backend;
+
+struct Segment {  // one L2 switch: a namespace holding bridge br0
+  std::string name;
+  Ipv4Prefix subnet;
+  std::optional<Ipv4Addr> gateway;  // the router's address on this segment
+  Nanos delay = 0;                  // one-way propagation delay of each port
+};
+
+struct Node {
+  std::string name;
+  Ipv4Addr address;
+  std::size_t segment = 0;  // index into Scenario::segments
+  int cores = 4;
+  double nic_gbps = 10;
+  int mtu = 1500;
+  std::optional<Ipv4Prefix> pod_cidr;  // a pinned lease (kube mode's node.spec.podCIDR)
+  std::vector<std::string> pods;
+  std::optional<Nanos> joins_at;  // set when an event makes it join later
+};
+
+struct Workload {
+  std::string type = "ping";
+  std::string from, to;  // pod names
+  Nanos at = 0;
+  int count = 1;
+  Nanos interval = kNanosPerSecond;
+  int size = 56;
+};
+
+enum class EventKind { NodeJoin, NodeLeave, PodDelete };
+struct Event {
+  Nanos at = 0;
+  EventKind kind = EventKind::NodeJoin;
+  std::string target;  // the node or pod
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::vector<Segment> segments;
+  std::optional<std::string> router;  // a forwarding namespace joining the segments
+  std::vector<Node> nodes;
+  NetConf net_conf;
+  CniConf cni;
+  Nanos watch_delay = 10 * kNanosPerMilli;
+  std::vector<Workload> workloads;
+  std::vector<Event> events;  // sorted by time, stable
+
+  const Node* node(std::string_view name) const;
+  // The node a pod runs on, or nullptr.
+  const Node* node_of_pod(std::string_view pod) const;
+};
+
+}  // namespace ol::scenario

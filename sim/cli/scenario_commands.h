@@ -1,0 +1,25 @@
+// The subcommands that take a scenario (scenarios/*.json): config, tables, walk.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace ol::cli {
+
+struct ScenarioOptions {
+  std::string file;
+  std::optional<std::string> mode;  // host-gw | underlay | udp | vxlan
+  std::optional<std::string> node;  // only this node's namespaces
+};
+
+int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state_dir);
+int cmd_scenario_tables(const ScenarioOptions& o);
+
+struct WalkCliOptions {
+  ScenarioOptions scenario;
+  std::string from, to;
+  std::optional<std::string> at;  // a duration: "1.5s"
+  int size = 56;
+};
+int cmd_walk(const WalkCliOptions& o);
+
+}  // namespace ol::cli

@@ -1,0 +1,27 @@
+// One scenario, loaded and running: its simulator, its simulated kernel and its control plane,
+// declared in the order they must be built and torn down. The CLI, the runner and the GUI hold one.
+#pragma once
+#include "models/kernel/world.h"
+#include "models/scenario/spec.h"
+#include "sim/cluster/cluster.h"
+#include "sim/simulator.h"
+
+namespace ol::cluster {
+
+class Session {
+ public:
+  // Starts the control plane (boot at t = 0, joins and events scheduled); nothing has run yet.
+  explicit Session(scenario::Scenario s, bool keep_log = true)
+      : scenario(std::move(s)), sim(scenario.seed), world(sim), cluster(scenario, world, keep_log) {
+    cluster.start();
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  scenario::Scenario scenario;
+  Simulator sim;
+  kernel::World world;
+  Cluster cluster;
+};
+
+}  // namespace ol::cluster
