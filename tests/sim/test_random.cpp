@@ -4,7 +4,7 @@
 
 using namespace ol;
 
-TEST_CASE("random streams: same seed and name give the same numbers; names are independent") {
+TEST_CASE("random streams: same seed and name give the same numbers - names are independent") {
   RandomStream a(42, "neigh:node-a"), b(42, "neigh:node-a"), c(42, "neigh:node-b"), d(43, "neigh:node-a");
   bool all_same = true, differ_name = false, differ_seed = false;
   for (int i = 0; i < 100; ++i) {
