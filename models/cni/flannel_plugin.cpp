@@ -46,7 +46,7 @@ BridgeConf flannel_delegate(const CniConf& conf, const SubnetEnv& env) {
   c.name = conf.network;
   c.cni_version = conf.cni_version;
   c.bridge = conf.bridge;
-  c.mtu = env.mtu;
+  c.mtu = conf.mtu.value_or(env.mtu);
   c.is_gateway = conf.is_gateway;
   c.is_default_gateway = conf.is_default_gateway;
   c.hairpin = conf.hairpin;

@@ -40,6 +40,7 @@ class Builder {
       s_.watch_delay = duration(doc_["control_plane"]["watch_delay"]);
     if (!out_.empty()) return s_;  // the rest relies on a readable pod network
     segments();
+    if (!out_.empty()) return s_;  // nodes are placed on segments
     nodes();
     if (!out_.empty()) return s_;
     leases();
@@ -86,6 +87,7 @@ class Builder {
     const json d = plugins[0].value("delegate", json::object());
     c.bridge = d.value("bridge", "cni0");
     c.hairpin = d.value("hairpinMode", false);
+    if (d.contains("mtu")) c.mtu = d["mtu"].get<int>();
     c.is_default_gateway = d.value("isDefaultGateway", false);
     c.is_gateway = d.value("isGateway", true) || c.is_default_gateway;  // flannel sets isGateway
   }
@@ -183,12 +185,6 @@ class Builder {
       if (s_.segments.empty()) continue;
       const Segment& seg = s_.segments[n.segment];
       const std::string ap = path_key(p, "address");
-      auto a = Ipv4Addr::parse(j["address"].get<std::string>());
-      if (a && s_.net_conf.network.contains(*a)) {
-        add(ap, fmt::format("the node address {} is inside the pod network {}", a->str(), s_.net_conf.network.str()),
-            "give nodes underlay addresses outside net-conf.json's Network");
-        continue;
-      }
       auto addr = host_in(j["address"], seg.subnet, ap);
       if (!addr) continue;
       n.address = *addr;

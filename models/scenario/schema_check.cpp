@@ -142,7 +142,8 @@ class Checker {
       for (const auto& k : s["required"])
         if (!v.contains(k.get<std::string>()))
           add(path, fmt::format("missing the required key \"{}\"", k.get<std::string>()),
-              fix_of(resolve(props.value(k.get<std::string>(), kEmpty)), fmt::format("add \"{}\"", k.get<std::string>())));
+              fmt::format("add \"{}\": {}", k.get<std::string>(),
+                          fix_of(resolve(props.value(k.get<std::string>(), kEmpty)), "see scenarios/schema.json")));
     const bool closed = s.contains("additionalProperties") && s["additionalProperties"] == false;
     for (auto it = v.begin(); it != v.end() && !full(); ++it) {
       if (props.contains(it.key())) {

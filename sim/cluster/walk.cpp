@@ -36,12 +36,19 @@ std::size_t request_end(const std::vector<TraceEvent>& steps) {
   return steps.size();
 }
 
+std::string where(const TraceEvent& e) { return e.netns == e.node ? e.netns : e.node + "/" + e.netns; }
+
+// The step that stopped the request: its drop, else the step just before it was turned back.
 std::string stop_reason(const std::vector<TraceEvent>& steps, std::size_t end) {
-  for (std::size_t i = end; i-- > 0;)
-    if (steps[i].verdict.starts_with("drop") || steps[i].verdict.starts_with("connect:"))
-      return fmt::format("stopped at {}/{} {}: {}", steps[i].node, steps[i].netns, steps[i].function, steps[i].verdict);
-  if (end < steps.size())
-    return fmt::format("turned back at {}/{} {}: {}", steps[end].node, steps[end].netns, steps[end].function, steps[end].verdict);
+  for (const auto& e : steps)
+    if (e.verdict.starts_with("drop") || e.verdict.starts_with("connect:"))
+      return fmt::format("stopped at {} {} ({})", where(e), e.function, e.verdict);
+  if (end > 0 && end < steps.size()) {
+    const auto& e = steps[end - 1];
+    return fmt::format("stopped at {} {}{} ({}), which answered with {}", where(e), e.function,
+                       e.table.empty() ? "" : " [" + e.table + "] " + (e.entry.empty() ? "(no match)" : e.entry), e.verdict,
+                       steps[end].verdict);
+  }
   return "no reply and no drop recorded (still in flight?)";
 }
 
