@@ -1,0 +1,140 @@
+// The scenario loader: bundled scenarios load with flanneld's defaults; every malformed file in
+// tests/data/bad/ is refused with the JSON path of the problem and a fix.
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include "models/scenario/load.h"
+
+using namespace ol;
+using namespace ol::scenario;
+
+namespace {
+
+std::string scenarios(const std::string& f) { return std::string(OVERLAYLAB_SOURCE) + "/scenarios/" + f; }
+std::string bad(const std::string& f) { return std::string(OVERLAYLAB_DATA) + "/bad/" + f; }
+
+}  // namespace
+
+TEST_CASE("two-nodes loads with kube-flannel's defaults filled in") {
+  Scenario s = load_file(scenarios("two-nodes.json"));
+  CHECK(s.name == "two-nodes");
+  CHECK(s.net_conf.network.str() == "10.244.0.0/16");
+  CHECK(s.net_conf.subnet_len == 24);
+  CHECK(s.net_conf.subnet_min.str() == "10.244.1.0");  // the zeroth subnet is skipped
+  CHECK(s.net_conf.subnet_max.str() == "10.244.255.0");
+  CHECK(s.net_conf.backend == Backend::Vxlan);
+  CHECK(s.net_conf.vni == 1);
+  CHECK(!s.net_conf.port);  // the kernel's default, 8472
+  CHECK(s.cni.network == "cbr0");
+  CHECK(s.cni.hairpin);
+  CHECK(s.cni.is_default_gateway);
+  REQUIRE(s.nodes.size() == 2);
+  CHECK(s.nodes[1].pods == std::vector<std::string>{"pod-c", "pod-d"});
+  CHECK(s.node_of_pod("pod-d")->name == "node-2");
+}
+
+TEST_CASE("every bundled scenario loads") {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(OVERLAYLAB_SOURCE) + "/scenarios")) {
+    if (e.path().extension() != ".json" || e.path().filename() == "schema.json") continue;
+    INFO(e.path().string());
+    CHECK_NOTHROW(load_file(e.path().string()));
+  }
+}
+
+TEST_CASE("flanneld's SubnetLen default depends on the Network's size") {
+  auto with = [](const char* network) {
+    return load_text(fmt::format(R"({{"name":"x","nodes":[{{"name":"n","address":"192.168.100.1"}}],
+                                     "net-conf.json":{{"Network":"{}"}}}})", network), "x.json");
+  };
+  CHECK(with("10.0.0.0/8").net_conf.subnet_len == 24);
+  CHECK(with("10.244.0.0/24").net_conf.subnet_len == 26);  // network + 2 when smaller than /22
+  Scenario s = with("10.244.0.0/16");
+  CHECK(s.net_conf.backend == Backend::Udp);  // no Backend: flanneld's code picks udp
+  CHECK_FALSE(s.net_conf.backend_given);
+}
+
+TEST_CASE("a mode given on the command line replaces the backend and keeps only options that still apply") {
+  Scenario s = load_file(scenarios("two-nodes.json"));
+  override_backend(s, *parse_backend("underlay"));
+  CHECK(s.net_conf.backend == Backend::HostGw);
+  CHECK(s.net_conf.verbatim["Backend"].dump() == R"({"Type":"host-gw"})");
+  CHECK_FALSE(parse_backend("ipip"));
+}
+
+TEST_CASE("durations need a unit") {
+  CHECK(parse_duration("1s") == 1'000'000'000);
+  CHECK(parse_duration("1.5ms") == 1'500'000);
+  CHECK(parse_duration("20us") == 20'000);
+  CHECK_FALSE(parse_duration("20"));
+  CHECK_FALSE(parse_duration("1 second"));
+}
+
+TEST_CASE("each malformed scenario is refused with its JSON path, what is wrong and a fix") {
+  struct Case {
+    const char* file;
+    const char* path;
+    const char* message;  // a fragment of the first problem
+  };
+  const Case cases[] = {
+      {"bad-json.json", "$", "not valid JSON (line 4, column 31)"},
+      {"wrong-type-cores.json", "$.nodes[0].cores", "expected an integer, got a string (\"4\")"},
+      {"unknown-backend-key.json", "$[\"net-conf.json\"].Backend.VNi", "unknown key \"VNi\""},
+      {"unknown-top-level-key.json", "$.seeds", "unknown key \"seeds\""},
+      {"overlapping-segments.json", "$.underlay.segments[1].subnet", "overlaps segment \"lan-a\""},
+      {"network-host-bits.json", "$[\"net-conf.json\"].Network", "10.244.1.0/16 has host bits set"},
+      {"subnetlen-31.json", "$[\"net-conf.json\"].SubnetLen", "SubnetLen must be less than /31"},
+      {"exhausted-subnet-pool.json", "$.nodes[3]", "flanneld on \"node-4\" would fail with \"out of subnets\""},
+      {"too-many-pods.json", "$.nodes[0].pods", "14 pods, but a /28 lease holds 13 pod addresses"},
+      {"duplicate-node-names.json", "$.nodes[1].name", "the node name \"node-1\" is already used at $.nodes[0].name"},
+      {"duplicate-pod-names.json", "$.nodes[1].pods[0]", "the pod name \"pod-a\" is already used"},
+      {"duplicate-address.json", "$.nodes[1].address", "192.168.100.11 is already the address of $.nodes[0].address"},
+      {"unknown-backend.json", "$[\"net-conf.json\"].Backend.Type", "\"ipip\" is not one of \"host-gw\", \"udp\", \"vxlan\""},
+      {"vni-out-of-range.json", "$[\"net-conf.json\"].Backend.VNI", "16777216 is above the maximum 16777215"},
+      {"vni-on-host-gw.json", "$[\"net-conf.json\"].Backend.VNI", "VNI applies to the vxlan backend only"},
+      {"workload-unknown-pod.json", "$.workloads[0].to", "no pod named \"pod-z\""},
+      {"underlay-in-pod-network.json", "$.underlay.segments[0].subnet", "overlaps the pod network 10.244.0.0/16"},
+      {"address-outside-segment.json", "$.nodes[1].address", "192.168.101.12 is outside its segment 192.168.100.0/24"},
+      {"missing-address.json", "$.nodes[0]", "missing the required key \"address\""},
+      {"missing-network.json", "$[\"net-conf.json\"]", "missing the required key \"Network\""},
+      {"node-name-too-long.json", "$.nodes[0].name", "is longer than 12 characters"},
+      {"bad-duration.json", "$.events[0].at", "\"1 second\" is not in the expected form"},
+      {"subnetmin-misaligned.json", "$[\"net-conf.json\"].SubnetMin", "SubnetMin is not on a SubnetLen boundary: 10.244.1.5"},
+      {"event-unknown-node.json", "$.events[0].node", "no node named \"node-9\""},
+      {"two-segments-no-router.json", "$.underlay", "2 segments but no router joins them"},
+      {"pod-cidr-outside-network.json", "$.nodes[0].pod_cidr", "10.245.1.0/24 is not a /24 subnet of 10.244.0.0/16"},
+      {"no-nodes.json", "$.nodes", "has 0 items, fewer than the minimum 1"},
+      {"leave-before-join.json", "$.events[1].at", "node \"node-2\" leaves before it joins"},
+      {"flannel-not-first.json", "$[\"cni-conf.json\"].plugins[0].type", "the first plugin must be \"flannel\""},
+  };
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(OVERLAYLAB_DATA) + "/bad"))
+    files += e.path().extension() == ".json";
+  CHECK(files == std::size(cases));  // every bad file has its expectation here
+  for (const auto& c : cases) {
+    INFO(c.file);
+    try {
+      load_file(bad(c.file));
+      FAIL("loaded without complaint");
+    } catch (const ScenarioError& e) {
+      REQUIRE_FALSE(e.problems.empty());
+      CHECK(e.file == bad(c.file));
+      CHECK(e.problems[0].path == c.path);
+      CHECK_THAT(e.problems[0].message, Catch::Contains(c.message));
+      CHECK_FALSE(e.problems[0].fix.empty());
+      CHECK_THAT(std::string(e.what()), Catch::StartsWith(bad(c.file) + ": " + c.path + ": "));
+    }
+  }
+}
+
+TEST_CASE("a misspelt key gets the nearest allowed key as its fix") {
+  try {
+    load_file(bad("unknown-backend-key.json"));
+    FAIL();
+  } catch (const ScenarioError& e) {
+    CHECK_THAT(e.problems[0].fix, Catch::StartsWith("did you mean \"VNI\"?"));
+  }
+}
