@@ -27,6 +27,7 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   if (log) log(fmt::format("Wrote subnet file to {}", cni::kSubnetEnvPath));
 
   netconfig::NetConfig cfg;
+  cfg.commands.reserve(8 + 3 * store_.list().size());  // a Command is large: grow the list once
   backend_->setup(lease_, cfg);
   // The watch starts from the list it took, so each peer is handled exactly once.
   const std::uint64_t rev = store_.revision();
@@ -44,6 +45,7 @@ void Flanneld::stop() {
 void Flanneld::on_lease_event(const LeaseEvent& ev) {
   if (ev.lease.subnet == lease_) return;  // our own lease
   netconfig::NetConfig cfg;
+  cfg.commands.reserve(3);
   if (ev.type == LeaseEventType::Added) backend_->add_peer(ev.lease, cfg);
   else backend_->remove_peer(ev.lease, cfg);
   if (!cfg.commands.empty()) emit_(std::move(cfg));

@@ -20,6 +20,8 @@ bool LeaseStore::create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs)
   auto [it, fresh] = leases_.try_emplace(subnet_key(subnet));
   if (!fresh) return false;
   it->second = Lease{subnet, attrs, sim_.now() + kLeaseTtl};
+  if (attrs.backend_data.is_object() && attrs.backend_data.contains("VtepMAC"))
+    it->second.attrs.vtep_mac = wire::MacAddr::parse(attrs.backend_data["VtepMAC"].get<std::string>());
   taken_.insert(subnet.addr.v);
   publish(LeaseEventType::Added, it->second);
   return true;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -21,6 +22,7 @@ struct LeaseAttrs {
   wire::Ipv4Addr public_ip;
   std::string backend_type;
   nlohmann::json backend_data;  // null for host-gw and udp; {"VNI":…,"VtepMAC":…} for vxlan
+  std::optional<wire::MacAddr> vtep_mac;  // BackendData's VtepMAC, parsed once when the lease is stored
 };
 
 struct Lease {

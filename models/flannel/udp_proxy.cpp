@@ -35,17 +35,22 @@ UdpProxy::~UdpProxy() {
 
 void UdpProxy::set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) {
   if (on_command) on_command(fmt::format("CMD_SET_ROUTE {} -> {}:{}", subnet.str(), peer.str(), port));
-  for (auto& r : routes_)
-    if (r.subnet == subnet) {
-      r.peer = peer, r.port = port;
-      return;
-    }
+  const std::uint64_t key = std::uint64_t(subnet.len) << 32 | subnet.network().v;
+  if (auto it = index_.find(key); it != index_.end()) {  // an update keeps the entry's place in the list
+    routes_[it->second].peer = peer;
+    routes_[it->second].port = port;
+    return;
+  }
+  index_.emplace(key, routes_.size());
   routes_.push_back({subnet, peer, port});
 }
 
 void UdpProxy::del_route(const Ipv4Prefix& subnet) {
   if (on_command) on_command(fmt::format("CMD_DEL_ROUTE {}", subnet.str()));
   std::erase_if(routes_, [&](const Route& r) { return r.subnet == subnet; });
+  index_.clear();
+  for (std::size_t i = 0; i < routes_.size(); ++i)
+    index_.emplace(std::uint64_t(routes_[i].subnet.len) << 32 | routes_[i].subnet.network().v, i);
 }
 
 // The thread sleeps in poll(); a readable TUN or socket wakes it once for whatever is queued.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/flannel/backend.h"
@@ -60,6 +61,7 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   std::uint16_t port_;
   wire::Ipv4Addr tun_addr_;
   std::vector<Route> routes_;  // unsorted, first match wins, as flannel's
+  std::unordered_map<std::uint64_t, std::size_t> index_;  // subnet → position, so a set finds its entry at once
   std::vector<std::uint8_t> buf_;  // the proxy's one packet buffer
   bool scheduled_ = false;
 };

@@ -36,6 +36,7 @@ bool VxlanNetwork::direct(const Lease& peer) const {
 namespace {
 
 wire::MacAddr vtep_mac_of(const Lease& peer) {
+  if (peer.attrs.vtep_mac) return *peer.attrs.vtep_mac;
   return *wire::MacAddr::parse(peer.attrs.backend_data.value("VtepMAC", std::string("00:00:00:00:00:00")));
 }
 

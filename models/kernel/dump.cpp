@@ -10,28 +10,63 @@
 
 namespace ol::kernel {
 
-std::string format_route(const Route& r, bool show_type) {
-  std::string s;
+namespace {
+
+// The table lines are appended to one string: a thousand-node cluster prints millions of them.
+void append_route(std::string& s, const Route& r, bool show_type) {
   if (show_type || r.type != RouteType::Unicast)
     s += r.type == RouteType::Local ? "local " : r.type == RouteType::Broadcast ? "broadcast " : "";
-  s += r.dst.len == 0 ? "default" : r.dst.len == 32 ? r.dst.addr.str() : r.dst.str();
-  if (r.gw) s += " via " + r.gw->str();
-  if (r.dev) s += " dev " + r.dev->name;
+  if (r.dst.len == 0) {
+    s += "default";
+  } else {
+    r.dst.addr.append_to(s);
+    if (r.dst.len != 32) s += "/" + std::to_string(r.dst.len);
+  }
+  if (r.gw) s += " via ", r.gw->append_to(s);
+  if (r.dev) s += " dev ", s += r.dev->name;
   if (r.proto == RouteProto::Kernel) s += " proto kernel";
   if (r.scope == Scope::Link) s += " scope link";
   if (r.scope == Scope::Host) s += " scope host";
-  if (r.prefsrc) s += " src " + r.prefsrc->str();
+  if (r.prefsrc) s += " src ", r.prefsrc->append_to(s);
   if (r.metric) s += fmt::format(" metric {}", r.metric);
   if (r.onlink) s += " onlink";
   if (r.dev && r.type != RouteType::Local && r.dev->admin_up && !r.dev->carrier()) s += " linkdown";
+}
+
+void append_neigh(std::string& s, const Neighbour& n) {
+  n.ip.append_to(s);
+  s += " dev ";
+  s += n.dev->name;
+  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed && n.state != Nud::None)
+    s += " lladdr ", n.lladdr->append_to(s);
+  s += " ";
+  s += nud_name(n.state);
+}
+
+void append_vxlan_fdb(std::string& s, const VxlanFdbEntry& e, const Device& vxlan) {
+  for (std::size_t i = 0; i < e.remotes.size(); ++i) {
+    if (i) s += "\n";
+    e.mac.append_to(s);
+    s += " dev ";
+    s += vxlan.name;
+    s += " dst ";
+    e.remotes[i].append_to(s);
+    s += e.permanent ? " self permanent" : " self";
+  }
+}
+
+}  // namespace
+
+std::string format_route(const Route& r, bool show_type) {
+  std::string s;
+  append_route(s, r, show_type);
   return s;
 }
 
 std::string format_neigh(const Neighbour& n) {
-  std::string s = n.ip.str() + " dev " + n.dev->name;
-  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed && n.state != Nud::None)
-    s += " lladdr " + n.lladdr->str();
-  return s + " " + nud_name(n.state);
+  std::string s;
+  append_neigh(s, n);
+  return s;
 }
 
 std::string format_bridge_fdb(const FdbEntry& e, const Device& bridge) {
@@ -42,10 +77,7 @@ std::string format_bridge_fdb(const FdbEntry& e, const Device& bridge) {
 
 std::string format_vxlan_fdb(const VxlanFdbEntry& e, const Device& vxlan) {
   std::string s;
-  for (std::size_t i = 0; i < e.remotes.size(); ++i) {
-    if (i) s += "\n";
-    s += e.mac.str() + " dev " + vxlan.name + " dst " + e.remotes[i].str() + " self" + (e.permanent ? " permanent" : "");
-  }
+  append_vxlan_fdb(s, e, vxlan);
   return s;
 }
 
@@ -130,19 +162,19 @@ std::string dump_addrs(const Netns& ns) {
 
 std::string dump_routes(const Netns& ns) {
   std::string s;
-  for (const Route* r : ns.main_table.dump()) s += format_route(*r, false) + "\n";
+  for (const Route* r : ns.main_table.dump()) append_route(s, *r, false), s += '\n';
   return s;
 }
 
 std::string dump_local_routes(const Netns& ns) {
   std::string s;
-  for (const Route* r : ns.local_table.dump()) s += format_route(*r, true) + "\n";
+  for (const Route* r : ns.local_table.dump()) append_route(s, *r, true), s += '\n';
   return s;
 }
 
 std::string dump_neigh(const Netns& ns) {
   std::string s;
-  for (const Neighbour* n : ns.neigh.dump()) s += format_neigh(*n) + "\n";
+  for (const Neighbour* n : ns.neigh.dump()) append_neigh(s, *n), s += '\n';
   return s;
 }
 
@@ -160,16 +192,26 @@ std::string dump_fdb(const Netns& ns) {
         if (e->port == &br) s += format_bridge_fdb(*e, br) + "\n";
     } else if (d->kind == DevKind::Vxlan) {
       auto& vx = static_cast<const VxlanDevice&>(*d);
-      for (const VxlanFdbEntry* e : vx.fdb.dump()) s += format_vxlan_fdb(*e, vx) + "\n";
+      for (const VxlanFdbEntry* e : vx.fdb.dump()) append_vxlan_fdb(s, *e, vx), s += '\n';
     }
   }
   return s;
 }
 
 std::string dump_all(const Netns& ns) {
-  return "## ip link\n" + dump_links(ns) + "## ip addr\n" + dump_addrs(ns) + "## ip route\n" + dump_routes(ns) +
-         "## ip route show table local\n" + dump_local_routes(ns) + "## ip neigh\n" + dump_neigh(ns) +
-         "## bridge fdb\n" + dump_fdb(ns);
+  std::string s = "## ip link\n";
+  s += dump_links(ns);
+  s += "## ip addr\n";
+  s += dump_addrs(ns);
+  s += "## ip route\n";
+  s += dump_routes(ns);
+  s += "## ip route show table local\n";
+  s += dump_local_routes(ns);
+  s += "## ip neigh\n";
+  s += dump_neigh(ns);
+  s += "## bridge fdb\n";
+  s += dump_fdb(ns);
+  return s;
 }
 
 }  // namespace ol::kernel

@@ -16,6 +16,7 @@ struct MacAddr {
   static constexpr MacAddr zero() { return {}; }
   static std::optional<MacAddr> parse(std::string_view s);
   std::string str() const;
+  void append_to(std::string& out) const;  // str() without a temporary, for long tables
   bool is_broadcast() const { return *this == broadcast(); }
   bool is_multicast() const { return b[0] & 1; }
   bool is_zero() const { return *this == zero(); }
@@ -33,6 +34,7 @@ struct Ipv4Addr {
 
   static std::optional<Ipv4Addr> parse(std::string_view s);
   std::string str() const;
+  void append_to(std::string& out) const;
   bool is_zero() const { return v == 0; }
   bool is_limited_broadcast() const { return v == 0xffffffffu; }
   bool is_multicast() const { return (v >> 28) == 0xe; }

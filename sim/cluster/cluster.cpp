@@ -207,17 +207,18 @@ void Cluster::node_leaves(std::size_t index) {
 
 void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
   for (auto& c : cfg.commands) {
-    LogEntry e{world_.sim.now(), node, c.origin, std::move(c.op), {}, {}};
+    std::string refused;
     try {
-      kernel::apply(world_, *e.op);
-      if (const auto* add = std::get_if<nc::NetnsAdd>(&*e.op); add && !node.empty() && add->name != node)
+      kernel::apply(world_, c.op);
+      if (const auto* add = std::get_if<nc::NetnsAdd>(&c.op); add && !node.empty() && add->name != node)
         world_.netns(add->name)->node = node;
     } catch (const kernel::ConfigError& err) {
-      std::string why = err.what();
-      if (auto nl = why.find("\n    "); nl != std::string::npos) why = why.substr(nl + 5);
-      e.refused = why;
-      errors_.push_back(fmt::format("{}: {}: {}: {}", node.empty() ? "underlay" : node, e.origin, nc::render(*e.op), why));
+      refused = err.what();
+      if (auto nl = refused.find("\n    "); nl != std::string::npos) refused = refused.substr(nl + 5);
+      errors_.push_back(fmt::format("{}: {}: {}: {}", node.empty() ? "underlay" : node, c.origin, nc::render(c.op), refused));
     }
+    if (!keep_log_ && !on_log) continue;  // a large scenario run for its tables only
+    LogEntry e{world_.sim.now(), node, std::move(c.origin), std::move(c.op), {}, std::move(refused)};
     if (on_log) on_log(e);
     if (keep_log_) log_.push_back(std::move(e));
   }

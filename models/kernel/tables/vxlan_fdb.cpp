@@ -48,7 +48,7 @@ VxlanFdb::Result VxlanFdb::remove(const wire::MacAddr& mac, std::optional<wire::
 std::vector<const VxlanFdbEntry*> VxlanFdb::dump() const {
   std::vector<const VxlanFdbEntry*> out;
   for (auto& [k, e] : entries_) out.push_back(&e);
-  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->mac < b->mac; });
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->mac.key() < b->mac.key(); });
   return out;
 }
 

@@ -1,0 +1,77 @@
+// Setting up a large vxlan cluster: N nodes with 2 pods each on one switch, the control plane run
+// to convergence (every node's flanneld programs every peer: N·(N−1) neighbour, FDB and route
+// entries), then every namespace's tables rendered as `overlaylab tables` would. No traffic.
+// Usage: overlaylab-bench-scale N [host-gw|udp|vxlan]  (one size per process, so peak RSS is its own)
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "models/kernel/dump.h"
+#include "models/scenario/load.h"
+#include "sim/cluster/session.h"
+
+using namespace ol;
+
+namespace {
+
+std::string scenario_text(int n, const char* mode) {
+  std::string nodes;
+  for (int i = 0; i < n; ++i) {
+    if (i) nodes += ",\n";
+    nodes += fmt::format(R"(    {{"name": "n{}", "address": "172.16.{}.{}", "pods": ["p{}-a", "p{}-b"]}})", i, (i + 1) / 250,
+                         (i + 1) % 250 + 1, i, i);
+  }
+  return fmt::format(R"({{
+  "name": "scale-{}",
+  "underlay": {{"segments": [{{"name": "lan", "subnet": "172.16.0.0/12"}}]}},
+  "nodes": [
+{}
+  ],
+  "net-conf.json": {{"Network": "10.0.0.0/8", "Backend": {{"Type": "{}"}}}}
+}})",
+                     n, nodes, mode);
+}
+
+long peak_rss_kib() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  char line[256];
+  long kib = -1;
+  while (f && std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+  if (f) std::fclose(f);
+  return kib;
+}
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int n = argc > 1 ? std::atoi(argv[1]) : 1000;
+  const char* mode = argc > 2 ? argv[2] : "vxlan";
+  const std::string text = scenario_text(n, mode);
+  auto t0 = std::chrono::steady_clock::now();
+  scenario::Scenario s = scenario::load_text(text, "<scale>");
+  const double t_load = since(t0);
+  auto t1 = std::chrono::steady_clock::now();
+  cluster::Session session(std::move(s), /*keep_log=*/false);
+  session.cluster.converge();
+  const double t_converge = since(t1);
+  auto t2 = std::chrono::steady_clock::now();
+  std::size_t bytes = 0, routes = 0;
+  for (const auto& ns : session.world.namespaces()) {
+    bytes += kernel::dump_all(*ns).size();
+    routes += ns->main_table.size();
+  }
+  const double t_tables = since(t2);
+  std::printf("%d nodes (%s): %zu namespaces, %zu routes; load %.3f s, control plane %.3f s (%zu errors), "
+              "tables %.3f s (%.1f MB of text); total %.3f s; peak RSS %.0f MiB\n",
+              n, mode, session.world.namespaces().size(), routes, t_load, t_converge, session.cluster.errors().size(),
+              t_tables, bytes / 1e6, t_load + t_converge + t_tables, peak_rss_kib() / 1024.0);
+  return session.cluster.errors().empty() ? 0 : 1;
+}
