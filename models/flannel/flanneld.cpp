@@ -34,7 +34,7 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   for (const Lease* l : store_.list())
     if (l->subnet != lease_) backend_->add_peer(*l, cfg);
   emit_(std::move(cfg));
-  watch_ = store_.watch(rev, [this](const LeaseEvent& ev) { on_lease_event(ev); });
+  watch_ = store_.watch(rev, [this](std::span<const LeaseEvent> batch) { on_lease_events(batch); });
 }
 
 void Flanneld::stop() {
@@ -42,12 +42,15 @@ void Flanneld::stop() {
   watch_.reset();
 }
 
-void Flanneld::on_lease_event(const LeaseEvent& ev) {
-  if (ev.lease.subnet == lease_) return;  // our own lease
+// handleSubnetEvents: the batch in order, our own lease skipped.
+void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
   netconfig::NetConfig cfg;
-  cfg.commands.reserve(3);
-  if (ev.type == LeaseEventType::Added) backend_->add_peer(ev.lease, cfg);
-  else backend_->remove_peer(ev.lease, cfg);
+  cfg.commands.reserve(3 * batch.size());
+  for (const LeaseEvent& ev : batch) {
+    if (ev.lease.subnet == lease_) continue;
+    if (ev.type == LeaseEventType::Added) backend_->add_peer(ev.lease, cfg);
+    else backend_->remove_peer(ev.lease, cfg);
+  }
   if (!cfg.commands.empty()) emit_(std::move(cfg));
 }
 

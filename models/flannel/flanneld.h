@@ -39,7 +39,7 @@ class Flanneld {
   std::function<void(const std::string&)> log;  // flanneld's log lines
 
  private:
-  void on_lease_event(const LeaseEvent& ev);
+  void on_lease_events(std::span<const LeaseEvent> batch);
 
   std::string node_;
   BackendContext ctx_;

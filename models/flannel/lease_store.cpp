@@ -1,5 +1,7 @@
 #include "models/flannel/lease_store.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace ol::flannel {
@@ -60,15 +62,25 @@ void LeaseStore::unwatch(std::size_t id) {
 }
 
 void LeaseStore::publish(LeaseEventType type, const Lease& l) {
-  changes_.push_back({type, l, ++revision_});
-  sim_.after(watch_delay_, this, changes_.size() - 1);
+  const Nanos due = sim_.now() + watch_delay_;
+  if (batches_.empty() || batches_.back().due != due || batches_.back().changes.empty()) {
+    batches_.push_back({due, {}});
+    sim_.at(due, this, batches_.size() - 1);
+  }
+  batches_.back().changes.push_back({type, l, ++revision_});
 }
 
 void LeaseStore::on_event(std::uint64_t cookie) {
-  const LeaseEvent ev = changes_[cookie];
-  // A watcher may be added while delivering (a node starting): index, do not iterate.
-  for (std::size_t i = 0; i < watchers_.size(); ++i)
-    if (watchers_[i].active && ev.revision > watchers_[i].since) watchers_[i].fn(ev);
+  const std::vector<LeaseEvent> batch = std::move(batches_[cookie].changes);
+  batches_[cookie].changes.clear();
+  // A watcher may be added while delivering (a node starting): index, do not iterate. Each
+  // watcher gets the changes after the revision it listed.
+  for (std::size_t i = 0; i < watchers_.size(); ++i) {
+    if (!watchers_[i].active) continue;
+    auto first = std::partition_point(batch.begin(), batch.end(),
+                                      [&](const LeaseEvent& e) { return e.revision <= watchers_[i].since; });
+    if (first != batch.end()) watchers_[i].fn(std::span<const LeaseEvent>(&*first, std::size_t(batch.end() - first)));
+  }
 }
 
 std::string LeaseStore::dump() const {

@@ -1,12 +1,14 @@
 // The lease store: flannel's etcd registry reduced to what matters here. Keys and values are what
 // flanneld writes (/coreos.com/network/subnets/10.244.1.0-24 → {"PublicIP":…,"BackendType":…,
 // "BackendData":…}); every change gets a revision, and watchers hear of it `watch_delay` later,
-// starting after the revision they had listed (so a lease is never announced twice).
+// starting after the revision they had listed (so a lease is never announced twice). Changes that
+// fall due at the same instant reach each watcher as one batch, as an etcd watch response does.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -44,7 +46,7 @@ std::string lease_value(const LeaseAttrs& a);              // the JSON flanneld 
 
 class LeaseStore final : public EventTarget {
  public:
-  using Watcher = std::function<void(const LeaseEvent&)>;
+  using Watcher = std::function<void(std::span<const LeaseEvent>)>;
   static constexpr Nanos kLeaseTtl = 24 * 3600 * kNanosPerSecond;
 
   LeaseStore(Simulator& sim, Nanos watch_delay) : sim_(sim), watch_delay_(watch_delay) {}
@@ -65,7 +67,7 @@ class LeaseStore final : public EventTarget {
   // `etcdctl get --prefix /coreos.com/network`: key, value, key, value, …
   std::string dump() const;
 
-  void on_event(std::uint64_t cookie) override;  // delivers one change to every watcher
+  void on_event(std::uint64_t cookie) override;  // delivers one batch of changes to every watcher
 
  private:
   struct Watch {
@@ -81,7 +83,11 @@ class LeaseStore final : public EventTarget {
   std::map<std::string, Lease> leases_;
   std::unordered_set<std::uint32_t> taken_;
   std::vector<Watch> watchers_;
-  std::vector<LeaseEvent> changes_;  // cookie = index
+  struct Batch {
+    Nanos due;
+    std::vector<LeaseEvent> changes;  // in revision order
+  };
+  std::vector<Batch> batches_;  // cookie = index; emptied once delivered
   std::uint64_t revision_ = 0;
 };
 

@@ -78,8 +78,12 @@ TEST_CASE("the store holds flannel's keys and JSON - watchers hear of changes af
         "/coreos.com/network/subnets/10.244.1.0-24\n"
         "{\"PublicIP\":\"192.168.100.11\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0a:aa:aa:aa:aa:01\"}}\n");
   std::vector<std::pair<Nanos, std::string>> early, late;
-  store.watch(0, [&](const LeaseEvent& e) { early.push_back({sim.now(), e.lease.subnet.str()}); });
-  store.watch(store.revision(), [&](const LeaseEvent& e) { late.push_back({sim.now(), e.lease.subnet.str()}); });
+  store.watch(0, [&](std::span<const LeaseEvent> b) {
+    for (const auto& e : b) early.push_back({sim.now(), e.lease.subnet.str()});
+  });
+  store.watch(store.revision(), [&](std::span<const LeaseEvent> b) {
+    for (const auto& e : b) late.push_back({sim.now(), e.lease.subnet.str()});
+  });
   store.remove(sn);
   sim.run();
   CHECK(early == std::vector<std::pair<Nanos, std::string>>{{100 * kNanosPerMilli, "10.244.1.0/24"},
