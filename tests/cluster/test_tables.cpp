@@ -137,3 +137,24 @@ TEST_CASE("the same scenario and seed emit the same commands, byte for byte") {
     CHECK(a->cluster.log()[i].time == b->cluster.log()[i].time);
   }
 }
+
+TEST_CASE("vxlan with DirectRouting: peers on the segment get a host-gw route, peers behind the router a tunnel") {
+  auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/l3-separated.json");
+  s.net_conf.direct_routing = true;
+  s.nodes.push_back(s.nodes[0]);  // a second node on lan-a, beside node-a
+  s.nodes.back().name = "node-a2";
+  s.nodes.back().address = *wire::Ipv4Addr::parse("192.168.1.11");
+  s.nodes.back().pods = {};
+  s.nodes.back().pod_cidr.reset();
+  cluster::Session session(std::move(s));
+  session.cluster.converge();
+  const auto& ns = *session.world.netns("node-a");
+  const auto lease_a2 = session.cluster.lease_of("node-a2")->str();
+  const auto lease_b = session.cluster.lease_of("node-b")->str();
+  const std::string routes = kernel::dump_routes(ns);
+  CHECK_THAT(routes, Catch::Contains(lease_a2 + " via 192.168.1.11 dev eth0\n"));
+  CHECK_THAT(routes, Catch::Contains(lease_b + " via " + lease_b.substr(0, lease_b.size() - 3) + " dev flannel.1 onlink\n"));
+  const std::string neigh = kernel::dump_neigh(ns);  // a VTEP neighbour only for the tunnelled peer
+  CHECK(neigh.find(lease_a2.substr(0, lease_a2.size() - 3) + " dev flannel.1") == std::string::npos);
+  CHECK(neigh.find(lease_b.substr(0, lease_b.size() - 3) + " dev flannel.1") != std::string::npos);
+}
