@@ -1,10 +1,13 @@
 // overlaylab: the batch command line. Subcommands live in commands.cpp.
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/scenario_commands.h"
 
 int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);  // large outputs (a thousand-node config is millions of lines)
   CLI::App app{"overlaylab: a simulator of the Linux datapath between Kubernetes pods"};
   app.require_subcommand(1);
 

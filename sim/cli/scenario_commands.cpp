@@ -44,28 +44,35 @@ std::optional<scenario::Scenario> load(const ScenarioOptions& o) {
 
 std::string seconds(Nanos t) { return fmt::format("{:.6f}", double(t) / 1e9); }
 
-void print_log(const cluster::Cluster& c, const std::optional<std::string>& node) {
-  std::optional<Nanos> time;
-  std::string heading;
-  for (const auto& e : c.log()) {
-    if (node && e.node != *node) continue;
-    if (!time || *time != e.time) {
+// Prints log entries as they happen: a time heading when the clock moves, a comment naming who
+// issued a group of commands, each command, and the kernel's refusal under it.
+class LogPrinter {
+ public:
+  explicit LogPrinter(std::optional<std::string> node) : node_(std::move(node)) {}
+  void operator()(const cluster::LogEntry& e) {
+    if (node_ && e.node != *node_) return;
+    if (!time_ || *time_ != e.time) {
       std::cout << fmt::format("\n# ===== t={}s =====\n", seconds(e.time));
-      time = e.time;
-      heading.clear();
+      time_ = e.time;
+      heading_.clear();
     }
     const std::string h = e.node.empty() ? e.origin : fmt::format("{} on {}", e.origin, e.node);
     if (!e.op) {
       std::cout << fmt::format("# {}: {}\n", h, e.note);
-      heading.clear();
-      continue;
+      heading_.clear();
+      return;
     }
-    if (h != heading) std::cout << "# " << h << "\n";
-    heading = h;
+    if (h != heading_) std::cout << "# " << h << "\n";
+    heading_ = h;
     std::cout << netconfig::render(*e.op) << "\n";
     if (!e.refused.empty()) std::cout << "#   ^ refused by the kernel: " << e.refused << "\n";
   }
-}
+
+ private:
+  std::optional<std::string> node_;
+  std::optional<Nanos> time_;
+  std::string heading_;
+};
 
 void print_files(const cluster::Cluster& c, const std::optional<std::string>& node) {
   for (const auto& n : c.scenario().nodes) {
@@ -113,14 +120,13 @@ void print_errors(const cluster::Cluster& c) {
 int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state_dir) {
   auto s = load(o);
   if (!s) return 2;
-  cluster::Session session(std::move(*s));
+  std::cout << fmt::format("# overlaylab config {}: mode {}, seed {}{}\n", s->file, scenario::backend_name(s->net_conf.backend),
+                           s->seed, o.node ? ", node " + *o.node : "");
+  if (!s->net_conf.backend_given) std::cout << "# net-conf.json names no Backend: flanneld's code defaults to udp\n";
+  if (s->cni.portmap) std::cout << "# the portmap plugin programs iptables only, which overlaylab leaves out\n";
+  // Printed as issued, not kept: a thousand-node cluster issues millions of commands.
+  cluster::Session session(std::move(*s), /*keep_log=*/false, LogPrinter(o.node));
   session.cluster.converge();
-  const auto& sc = session.scenario;
-  std::cout << fmt::format("# overlaylab config {}: mode {}, seed {}{}\n", sc.file, scenario::backend_name(sc.net_conf.backend),
-                           sc.seed, o.node ? ", node " + *o.node : "");
-  if (!sc.net_conf.backend_given) std::cout << "# net-conf.json names no Backend: flanneld's code defaults to udp\n";
-  if (sc.cni.portmap) std::cout << "# the portmap plugin programs iptables only, which overlaylab leaves out\n";
-  print_log(session.cluster, o.node);
   std::cout << "\n# ===== files the control plane wrote =====\n";
   print_files(session.cluster, o.node);
   print_errors(session.cluster);
@@ -131,7 +137,7 @@ int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state
 int cmd_scenario_tables(const ScenarioOptions& o) {
   auto s = load(o);
   if (!s) return 2;
-  cluster::Session session(std::move(*s));
+  cluster::Session session(std::move(*s), /*keep_log=*/false);
   session.cluster.converge();
   for (const auto& ns : session.world.namespaces()) {
     if (o.node && ns->node != *o.node) continue;
