@@ -57,18 +57,31 @@ void UdpProxy::del_route(const Ipv4Prefix& subnet) {
 void UdpProxy::wake() {
   if (scheduled_) return;
   scheduled_ = true;
-  ns_.world.sim.after(0, this);
+  ns_.world.sim.at(ns_.world.now(), this);
 }
 
+// One turn of the thread: woken from poll() on its core (it waits while the core is busy), then
+// it drains the socket and the TUN.
 void UdpProxy::on_event(std::uint64_t) {
+  if (!tun_ || tun_->dead) {
+    scheduled_ = false;
+    return;
+  }
+  kn::World& w = ns_.world;
+  if (!w.begin_work(ns_.cpu, core)) {
+    w.sim.at(ns_.cpu->free_at(core), this);
+    return;
+  }
   scheduled_ = false;
-  if (!tun_ || tun_->dead) return;
+  w.charge(cost::Step::Wakeup, 0);
+  w.charge(cost::Step::Syscall, 0);  // poll() returning
   while (sock_) {
     kn::PacketPtr p = kn::udp_recvmsg(ns_, *sock_);
     if (!p) break;
     udp_to_tun(std::move(p));
   }
   while (kn::PacketPtr p = tun_->read()) tun_to_udp(std::move(p));
+  w.end_work();
 }
 
 const UdpProxy::Route* UdpProxy::find_route(wire::Ipv4Addr dst) const {

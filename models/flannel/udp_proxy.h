@@ -36,6 +36,7 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   void on_event(std::uint64_t cookie) override;  // poll() returned: drain both
 
   std::function<void(const std::string&)> on_command;  // sees each control message, for the log
+  int core = 0;  // the core its thread runs on
 
   struct Route {
     Ipv4Prefix subnet;

@@ -57,6 +57,6 @@ bool Netns::is_local_addr(wire::Ipv4Addr a) const {
   return r && r->type == RouteType::Local;
 }
 
-Nanos Netns::now() const { return world.sim.now(); }
+Nanos Netns::now() const { return world.now(); }
 
 }  // namespace ol::kernel

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/cost/cpu.h"
 #include "models/kernel/device.h"
 #include "models/kernel/sockets.h"
 #include "models/kernel/tables/fib.h"
@@ -45,6 +46,7 @@ class Netns {
   World& world;
   std::string name;
   std::string node;  // the node this namespace belongs to (itself for a node's root namespace)
+  cost::NodeCpu* cpu = nullptr;  // its node's cores; null: its work costs nothing
   FibTable local_table{255};
   FibTable main_table{254};
   NeighTable neigh;

@@ -1,5 +1,7 @@
 #include "models/kernel/world.h"
 
+#include <algorithm>
+
 #include "models/kernel/config_error.h"
 #include "models/kernel/core.h"
 
@@ -37,6 +39,42 @@ void World::bury(std::unique_ptr<Device> dev) {
   graveyard_.push_back(std::move(dev));
 }
 
+cost::NodeCpu& World::add_cpu(const std::string& node, int cores) {
+  auto& c = cpus_[node];
+  if (!c) c = std::make_unique<cost::NodeCpu>(node, cores);
+  return *c;
+}
+
+cost::NodeCpu* World::cpu(std::string_view node) const {
+  auto it = cpus_.find(std::string(node));
+  return it == cpus_.end() ? nullptr : it->second.get();
+}
+
+bool World::begin_work(cost::NodeCpu* c, int core) {
+  if (c && c->free_at(core) > sim.now()) return false;
+  work_ = {true, c, core, sim.now(), 0};
+  return true;
+}
+
+void World::end_work() {
+  if (work_.cpu) work_.cpu->occupy(work_.core, work_.start, work_.cost);
+  work_ = {};
+}
+
+// Which core's backlog a received packet joins: the current one when it stays on this node (veth,
+// tun and vxlan decap call netif_rx on the running CPU), else the one RSS picks from the flow.
+int World::rx_core(const Device& dev, const Packet& p) const {
+  const cost::NodeCpu* c = dev.netns->cpu;
+  if (!c) return 0;
+  if (work_.active && work_.cpu == c) return work_.core;
+  std::uint32_t h = 0;
+  const std::uint8_t* d = p.data();
+  std::size_t off = p.at_l3 ? 0 : 14;
+  if (p.size() >= off + 24 && (p.at_l3 || (d[12] == 0x08 && d[13] == 0x00)))
+    for (std::size_t i = off + 12; i < off + 24; ++i) h = (h ^ d[i]) * 16777619u;  // addresses and ports
+  return int(h % std::uint32_t(c->cores()));
+}
+
 void World::netif_rx(Device& dev, PacketPtr p, Nanos at) {
   std::uint32_t slot;
   if (!free_pending_.empty()) {
@@ -46,25 +84,32 @@ void World::netif_rx(Device& dev, PacketPtr p, Nanos at) {
     slot = std::uint32_t(pending_.size());
     pending_.emplace_back();
   }
+  pending_[slot].core = rx_core(dev, *p);
   pending_[slot].p = std::move(p);
   pending_[slot].dev = &dev;
-  sim.at(at, this, slot);
+  sim.at(std::max(at, now()), this, slot);
 }
 
 void World::on_event(std::uint64_t cookie) {
   auto slot = std::uint32_t(cookie);
-  PacketPtr p = std::move(pending_[slot].p);
   Device* dev = pending_[slot].dev;
+  if (!dev->dead && !begin_work(dev->netns->cpu, pending_[slot].core)) {
+    sim.at(dev->netns->cpu->free_at(pending_[slot].core), this, slot);  // the core is busy: wait in its backlog
+    return;
+  }
+  PacketPtr p = std::move(pending_[slot].p);
   free_pending_.push_back(slot);
   if (dev->dead) return;  // the device was deleted while the packet was on its way
+  charge(cost::Step::NetifReceiveSkb, p->size());
   netif_receive_skb(*dev, std::move(p));
+  end_work();
 }
 
 void World::trace(const Packet& p, const Netns& ns, const Device* dev, const char* function, std::string verdict,
                   std::string table, std::string entry, std::string crossing) {
   if (!trace_sink) return;
   TraceEvent e;
-  e.time = sim.now();
+  e.time = now();
   e.packet = p.id;
   e.node = ns.node;
   e.netns = ns.name;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/cost/cpu.h"
 #include "models/kernel/netns.h"
 #include "models/kernel/packet.h"
 #include "sim/simulator.h"
@@ -37,18 +38,51 @@ class World final : public EventTarget {
 
   void on_event(std::uint64_t cookie) override;
 
+  // --- CPU costs (off unless a profile is set and a node has cores) ---
+  // A namespace's work runs on its node's cores; namespaces without cores (switches, routers,
+  // scripts without a scenario) work for free.
+  cost::NodeCpu& add_cpu(const std::string& node, int cores);
+  cost::NodeCpu* cpu(std::string_view node) const;
+  // One piece of work on one core (a softirq run, a system call, the daemon's loop): false, and
+  // nothing starts, while the core is still busy; then the caller retries at cpu->free_at(core).
+  bool begin_work(cost::NodeCpu* cpu, int core);
+  void end_work();
+  // A step of the current work costs its core this much (per the profile).
+  void charge(cost::Step s, std::uint32_t bytes) {
+    if (!work_.cpu || !profile) return;
+    const Nanos c = profile->cost(s, bytes);
+    work_.cost += c;
+    work_.cpu->charge(s, c);
+  }
+  // The time inside the current work (its start plus what it has cost so far), else the clock.
+  Nanos now() const { return work_.active ? work_.start + work_.cost : sim.now(); }
+  const cost::NodeCpu* working_cpu() const { return work_.cpu; }
+  int working_core() const { return work_.core; }
+
   PacketPool pool;  // first member: destroyed last, after every queue that holds its packets
   Simulator& sim;
   TraceSink* trace_sink = nullptr;
   bool trace_all = false;  // sample every packet a program sends
   // Sees every frame a device transmits (the hook a pcap writer or a test uses); unset costs nothing.
   std::function<void(const Device&, const Packet&)> tap;
+  const cost::Profile* profile = nullptr;
 
  private:
   struct Pending {
     PacketPtr p;
     Device* dev = nullptr;
+    int core = 0;  // the core whose backlog holds it
   };
+  struct Work {
+    bool active = false;
+    cost::NodeCpu* cpu = nullptr;
+    int core = 0;
+    Nanos start = 0;
+    Nanos cost = 0;
+  };
+  int rx_core(const Device& dev, const Packet& p) const;
+  Work work_;
+  std::unordered_map<std::string, std::unique_ptr<cost::NodeCpu>> cpus_;
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> free_pending_;
   std::vector<std::unique_ptr<Netns>> namespaces_;

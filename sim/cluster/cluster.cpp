@@ -105,6 +105,7 @@ void Cluster::boot_node(std::size_t index) {
   n.up = true;
 
   kernel::Netns& ns = *world_.netns(spec.name);
+  ns.cpu = &world_.add_cpu(spec.name, spec.cores);
   flannel::BackendContext ctx;
   ctx.netns = spec.name;
   ctx.public_ip = spec.address;
@@ -117,6 +118,7 @@ void Cluster::boot_node(std::size_t index) {
   };
   if (s_.net_conf.backend == Backend::Udp) {
     n.proxy = std::make_unique<flannel::UdpProxy>(ns, spec.address, s_.net_conf.port.value_or(8285));
+    n.proxy->core = spec.cores - 1;  // one user-space thread, here on the last core
     n.proxy->on_command = [this, name = spec.name](const std::string& m) { note(name, "flanneld udp backend", m); };
     ctx.proxy = n.proxy.get();
   }
@@ -210,8 +212,11 @@ void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
     std::string refused;
     try {
       kernel::apply(world_, c.op);
-      if (const auto* add = std::get_if<nc::NetnsAdd>(&c.op); add && !node.empty() && add->name != node)
-        world_.netns(add->name)->node = node;
+      if (const auto* add = std::get_if<nc::NetnsAdd>(&c.op); add && !node.empty() && add->name != node) {
+        kernel::Netns& pod = *world_.netns(add->name);
+        pod.node = node;
+        pod.cpu = world_.cpu(node);  // a pod's work runs on its node's cores
+      }
     } catch (const kernel::ConfigError& err) {
       refused = err.what();
       if (auto nl = refused.find("\n    "); nl != std::string::npos) refused = refused.substr(nl + 5);

@@ -17,6 +17,7 @@ class Session {
   explicit Session(scenario::Scenario s, bool keep_log = true,
                    std::function<void(const LogEntry&)> on_log = nullptr)
       : scenario(std::move(s)), sim(scenario.seed), world(sim), cluster(scenario, world, keep_log) {
+    world.profile = &cost::Profile::builtin();
     cluster.on_log = std::move(on_log);
     cluster.start();
   }

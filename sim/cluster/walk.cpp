@@ -74,7 +74,9 @@ WalkResult walk(Session& s, const WalkOptions& o) {
     if (p.size() >= 14 && wire::get16(p.data() + 12) == 0x0800) r.wire_bytes = int(p.size()) - 14;
   };
   kernel::PingSocket* sock = ns->sockets.ping_open(kWalkId);
+  s.world.begin_work(ns->cpu, 0);  // the ping program's sendmsg, on core 0 (the clock is at a settled point)
   auto err = kernel::ping_sendmsg(*ns, kWalkId, 1, r.dst, std::uint32_t(o.size), true, kernel::PmtuDisc::Want, 0, &id);
+  s.world.end_work();
   if (err == kernel::Errno::Ok) s.sim.run_until(r.sent_at + kPatience);
   s.world.trace_sink = nullptr;
   s.world.tap = nullptr;

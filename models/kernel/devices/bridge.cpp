@@ -44,6 +44,7 @@ void BridgeDevice::mtu_auto_adjust() {
 std::string BridgeDevice::fdb_line(const FdbEntry& e) const { return format_bridge_fdb(e, *this); }
 
 void BridgeDevice::br_handle_frame(Device& port, PacketPtr p) {
+  netns->world.charge(cost::Step::BrHandleFrame, p->size());
   if (p->size() < wire::EthernetRepr::kLen)
     return kfree_skb_reason(*netns, &port, std::move(p), DropReason::NotSpecified, "br_handle_frame");
   auto src = wire::eth_src(p->data());

@@ -20,6 +20,7 @@ void TunDevice::detach() {
 }
 
 void TunDevice::start_xmit(PacketPtr p) {
+  netns->world.charge(cost::Step::TunNetXmit, p->size());
   if (!attached) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::DevReady, "tun_net_xmit");
@@ -37,20 +38,27 @@ PacketPtr TunDevice::read() {
   if (queue_.empty()) return PacketPtr(nullptr, PacketReturn{&netns->world.pool});
   PacketPtr p = std::move(queue_.front());
   queue_.pop_front();
+  World& w = netns->world;  // read(): a system call, the driver's work and the copy out
+  w.charge(cost::Step::Syscall, 0);
+  w.charge(cost::Step::TunDoRead, p->size());
+  w.charge(cost::Step::CopyToUser, p->size());
   if (p->traced)
     netns->world.trace(*p, *netns, this, "tun_do_read", "copied to user space", "", "", "kernel->user");
   return p;
 }
 
 void TunDevice::write(wire::Bytes ip_packet, std::uint64_t packet_id, bool traced) {
-  World& world = netns->world;
+  World& world = netns->world;  // write(): a system call, the copy in and the driver's work
+  world.charge(cost::Step::Syscall, 0);
+  world.charge(cost::Step::CopyFromUser, std::uint32_t(ip_packet.size()));
+  world.charge(cost::Step::TunGetUser, std::uint32_t(ip_packet.size()));
   PacketPtr p = world.pool.get();
   std::memcpy(p->put(std::uint32_t(ip_packet.size())), ip_packet.data(), ip_packet.size());
   p->at_l3 = true;
   p->id = packet_id ? packet_id : world.new_packet_id();
   p->traced = traced;
   if (p->traced) world.trace(*p, *netns, this, "tun_get_user", "injected as received", "", "", "user->kernel");
-  world.netif_rx(*this, std::move(p), world.sim.now());
+  world.netif_rx(*this, std::move(p), world.now());
 }
 
 }  // namespace ol::kernel

@@ -22,7 +22,9 @@ void VethDevice::start_xmit(PacketPtr p) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::PktTooBig, "veth_xmit");
   }
-  Nanos arrival = world.sim.now();
+  // Leaving the node (the underlay NIC) costs a driver's transmit; a veth within it, less.
+  world.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
+  Nanos arrival = world.now();
   if (qdisc) {
     auto at = qdisc->enqueue(arrival, p->size());
     if (!at) {

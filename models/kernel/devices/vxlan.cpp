@@ -65,6 +65,7 @@ void VxlanDevice::start_xmit(PacketPtr p) {
 }
 
 void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
+  netns->world.charge(cost::Step::VxlanXmit, p->size());
   Netns& ns = *netns;
   auto rt = ip_route_output(ns, remote, local.value_or(wire::Ipv4Addr{}));
   if (!rt || rt->type != RouteType::Unicast) {
@@ -88,6 +89,7 @@ void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
 }
 
 void VxlanDevice::vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src) {
+  netns->world.charge(cost::Step::VxlanRcv, p->size());
   Netns& ns = *netns;
   if (!admin_up) return kfree_skb_reason(ns, this, std::move(p), DropReason::DevReady, "vxlan_rcv");
   // Flow past the VXLAN header (already checked by the caller) to the inner Ethernet frame.

@@ -57,6 +57,7 @@ void icmp_unreach(Netns& ns, const wire::IcmpRepr& icmp, wire::Ipv4Addr from, wi
 }  // namespace
 
 void icmp_rcv(Netns& ns, Device& dev, PacketPtr p) {
+  ns.world.charge(cost::Step::IcmpRcv, p->size());
   const std::size_t hl = wire::ipv4_header_len(p->data());
   wire::Bytes msg(p->data() + hl, p->size() - hl);
   auto icmp = wire::IcmpRepr::parse(msg);

@@ -12,6 +12,7 @@
 namespace ol::kernel {
 
 void ip_forward(Netns& ns, Device& in, PacketPtr p, const RouteResult& rt) {
+  ns.world.charge(cost::Step::IpForward, p->size());
   std::uint8_t* h = p->data();
   if (p->pkt_type != PktType::Host)
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::Otherhost, "ip_forward");

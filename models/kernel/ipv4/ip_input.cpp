@@ -42,6 +42,7 @@ void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
 }  // namespace
 
 void ip_rcv(Netns& ns, Device& dev, PacketPtr p) {
+  ns.world.charge(cost::Step::IpRcv, p->size());
   // ip_rcv_core: frames for another host (promiscuous bridge ports) are not ours.
   if (p->pkt_type == PktType::Otherhost)
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::Otherhost, "ip_rcv");

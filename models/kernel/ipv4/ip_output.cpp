@@ -98,6 +98,7 @@ void ip_output(Netns& ns, PacketPtr p, const RouteResult& rt) {
 }
 
 void ip_finish_output2(Netns& ns, PacketPtr p, const RouteResult& rt) {
+  ns.world.charge(cost::Step::IpOutput, p->size());
   Device& dev = *rt.dev;
   if (!dev.has_l2()) return dev_queue_xmit(dev, std::move(p));  // TUN: no link-layer header
   if (dev.kind == DevKind::Loopback) {

@@ -14,6 +14,8 @@ namespace ol::kernel {
 
 Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Addr dst, std::uint32_t payload_len,
                    bool traced, PmtuDisc pmtudisc, std::uint8_t ttl, std::uint64_t* packet_id) {
+  ns.world.charge(cost::Step::Syscall, 0);
+  ns.world.charge(cost::Step::CopyFromUser, payload_len);
   auto rt = ip_route_output(ns, dst);
   const std::uint32_t size = wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen + payload_len;
   if (size > Packet::kMaxData) return Errno::MsgSize;

@@ -54,6 +54,7 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     ++s->drops;
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "__udp_enqueue_schedule_skb");
   }
+  ns.world.charge(cost::Step::UdpQueueRcvSkb, p->size());
   if (p->traced) ns.world.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port));
   s->rx_bytes += p->size();
   s->rx.push_back(std::move(p));
@@ -65,12 +66,18 @@ PacketPtr udp_recvmsg(Netns& ns, UdpSocket& s) {
   PacketPtr p = std::move(s.rx.front());
   s.rx.pop_front();
   s.rx_bytes -= p->size();
+  ns.world.charge(cost::Step::Syscall, 0);
+  ns.world.charge(cost::Step::UdpRecvmsg, p->size());
+  ns.world.charge(cost::Step::CopyToUser, p->size());
   if (p->traced) ns.world.trace(*p, ns, nullptr, "udp_recvmsg", "copied to user space", "", "", "kernel->user");
   return p;
 }
 
 Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint16_t dport, std::uint32_t payload_len,
                   const std::uint8_t* payload, bool traced, PmtuDisc pmtudisc, std::uint64_t* packet_id) {
+  ns.world.charge(cost::Step::Syscall, 0);
+  ns.world.charge(cost::Step::CopyFromUser, payload_len);
+  ns.world.charge(cost::Step::UdpSendmsg, payload_len);
   auto rt = ip_route_output(ns, dst);
   if (!rt) return Errno::NetUnreach;
   const std::uint32_t udp_len = wire::UdpRepr::kLen + payload_len;

@@ -1,0 +1,46 @@
+// A node's cores. Work runs on one core at a time: a step cannot start before its core is free,
+// so contention, queueing and saturation emerge from the costs the steps charge. Per-step totals
+// answer "where did the time go?".
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/cost/profile.h"
+
+namespace ol::cost {
+
+struct StepStats {
+  std::uint64_t calls = 0;
+  Nanos ns = 0;
+};
+
+class NodeCpu {
+ public:
+  NodeCpu(std::string node, int cores) : node(std::move(node)), free_at_(std::size_t(cores), 0), busy_(std::size_t(cores), 0) {}
+
+  int cores() const { return int(free_at_.size()); }
+  Nanos free_at(int core) const { return free_at_[std::size_t(core)]; }
+  // The core ran `cost` of work starting at `start`.
+  void occupy(int core, Nanos start, Nanos cost) {
+    free_at_[std::size_t(core)] = start + cost;
+    busy_[std::size_t(core)] += cost;
+  }
+  Nanos busy(int core) const { return busy_[std::size_t(core)]; }
+  Nanos busy_total() const;
+  void charge(Step s, Nanos ns) {
+    auto& st = steps[std::size_t(s)];
+    ++st.calls;
+    st.ns += ns;
+  }
+
+  std::string node;
+  std::array<StepStats, kSteps> steps{};
+
+ private:
+  std::vector<Nanos> free_at_;
+  std::vector<Nanos> busy_;
+};
+
+}  // namespace ol::cost

@@ -1,0 +1,64 @@
+#include "models/cost/profile.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace ol::cost {
+
+namespace {
+
+constexpr std::array<const char*, kSteps> kNames = {
+    "netif_receive_skb", "br_handle_frame", "ip_rcv",       "fib_lookup",   "ip_forward",   "ip_output",
+    "veth_xmit",         "nic_xmit",        "vxlan_xmit",   "vxlan_rcv",    "udp_sendmsg",  "udp_queue_rcv_skb",
+    "udp_recvmsg",       "tun_net_xmit",    "tun_do_read",  "tun_get_user", "icmp_rcv",     "tcp_sendmsg",
+    "tcp_v4_rcv",        "syscall",         "wakeup",       "copy_to_user", "copy_from_user", "csum"};
+
+}  // namespace
+
+const char* step_name(Step s) { return kNames[std::size_t(s)]; }
+
+Profile Profile::parse(const std::string& text, const std::string& file) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ProfileError(fmt::format("{}: $: not valid JSON: {}\n    fix: correct the JSON syntax", file, e.what()));
+  }
+  auto fail = [&](const std::string& path, const std::string& what, const std::string& fix) {
+    throw ProfileError(fmt::format("{}: {}: {}\n    fix: {}", file, path, what, fix));
+  };
+  if (!j.is_object() || !j.contains("steps") || !j["steps"].is_object())
+    fail("$", "a profile needs \"steps\": {name: {per_packet_ns, per_byte_ns, source}}", "start from models/cost/default.json");
+  Profile p;
+  p.name = j.value("profile", "unnamed");
+  p.version = j.value("version", 0);
+  for (auto it = j["steps"].begin(); it != j["steps"].end(); ++it) {
+    const std::string path = "$.steps." + it.key();
+    std::size_t i = 0;
+    while (i < kSteps && it.key() != kNames[i]) ++i;
+    if (i == kSteps) {
+      std::string all;
+      for (auto* n : kNames) all += (all.empty() ? "" : ", ") + std::string(n);
+      fail(path, fmt::format("unknown step \"{}\"", it.key()), "use one of " + all);
+    }
+    const auto& v = it.value();
+    for (const char* k : {"per_packet_ns", "per_byte_ns"})
+      if (v.contains(k) && (!v[k].is_number() || v[k].get<double>() < 0))
+        fail(path + "." + k, "must be a number of nanoseconds, 0 or more", "write e.g. 120 or 0.1");
+    p.steps[i] = {v.value("per_packet_ns", 0.0), v.value("per_byte_ns", 0.0), v.value("source", "")};
+  }
+  return p;
+}
+
+Profile Profile::load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ProfileError(fmt::format("{}: cannot read the file\n    fix: check the path", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+}  // namespace ol::cost
