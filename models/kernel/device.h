@@ -58,6 +58,7 @@ class Device {
 
   BridgeDevice* master = nullptr;  // enslaved to a bridge: frames go to br_handle_frame
   bool hairpin = false;            // bridge port flag BR_HAIRPIN_MODE
+  bool gso = true;                 // NETIF_F_GSO: takes a GSO packet whole (else it is segmented first)
 
   std::unique_ptr<Netem> qdisc;  // root netem (delay, rate, limit), or none
   DevStats stats;

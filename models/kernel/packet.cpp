@@ -27,6 +27,8 @@ PacketPtr PacketPool::get() {
   p->len = 0;
   p->id = 0;
   p->traced = false;
+  p->gso_size = 0;
+  p->gso_payload = 0;
   p->at_l3 = false;
   p->pkt_type = PktType::Host;
   p->dev = nullptr;
@@ -39,6 +41,8 @@ PacketPtr PacketPool::clone(const Packet& src) {
   p->len = src.len;
   p->id = src.id;
   p->traced = src.traced;
+  p->gso_size = src.gso_size;
+  p->gso_payload = src.gso_payload;
   p->at_l3 = src.at_l3;
   p->pkt_type = src.pkt_type;
   p->dev = src.dev;

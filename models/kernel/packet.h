@@ -16,7 +16,7 @@ enum class PktType : std::uint8_t { Host, Broadcast, Multicast, Otherhost };  //
 
 struct Packet {
   static constexpr std::uint32_t kHeadroom = 192;
-  static constexpr std::uint32_t kMaxData = 16384;
+  static constexpr std::uint32_t kMaxData = 65536 + 512;  // a 64 KiB GSO packet plus encapsulation
 
   std::uint8_t* data() { return buf + head; }
   const std::uint8_t* data() const { return buf + head; }
@@ -33,6 +33,15 @@ struct Packet {
   bool at_l3 = false;       // data() starts at the IPv4 header (else at the Ethernet header)
   PktType pkt_type = PktType::Host;
   Device* dev = nullptr;    // the device it was received on
+  // GSO (a TCP burst carried as one buffer): each segment's payload size, 0 when not GSO, and the
+  // payload bytes in all; the packet becomes ceil(gso_payload / gso_size) packets on the wire.
+  std::uint16_t gso_size = 0;
+  std::uint32_t gso_payload = 0;
+  std::uint32_t gso_segs() const { return gso_size ? (gso_payload + gso_size - 1) / gso_size : 1; }
+  // skb_gso_network_seglen: the size of its largest segment (what an MTU check must compare).
+  std::uint32_t seglen() const { return gso_size ? len - gso_payload + gso_size : len; }
+  // The bytes its segments put on a wire: every segment repeats the headers.
+  std::uint32_t wire_len() const { return len + (gso_segs() - 1) * (len - gso_payload); }
   std::uint8_t buf[kHeadroom + kMaxData];
 };
 

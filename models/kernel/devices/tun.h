@@ -12,7 +12,8 @@ namespace ol::kernel {
 
 class TunDevice final : public Device {
  public:
-  TunDevice(Netns& ns, std::string name) : Device(ns, std::move(name), DevKind::Tun) {}
+  // flannel opens it without IFF_VNET_HDR, so it has no offloads: GSO packets are segmented first.
+  TunDevice(Netns& ns, std::string name) : Device(ns, std::move(name), DevKind::Tun) { gso = false; }
 
   void start_xmit(PacketPtr p) override;  // tun_net_xmit
   bool carrier() const override { return admin_up && attached; }

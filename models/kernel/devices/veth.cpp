@@ -18,7 +18,7 @@ void VethDevice::start_xmit(PacketPtr p) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::DevReady, "veth_xmit");
   }
-  if (p->size() > std::uint32_t(peer->mtu) + 14) {
+  if (p->seglen() > std::uint32_t(peer->mtu) + 14) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::PktTooBig, "veth_xmit");
   }
@@ -26,7 +26,7 @@ void VethDevice::start_xmit(PacketPtr p) {
   world.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
   Nanos arrival = world.now();
   if (qdisc) {
-    auto at = qdisc->enqueue(arrival, p->size());
+    auto at = qdisc->enqueue(arrival, p->wire_len());
     if (!at) {
       ++stats.tx_dropped;
       return kfree_skb_reason(*netns, this, std::move(p), DropReason::QdiscDrop, "netem_enqueue");

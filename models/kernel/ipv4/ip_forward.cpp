@@ -21,7 +21,7 @@ void ip_forward(Netns& ns, Device& in, PacketPtr p, const RouteResult& rt) {
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::IpInhdr, "ip_forward");
   }
   // ip_exceeds_mtu: a DF packet that does not fit the next hop is refused with the next hop's MTU.
-  if (p->size() > std::uint32_t(rt.mtu) && wire::ipv4_df(h)) {
+  if (p->seglen() > std::uint32_t(rt.mtu) && wire::ipv4_df(h)) {
     icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kFragNeeded, std::uint16_t(rt.mtu));
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::PktTooBig, "ip_forward");
   }

@@ -87,7 +87,7 @@ void push_eth(Packet& p, const wire::MacAddr& dst, const wire::MacAddr& src) {
 void ip_output(Netns& ns, PacketPtr p, const RouteResult& rt) {
   // ip_finish_output: fragment a packet larger than the MTU (DF packets were refused earlier; a
   // DF packet still too big here, e.g. after the MTU shrank, is dropped with frag-needed).
-  if (p->size() > std::uint32_t(rt.mtu)) {
+  if (p->seglen() > std::uint32_t(rt.mtu)) {
     if (wire::ipv4_df(p->data())) {
       icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kFragNeeded, std::uint16_t(rt.mtu));
       return kfree_skb_reason(ns, rt.dev, std::move(p), DropReason::PktTooBig, "ip_fragment");
