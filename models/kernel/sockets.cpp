@@ -31,4 +31,13 @@ PingSocket* SocketTable::ping_lookup(std::uint16_t id) {
   return it == ping_.end() ? nullptr : &it->second;
 }
 
+bool SocketTable::tcp_listen(std::uint16_t port, TcpHandler h) {
+  return tcp_.emplace(port, std::move(h)).second;
+}
+
+SocketTable::TcpHandler* SocketTable::tcp_lookup(std::uint16_t port) {
+  auto it = tcp_.find(port);
+  return it == tcp_.end() ? nullptr : &it->second;
+}
+
 }  // namespace ol::kernel

@@ -51,8 +51,14 @@ class SocketTable {
   UdpSocket* udp_lookup(wire::Ipv4Addr daddr, std::uint16_t port);
   PingSocket* ping_open(std::uint16_t id);
   PingSocket* ping_lookup(std::uint16_t id);
+  // A TCP endpoint (models/traffic/ keeps the connection state): segments to `port` go to it.
+  using TcpHandler = std::function<void(Device&, PacketPtr)>;
+  bool tcp_listen(std::uint16_t port, TcpHandler h);
+  void tcp_close(std::uint16_t port) { tcp_.erase(port); }
+  TcpHandler* tcp_lookup(std::uint16_t port);
 
  private:
+  std::unordered_map<std::uint16_t, TcpHandler> tcp_;
   std::unordered_map<std::uint16_t, UdpSocket> udp_;
   std::unordered_map<std::uint16_t, PingSocket> ping_;
 };

@@ -273,7 +273,10 @@ class Builder {
       if (ws[i].contains("at")) w.at = duration(ws[i]["at"]);
       w.count = ws[i].value("count", 1);
       if (ws[i].contains("interval")) w.interval = duration(ws[i]["interval"]);
-      w.size = ws[i].value("size", 56);
+      w.size = ws[i].value("size", w.type == "udp" ? 1400 : 56);
+      if (ws[i].contains("duration")) w.duration = duration(ws[i]["duration"]);
+      w.rate_pps = ws[i].value("rate_pps", 0.0);
+      w.port = std::uint16_t(ws[i].value("port", int(5001 + i)));
       s_.workloads.push_back(w);
     }
   }

@@ -43,12 +43,15 @@ struct Node {
 };
 
 struct Workload {
-  std::string type = "ping";
-  std::string from, to;  // pod names
+  std::string type = "ping";  // ping | udp | tcp
+  std::string from, to;       // pod names
   Nanos at = 0;
-  int count = 1;
-  Nanos interval = kNanosPerSecond;
-  int size = 56;
+  int count = 1;                      // ping
+  Nanos interval = kNanosPerSecond;   // ping
+  int size = 56;                      // ping and udp payload bytes
+  Nanos duration = kNanosPerSecond;   // udp and tcp
+  double rate_pps = 0;                // udp; 0: flood
+  std::uint16_t port = 0;             // udp and tcp; 0: 5001 + the workload's index
 };
 
 enum class EventKind { NodeJoin, NodeLeave, PodDelete };

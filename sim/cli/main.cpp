@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/run_commands.h"
 #include "sim/cli/scenario_commands.h"
 
 int main(int argc, char** argv) {
@@ -53,6 +54,21 @@ int main(int argc, char** argv) {
   ping_cmd->add_flag("--dont-fragment", ping.dont_fragment, "ping -M do: never fragment, not even locally");
   ping_cmd->add_flag("--trace", ping.trace, "print every step of every packet");
 
+  ol::cli::RunCliOptions run;
+  std::string offloads = "on";
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario's workloads in one mode or all, and write CSV");
+  run_cmd->add_option("SCENARIO", run.file, "the scenario")->required();
+  run_cmd->add_option("--mode", run.mode, "host-gw (alias underlay), udp, vxlan or all");
+  run_cmd->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
+  run_cmd->add_option("--seed", run.seed, "overrides the scenario's seed");
+  run_cmd->add_option("--offloads", offloads, "on|off: GSO where Linux has it, or every packet MSS-sized")
+      ->check(CLI::IsMember({"on", "off"}));
+  auto* compare = app.add_subcommand("compare", "Run a scenario in host-gw, udp and vxlan; print them side by side; write CSV");
+  compare->add_option("SCENARIO", run.file, "the scenario")->required();
+  compare->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
+  compare->add_option("--seed", run.seed, "overrides the scenario's seed");
+  compare->add_option("--offloads", offloads, "on|off")->check(CLI::IsMember({"on", "off"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,6 +84,12 @@ int main(int argc, char** argv) {
     return ol::cli::cmd_tables(script, netns);
   }
   if (*config) return ol::cli::cmd_config(sc, state_dir);
+  run.offloads = offloads == "on";
+  if (*run_cmd) return ol::cli::cmd_run(run, false);
+  if (*compare) {
+    run.mode = "all";
+    return ol::cli::cmd_run(run, true);
+  }
   if (*walk) return ol::cli::cmd_walk(wk);
   return ol::cli::cmd_ping(ping);
 }

@@ -75,7 +75,7 @@ void BridgeDevice::br_forward(Device& to, PacketPtr p, const Device* from) {
   // should_deliver(): never back out of the ingress port unless it is in hairpin mode.
   if (&to == from && !to.hairpin)
     return kfree_skb_reason(*netns, &to, std::move(p), DropReason::BrForwardDisabled, "br_forward");
-  if (p->size() > std::uint32_t(to.mtu) + 14)  // br_dev_queue_push_xmit → is_skb_forwardable
+  if (p->seglen() > std::uint32_t(to.mtu) + 14)  // br_dev_queue_push_xmit → is_skb_forwardable
     return kfree_skb_reason(*netns, &to, std::move(p), DropReason::PktTooBig, "br_dev_queue_push_xmit");
   if (p->traced) netns->world.trace(*p, *netns, &to, "br_forward", "xmit on " + to.name);
   dev_queue_xmit(to, std::move(p));

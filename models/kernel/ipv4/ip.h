@@ -67,6 +67,9 @@ void arp_rcv(Netns& ns, Device& dev, PacketPtr p);
 void arp_solicit(Netns& ns, Neighbour& n, bool unicast);
 // udp.c
 void udp_rcv(Netns& ns, Device& dev, PacketPtr p);
+// tcp_ipv4.c: hands the segment to the endpoint listening on its port (no endpoint: dropped;
+// Linux would answer with a RST, which overlaylab leaves out).
+void tcp_v4_rcv(Netns& ns, Device& dev, PacketPtr p);
 // udp_recvmsg: the oldest queued datagram (IPv4 header first), or null (EAGAIN).
 PacketPtr udp_recvmsg(Netns& ns, UdpSocket& s);
 // udp_sendmsg: sends `payload_len` bytes (zeros unless `payload` is given). Returns the errno.

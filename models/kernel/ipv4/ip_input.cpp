@@ -66,6 +66,7 @@ void ip_local_deliver(Netns& ns, Device& dev, PacketPtr p) {
   switch (wire::ipv4_proto(h)) {
     case std::uint8_t(wire::IpProto::Icmp): return icmp_rcv(ns, dev, std::move(p));
     case std::uint8_t(wire::IpProto::Udp): return udp_rcv(ns, dev, std::move(p));
+    case std::uint8_t(wire::IpProto::Tcp): return tcp_v4_rcv(ns, dev, std::move(p));
     default:
       icmp_send(ns, *p, wire::icmp::kDestUnreach, 2 /* protocol unreachable */, 0);
       kfree_skb_reason(ns, &dev, std::move(p), DropReason::UnhandledProto, "ip_local_deliver_finish");

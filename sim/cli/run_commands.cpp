@@ -1,0 +1,76 @@
+#include "sim/cli/run_commands.h"
+
+#include <iostream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "models/scenario/load.h"
+#include "sim/runner/atomic_file.h"
+#include "sim/runner/run.h"
+
+namespace ol::cli {
+
+namespace {
+
+void print_table(const std::vector<runner::FlowRow>& rows) {
+  std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "mode", "flow",
+                           "proto", "pods", "thru Gb/s", "good Gb/s", "rtt50 us", "rtt99 us", "cpu tx ns", "cpu rx ns",
+                           "cross/pkt", "overhead");
+  for (const auto& r : rows) {
+    auto opt = [](double v, const char* f) { return v < 0 ? std::string("-") : fmt::format(fmt::runtime(f), v); };
+    std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10.0f} {:>10.0f} {:>9.2f} {:>8}\n", r.mode,
+                             r.flow, r.proto, r.src_pod + ">" + r.dst_pod, opt(r.proto == "icmp" ? -1 : r.throughput_gbps, "{:.3f}"),
+                             opt(r.proto == "icmp" ? -1 : r.goodput_gbps, "{:.3f}"), opt(r.rtt_p50_us, "{:.1f}"),
+                             opt(r.rtt_p99_us, "{:.1f}"), r.cpu_ns_per_packet_tx_node, r.cpu_ns_per_packet_rx_node,
+                             r.crossings_per_packet, r.overhead_bytes_per_packet);
+  }
+}
+
+}  // namespace
+
+int cmd_run(const RunCliOptions& o, bool table) {
+  scenario::Scenario s;
+  try {
+    s = scenario::load_file(o.file);
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  std::vector<scenario::Backend> modes;
+  if (o.mode == "all") {
+    modes = {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan};
+  } else if (auto b = scenario::parse_backend(o.mode)) {
+    modes = {*b};
+  } else {
+    std::cerr << fmt::format("--mode: \"{}\" is not a mode\n    fix: use host-gw (or underlay), udp, vxlan or all\n", o.mode);
+    return 2;
+  }
+  if (s.workloads.empty()) {
+    std::cerr << fmt::format("{}: $.workloads: nothing to run\n    fix: add a workload, e.g. "
+                             "{{\"type\": \"tcp\", \"from\": POD, \"to\": POD, \"duration\": \"1s\"}}\n",
+                             o.file);
+    return 2;
+  }
+  const std::string dir = o.out.value_or("results/" + s.name);
+  runner::RunOptions ro{o.seed, o.offloads};
+  std::vector<runner::FlowRow> all;
+  try {
+    for (auto m : modes) {  // every mode is computed before anything is written
+      runner::RunResult r = runner::run_mode(s, m, ro);
+      const std::string name = scenario::backend_name(m);
+      runner::write_atomically(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
+      runner::write_atomically(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
+      all.insert(all.end(), r.flows.begin(), r.flows.end());
+    }
+  } catch (const std::runtime_error& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  if (table) print_table(all);
+  else
+    for (auto m : modes) std::cout << fmt::format("{}/{}.csv\n", dir, scenario::backend_name(m));
+  return 0;
+}
+
+}  // namespace ol::cli

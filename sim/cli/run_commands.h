@@ -1,0 +1,18 @@
+// The batch subcommands: run (one or all modes, CSV written) and compare (all modes side by side).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ol::cli {
+
+struct RunCliOptions {
+  std::string file;
+  std::string mode = "all";
+  std::optional<std::string> out;  // default results/<scenario>/
+  std::optional<std::uint64_t> seed;
+  bool offloads = true;
+};
+int cmd_run(const RunCliOptions& o, bool print_table);
+
+}  // namespace ol::cli
