@@ -29,14 +29,24 @@ class NodeCpu {
   }
   Nanos busy(int core) const { return busy_[std::size_t(core)]; }
   Nanos busy_total() const;
-  void charge(Step s, Nanos ns) {
+  void charge(Step s, Nanos ns, std::uint16_t flow) {
     auto& st = steps[std::size_t(s)];
     ++st.calls;
     st.ns += ns;
+    if (!flow) return;
+    if (by_flow.size() <= flow) by_flow.resize(std::size_t(flow) + 1);
+    auto& f = by_flow[flow][std::size_t(s)];
+    ++f.calls;
+    f.ns += ns;
+  }
+  // One flow's steps (empty when it never ran here).
+  const std::array<StepStats, kSteps>* flow_steps(std::uint16_t flow) const {
+    return flow < by_flow.size() ? &by_flow[flow] : nullptr;
   }
 
   std::string node;
   std::array<StepStats, kSteps> steps{};
+  std::vector<std::array<StepStats, kSteps>> by_flow;  // [flow]: what work for that flow cost
 
  private:
   std::vector<Nanos> free_at_;

@@ -73,14 +73,24 @@ void UdpProxy::on_event(std::uint64_t) {
     return;
   }
   scheduled_ = false;
-  w.charge(cost::Step::Wakeup, 0);
-  w.charge(cost::Step::Syscall, 0);  // poll() returning
+  bool woken = true;  // the wakeup and poll()'s return are booked to the first packet's flow
+  auto woke = [&] {
+    if (!woken) return;
+    woken = false;
+    w.charge(cost::Step::Wakeup, 0);
+    w.charge(cost::Step::Syscall, 0);
+  };
   while (sock_) {
     kn::PacketPtr p = kn::udp_recvmsg(ns_, *sock_);
     if (!p) break;
+    woke();
     udp_to_tun(std::move(p));
   }
-  while (kn::PacketPtr p = tun_->read()) tun_to_udp(std::move(p));
+  while (kn::PacketPtr p = tun_->read()) {
+    woke();
+    tun_to_udp(std::move(p));
+  }
+  woke();
   w.end_work();
 }
 

@@ -26,6 +26,7 @@ void skb_gso_segment(World& w, PacketPtr p, const std::function<void(PacketPtr)>
     PacketPtr s = w.pool.get();
     s->id = p->id;
     s->traced = p->traced;
+    s->flow = p->flow;
     s->at_l3 = true;
     s->dev = p->dev;
     std::uint8_t* d = s->put(std::uint32_t(hdrs + n));

@@ -27,6 +27,7 @@ PacketPtr PacketPool::get() {
   p->len = 0;
   p->id = 0;
   p->traced = false;
+  p->flow = 0;
   p->gso_size = 0;
   p->gso_payload = 0;
   p->at_l3 = false;
@@ -41,6 +42,7 @@ PacketPtr PacketPool::clone(const Packet& src) {
   p->len = src.len;
   p->id = src.id;
   p->traced = src.traced;
+  p->flow = src.flow;
   p->gso_size = src.gso_size;
   p->gso_payload = src.gso_payload;
   p->at_l3 = src.at_l3;

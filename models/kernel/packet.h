@@ -35,6 +35,7 @@ struct Packet {
   Device* dev = nullptr;    // the device it was received on
   // GSO (a TCP burst carried as one buffer): each segment's payload size, 0 when not GSO, and the
   // payload bytes in all; the packet becomes ceil(gso_payload / gso_size) packets on the wire.
+  std::uint16_t flow = 0;   // the workload it belongs to (1-based; 0 none): CPU time is booked to it
   std::uint16_t gso_size = 0;
   std::uint32_t gso_payload = 0;
   std::uint32_t gso_segs() const { return gso_size ? (gso_payload + gso_size - 1) / gso_size : 1; }

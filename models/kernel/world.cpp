@@ -52,7 +52,7 @@ cost::NodeCpu* World::cpu(std::string_view node) const {
 
 bool World::begin_work(cost::NodeCpu* c, int core) {
   if (c && c->free_at(core) > sim.now()) return false;
-  work_ = {true, c, core, sim.now(), 0};
+  work_ = {true, c, core, sim.now(), 0, 0};
   return true;
 }
 
@@ -100,6 +100,7 @@ void World::on_event(std::uint64_t cookie) {
   PacketPtr p = std::move(pending_[slot].p);
   free_pending_.push_back(slot);
   if (dev->dead) return;  // the device was deleted while the packet was on its way
+  set_flow(p->flow);
   charge(cost::Step::NetifReceiveSkb, p->size());
   netif_receive_skb(*dev, std::move(p));
   end_work();

@@ -52,8 +52,11 @@ class World final : public EventTarget {
     if (!work_.cpu || !profile) return;
     const Nanos c = profile->cost(s, bytes);
     work_.cost += c;
-    work_.cpu->charge(s, c);
+    work_.cpu->charge(s, c, work_.flow);
   }
+  // The flow the current work is for (a loop serving several packets switches as it goes).
+  void set_flow(std::uint16_t flow) { work_.flow = flow; }
+  std::uint16_t work_flow() const { return work_.flow; }
   // The time inside the current work (its start plus what it has cost so far), else the clock.
   Nanos now() const { return work_.active ? work_.start + work_.cost : sim.now(); }
   const cost::NodeCpu* working_cpu() const { return work_.cpu; }
@@ -79,6 +82,7 @@ class World final : public EventTarget {
     int core = 0;
     Nanos start = 0;
     Nanos cost = 0;
+    std::uint16_t flow = 0;
   };
   int rx_core(const Device& dev, const Packet& p) const;
   Work work_;

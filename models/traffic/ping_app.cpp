@@ -20,6 +20,7 @@ void PingApp::start(Nanos at) {
 void PingApp::on_event(std::uint64_t) {
   if (sent_ >= count_) return;
   if (!begin_app_work(ns_, 0, this, 0)) return;
+  ns_.world.set_flow(flow);
   const Nanos t = ns_.world.now();
   ++sent_;
   sent_at_.push_back(t);

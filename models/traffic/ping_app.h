@@ -18,6 +18,7 @@ class PingApp final : public EventTarget {
   PingApp(kernel::Netns& ns, wire::Ipv4Addr dst, std::uint16_t id, int count, Nanos interval, int size);
   void start(Nanos at);
   void on_event(std::uint64_t cookie) override;
+  std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
   // Matches replies to requests; call once the run is over.
   const FlowStats& finish();
   Nanos end_time() const;  // when the last reply can still count (last send + 1 s)

@@ -63,6 +63,7 @@ void TcpFlow::on_event(std::uint64_t cookie) {
     return;
   }
   if (!begin_app_work(client_, 0, this, cookie)) return;
+  client_.world.set_flow(flow);
   {
     auto rt = kernel::ip_route_output(client_, server_ip_);
     if (rt) {
@@ -102,6 +103,7 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   kernel::PacketPtr p = w.pool.get();
   p->id = w.new_packet_id();
   p->traced = w.trace_all;
+  p->flow = flow;
   std::uint8_t* d = p->put(wire::TcpRepr::kLen + len);
   std::memset(d + wire::TcpRepr::kLen, 0, len);
   wire::TcpRepr{sport_, port_, seq, rcv_nxt_, 5, wire::tcp::kAck | wire::tcp::kPsh, 0xffff, 0, 0}.emit(
@@ -246,6 +248,7 @@ void TcpFlow::send_ack() {
   kernel::PacketPtr p = w.pool.get();
   p->id = w.new_packet_id();
   p->traced = w.trace_all;
+  p->flow = flow;
   std::uint8_t* d = p->put(wire::TcpRepr::kLen);
   const std::uint32_t free_space = kRcvBuf > unread_ ? kRcvBuf - unread_ : 0;
   wire::TcpRepr{port_, sport_, 0, rcv_nxt_, 5, wire::tcp::kAck,
@@ -262,6 +265,7 @@ void TcpFlow::app_read() {
   kernel::World& w = server_.world;
   if (!begin_app_work(server_, 0, this, kAppRead)) return;
   read_scheduled_ = false;
+  w.set_flow(flow);
   w.charge(cost::Step::Wakeup, 0);
   w.charge(cost::Step::Syscall, 0);
   w.charge(cost::Step::CopyToUser, unread_);

@@ -31,6 +31,7 @@ class TcpFlow final : public EventTarget {
           bool gso);
   void start(Nanos at);
   void on_event(std::uint64_t cookie) override;
+  std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
   Nanos end_time() const { return start_ + duration_ + kNanosPerSecond / 2; }
   const FlowStats& stats() const { return stats_; }
   std::uint32_t mss() const { return mss_; }

@@ -37,6 +37,7 @@ void UdpFlow::send() {
   kernel::World& w = src_.world;
   if (w.sim.now() >= start_ + duration_) return;
   if (!begin_app_work(src_, 0, this, kSend)) return;
+  w.set_flow(flow);
   std::array<std::uint8_t, 16> stamp{};  // the send time and a sequence number, ahead of zeros
   const Nanos t = w.now();
   wire::put32(stamp.data(), std::uint32_t(std::uint64_t(t) >> 32));
@@ -58,6 +59,7 @@ void UdpFlow::read() {
   kernel::World& w = dst_.world;
   if (!begin_app_work(dst_, 0, this, kRead)) return;
   read_scheduled_ = false;
+  w.set_flow(flow);
   w.charge(cost::Step::Wakeup, 0);
   while (kernel::PacketPtr p = kernel::udp_recvmsg(dst_, *sock_)) {
     const std::size_t off = wire::ipv4_header_len(p->data()) + wire::UdpRepr::kLen;

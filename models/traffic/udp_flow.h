@@ -21,6 +21,7 @@ class UdpFlow final : public EventTarget {
           Nanos duration);
   void start(Nanos at);
   void on_event(std::uint64_t cookie) override;
+  std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
   Nanos end_time() const { return start_ + duration_ + kNanosPerSecond / 10; }
   const FlowStats& stats() const { return stats_; }
 

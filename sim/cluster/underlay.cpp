@@ -12,8 +12,11 @@ namespace {
 
 std::string port_name(const std::string& host) { return "sw-" + host; }
 
+// A host's NIC on the segment: a veth pair whose ends both shape their egress to the NIC's rate
+// (the host's transmit and the switch port's), the port also adding the segment's delay.
 void plug(const scenario::Segment& seg, const std::string& host, const std::string& ifname, wire::Ipv4Addr addr,
-          int mtu, const cni::Naming& names, nc::NetConfig& out) {
+          int mtu, double gbps, const cni::Naming& names, nc::NetConfig& out) {
+  const auto rate = std::uint64_t(gbps * 1e9);
   const std::string port = port_name(host);
   nc::LinkAdd veth{.netns = seg.name, .name = port, .kind = nc::LinkKind::Veth};
   veth.address = names.mac(port + " of " + seg.name);
@@ -21,7 +24,10 @@ void plug(const scenario::Segment& seg, const std::string& host, const std::stri
   veth.peer = nc::VethPeer{ifname, names.mac(ifname + " of " + host), mtu, host};
   out.add(veth, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = seg.name, .dev = port, .master = "br0", .up = true}, kUnderlayOrigin);
-  if (seg.delay) out.add(nc::Netem{.netns = seg.name, .dev = port, .delay_ns = std::uint64_t(seg.delay)}, kUnderlayOrigin);
+  nc::Netem port_q{.netns = seg.name, .dev = port, .rate_bps = rate};
+  if (seg.delay) port_q.delay_ns = std::uint64_t(seg.delay);
+  out.add(port_q, kUnderlayOrigin);
+  out.add(nc::Netem{.netns = host, .dev = ifname, .rate_bps = rate}, kUnderlayOrigin);
   const wire::Ipv4Prefix a{addr, seg.subnet.len};
   out.add(nc::AddrAdd{host, a, a.broadcast(), ifname}, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = host, .dev = ifname, .up = true}, kUnderlayOrigin);
@@ -43,14 +49,14 @@ void wire_fabric(const scenario::Scenario& s, const cni::Naming& names, nc::NetC
   out.add(nc::LinkSet{.netns = r, .dev = "lo", .up = true}, kUnderlayOrigin);
   out.add(nc::Sysctl{r, "net.ipv4.ip_forward", "1"}, kUnderlayOrigin);
   for (std::size_t i = 0; i < s.segments.size(); ++i)
-    plug(s.segments[i], r, fmt::format("eth{}", i), *s.segments[i].gateway, 1500, names, out);
+    plug(s.segments[i], r, fmt::format("eth{}", i), *s.segments[i].gateway, 1500, 10, names, out);
 }
 
 void wire_node(const scenario::Scenario& s, const scenario::Node& n, const cni::Naming& names, nc::NetConfig& out) {
   const scenario::Segment& seg = s.segments[n.segment];
   out.add(nc::NetnsAdd{n.name}, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = n.name, .dev = "lo", .up = true}, kUnderlayOrigin);
-  plug(seg, n.name, "eth0", n.address, n.mtu, names, out);
+  plug(seg, n.name, "eth0", n.address, n.mtu, n.nic_gbps, names, out);
   if (s.router)
     out.add(nc::RouteOp{.verb = nc::Verb::Add, .netns = n.name, .dst = {{0}, 0}, .via = *seg.gateway, .dev = "eth0"},
             kUnderlayOrigin);

@@ -40,15 +40,19 @@ struct Flow final : EventTarget {
     const Nanos now = s.sim.now();
     if (w.type == "ping") {
       ping = std::make_unique<traffic::PingApp>(*src, *dst->ip, std::uint16_t(0x5000 + index), w.count, w.interval, w.size);
+      ping->flow = flow_id();
       ping->start(now);
     } else if (w.type == "udp") {
       udp = std::make_unique<traffic::UdpFlow>(*src, *dns, *dst->ip, w.port, w.size, w.rate_pps, w.duration);
+      udp->flow = flow_id();
       udp->start(now);
     } else {
       tcp = std::make_unique<traffic::TcpFlow>(*src, *dns, *dst->ip, w.port, w.duration, offloads);
+      tcp->flow = flow_id();
       tcp->start(now);
     }
   }
+  std::uint16_t flow_id() const { return std::uint16_t(index + 1); }
   Nanos end_time() const {
     if (w.type == "ping") return w.at + Nanos(w.count - 1) * w.interval + kNanosPerSecond;
     return w.at + w.duration + kNanosPerSecond / 2;
@@ -75,11 +79,21 @@ double us(double ns) { return ns < 0 ? -1 : ns / 1000.0; }
 
 // Kernel/user crossings the datapath itself made (the udp proxy's read, sendto, recvfrom and
 // write on both nodes): the applications' own system calls are not counted.
-std::uint64_t datapath_crossings(const cost::NodeCpu* a, const cost::NodeCpu* b) {
+std::uint64_t datapath_crossings(const cost::NodeCpu* a, const cost::NodeCpu* b, std::uint16_t flow) {
   std::uint64_t n = 0;
   for (const cost::NodeCpu* c : {a, b})
-    if (c) n += 2 * (c->steps[std::size_t(cost::Step::TunDoRead)].calls + c->steps[std::size_t(cost::Step::TunGetUser)].calls);
+    if (const auto* st = c ? c->flow_steps(flow) : nullptr)
+      n += 2 * ((*st)[std::size_t(cost::Step::TunDoRead)].calls + (*st)[std::size_t(cost::Step::TunGetUser)].calls);
   return a == b ? n / 2 : n;
+}
+
+// What a flow's work cost a node, all steps together.
+double flow_ns(const cost::NodeCpu* c, std::uint16_t flow) {
+  const auto* st = c ? c->flow_steps(flow) : nullptr;
+  double ns = 0;
+  if (st)
+    for (const auto& x : *st) ns += double(x.ns);
+  return ns;
 }
 
 }  // namespace
@@ -128,15 +142,17 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     const cost::NodeCpu* tx = src_node ? s.world.cpu(src_node->name) : nullptr;
     const cost::NodeCpu* rx = dst_node ? s.world.cpu(dst_node->name) : nullptr;
     const double pkts = double(std::max<std::uint64_t>(1, st.packets_delivered));
-    if (tx) row.cpu_ns_per_packet_tx_node = double(tx->busy_total()) / pkts;
-    if (rx) row.cpu_ns_per_packet_rx_node = double(rx->busy_total()) / pkts;
-    row.crossings_per_packet = double(datapath_crossings(tx, rx)) / pkts;
+    const std::uint16_t id = f->flow_id();
+    row.cpu_ns_per_packet_tx_node = flow_ns(tx, id) / pkts;
+    row.cpu_ns_per_packet_rx_node = flow_ns(rx, id) / pkts;
+    row.crossings_per_packet = double(datapath_crossings(tx, rx, id)) / pkts;
     row.overhead_bytes_per_packet = overhead_of(mode);
     r.flows.push_back(row);
     for (auto [role, cpu] : {std::pair{"tx", tx}, std::pair{"rx", rx}}) {
-      if (!cpu) continue;
+      const auto* st = cpu ? cpu->flow_steps(id) : nullptr;
+      if (!st) continue;
       for (std::size_t k = 0; k < cost::kSteps; ++k) {
-        const auto& ss = cpu->steps[k];
+        const auto& ss = (*st)[k];
         if (!ss.calls) continue;
         r.steps.push_back({row.scenario, mode_name, row.seed, row.flow, role, cpu->node, cost::step_name(cost::Step(k)), ss.calls,
                            double(ss.ns), double(ss.ns) / pkts});

@@ -46,6 +46,7 @@ PacketPtr TunDevice::read() {
   PacketPtr p = std::move(queue_.front());
   queue_.pop_front();
   World& w = netns->world;  // read(): a system call, the driver's work and the copy out
+  w.set_flow(p->flow);
   w.charge(cost::Step::Syscall, 0);
   w.charge(cost::Step::TunDoRead, p->size());
   w.charge(cost::Step::CopyToUser, p->size());
@@ -64,6 +65,7 @@ void TunDevice::write(wire::Bytes ip_packet, std::uint64_t packet_id, bool trace
   p->at_l3 = true;
   p->id = packet_id ? packet_id : world.new_packet_id();
   p->traced = traced;
+  p->flow = world.work_flow();
   if (p->traced) world.trace(*p, *netns, this, "tun_get_user", "injected as received", "", "", "user->kernel");
   world.netif_rx(*this, std::move(p), world.now());
 }

@@ -22,6 +22,7 @@ Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Add
   PacketPtr p = ns.world.pool.get();
   p->id = ns.world.new_packet_id();
   p->traced = traced || ns.world.trace_all;
+  p->flow = ns.world.work_flow();
   if (packet_id) *packet_id = p->id;
   std::uint8_t* m = p->put(wire::IcmpRepr::kLen + payload_len);
   for (std::uint32_t i = 0; i < payload_len; ++i) m[wire::IcmpRepr::kLen + i] = std::uint8_t(0x10 + i);

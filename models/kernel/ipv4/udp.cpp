@@ -66,6 +66,7 @@ PacketPtr udp_recvmsg(Netns& ns, UdpSocket& s) {
   PacketPtr p = std::move(s.rx.front());
   s.rx.pop_front();
   s.rx_bytes -= p->size();
+  ns.world.set_flow(p->flow);
   ns.world.charge(cost::Step::Syscall, 0);
   ns.world.charge(cost::Step::UdpRecvmsg, p->size());
   ns.world.charge(cost::Step::CopyToUser, p->size());
@@ -87,6 +88,7 @@ Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint1
   PacketPtr p = ns.world.pool.get();
   p->id = packet_id && *packet_id ? *packet_id : ns.world.new_packet_id();
   p->traced = traced || ns.world.trace_all;
+  p->flow = ns.world.work_flow();
   if (packet_id) *packet_id = p->id;
   std::uint8_t* d = p->put(udp_len);
   if (payload) std::memcpy(d + wire::UdpRepr::kLen, payload, payload_len);
