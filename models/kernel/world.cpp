@@ -90,13 +90,57 @@ void World::netif_rx(Device& dev, PacketPtr p, Nanos at) {
   sim.at(std::max(at, now()), this, slot);
 }
 
+World::Backlog& World::backlog(cost::NodeCpu* c, int core) {
+  auto& v = backlogs_[c];
+  if (v.empty())
+    for (int i = 0; i < c->cores(); ++i) {
+      v.push_back(std::make_unique<Backlog>());
+      v.back()->world = this;
+      v.back()->cpu = c;
+      v.back()->core = i;
+    }
+  return *v[std::size_t(core)];
+}
+
+void World::Backlog::on_event(std::uint64_t) {
+  scheduled = false;
+  if (slots.empty()) return;
+  if (cpu->free_at(core) > world->sim.now()) {  // something else took the core meanwhile
+    scheduled = true;
+    world->sim.at(cpu->free_at(core), this);
+    return;
+  }
+  const std::uint32_t slot = slots.front();
+  slots.pop_front();
+  world->receive(slot);
+  if (!slots.empty()) {
+    scheduled = true;
+    world->sim.at(cpu->free_at(core), this);
+  }
+}
+
 void World::on_event(std::uint64_t cookie) {
   auto slot = std::uint32_t(cookie);
   Device* dev = pending_[slot].dev;
-  if (!dev->dead && !begin_work(dev->netns->cpu, pending_[slot].core)) {
-    sim.at(dev->netns->cpu->free_at(pending_[slot].core), this, slot);  // the core is busy: wait in its backlog
-    return;
+  cost::NodeCpu* c = dev->dead ? nullptr : dev->netns->cpu;
+  if (c) {
+    Backlog& b = backlog(c, pending_[slot].core);
+    if (!b.slots.empty() || c->free_at(b.core) > sim.now()) {  // the core is busy: wait in its backlog
+      b.slots.push_back(slot);
+      if (!b.scheduled) {
+        b.scheduled = true;
+        sim.at(c->free_at(b.core), &b);
+      }
+      return;
+    }
   }
+  receive(slot);
+}
+
+// netif_receive_skb on the packet's core, as one piece of work.
+void World::receive(std::uint32_t slot) {
+  Device* dev = pending_[slot].dev;
+  if (!dev->dead) begin_work(dev->netns->cpu, pending_[slot].core);
   PacketPtr p = std::move(pending_[slot].p);
   free_pending_.push_back(slot);
   if (dev->dead) return;  // the device was deleted while the packet was on its way

@@ -1,6 +1,7 @@
 // Every namespace of one simulation, the packet pool they share, and the receive backlog that
 // turns netif_rx() into a later netif_receive_skb() (the softirq). No globals: a GUI can hold many.
 #pragma once
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -85,7 +86,20 @@ class World final : public EventTarget {
     std::uint16_t flow = 0;
   };
   int rx_core(const Device& dev, const Packet& p) const;
+  void receive(std::uint32_t slot);
+  // process_backlog: packets waiting for a busy core, in arrival order, and the one event that
+  // will take the next of them when the core frees up.
+  struct Backlog final : EventTarget {
+    World* world = nullptr;
+    cost::NodeCpu* cpu = nullptr;
+    int core = 0;
+    std::deque<std::uint32_t> slots;
+    bool scheduled = false;
+    void on_event(std::uint64_t) override;
+  };
+  Backlog& backlog(cost::NodeCpu* cpu, int core);
   Work work_;
+  std::unordered_map<const cost::NodeCpu*, std::vector<std::unique_ptr<Backlog>>> backlogs_;
   std::unordered_map<std::string, std::unique_ptr<cost::NodeCpu>> cpus_;
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> free_pending_;

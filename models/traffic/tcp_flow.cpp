@@ -56,6 +56,11 @@ void TcpFlow::start(Nanos at) {
 void TcpFlow::on_event(std::uint64_t cookie) {
   if (cookie == kAppRead) return app_read();
   if (cookie == kRto) {  // a timer in softirq context; its little work is not charged
+    if (!rto_armed_) return;
+    if (client_.world.sim.now() < rto_deadline_) {  // pushed back by ACKs since it was set
+      client_.world.sim.at(rto_deadline_, this, kRto);
+      return;
+    }
     rto_armed_ = false;
     client_.world.begin_work(nullptr, 0);
     on_rto();
@@ -127,10 +132,13 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   kernel::ip_local_out(client_, std::move(p), *rt);
 }
 
+// mod_timer, lazily: one timer event stays scheduled; moving the deadline later only records it,
+// and the event, when it fires early, sets itself again for the deadline.
 void TcpFlow::arm_rto() {
   kernel::World& w = client_.world;
-  if (rto_armed_) w.sim.cancel(rto_timer_);
-  rto_timer_ = w.sim.at(w.now() + rto_, this, kRto);
+  const Nanos deadline = w.now() + rto_;
+  if (!rto_armed_ || deadline < rto_deadline_) w.sim.at(deadline, this, kRto);
+  rto_deadline_ = deadline;
   rto_armed_ = true;
 }
 
@@ -184,7 +192,7 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
     }
     cwnd_ = std::min(cwnd_, 4 * kRcvBuf);
     if (in_flight() > 0) arm_rto();
-    else if (rto_armed_) w.sim.cancel(rto_timer_), rto_armed_ = false;
+    else rto_armed_ = false;
   } else if (s.ack == snd_una_ && in_flight() > 0) {
     ++dupacks_;
     if (dupacks_ == 3 && !in_recovery_) {

@@ -67,7 +67,7 @@ class TcpFlow final : public EventTarget {
   bool in_recovery_ = false;
   int dupacks_ = 0;
   Nanos srtt_ = 0, rttvar_ = 0, rto_ = kNanosPerSecond;
-  EventId rto_timer_;
+  Nanos rto_deadline_ = 0;
   bool rto_armed_ = false;
   struct Sent {
     std::uint32_t end;

@@ -81,8 +81,9 @@ void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
   const auto udp_len = std::uint16_t(inner_len + wire::VxlanRepr::kLen + wire::UdpRepr::kLen);
   wire::UdpRepr{sport, dstport, udp_len, 0}.emit(wire::MutBytes(p->push(wire::UdpRepr::kLen), wire::UdpRepr::kLen));
   const wire::Ipv4Addr src = local.value_or(rt->src);
-  // Outer UDP checksum: on by default for IPv4 (`ip -d link` shows "udpcsum").
-  wire::put16(p->data() + 6, wire::udp_checksum(src, remote, wire::Bytes(p->data(), udp_len)));
+  // Outer UDP checksum: on by default for IPv4 (`ip -d link` shows "udpcsum"). A GSO packet's is
+  // left to segmentation (each segment gets its own), as the kernel's UDP tunnel GSO does.
+  if (!p->gso_size) wire::put16(p->data() + 6, wire::udp_checksum(src, remote, wire::Bytes(p->data(), udp_len)));
   ip_push_header(ns, *p, src, remote, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl), false);
   if (p->traced) ns.world.trace(*p, ns, this, "vxlan_xmit_one", "encapsulated to " + remote.str());
   ip_local_out(ns, std::move(p), *rt);

@@ -1,0 +1,96 @@
+// The batch runner on two-nodes: the CSV's exact columns, byte-identical output for the same seed,
+// and the shape of the three modes (what each costs and why).
+#include <algorithm>
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario/load.h"
+#include "sim/runner/run.h"
+
+using namespace ol;
+
+namespace {
+
+const scenario::Scenario& two_nodes() {
+  static const scenario::Scenario s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/two-nodes.json");
+  return s;
+}
+
+const runner::RunResult& result(scenario::Backend b) {
+  static std::map<scenario::Backend, runner::RunResult> cache;
+  auto it = cache.find(b);
+  if (it == cache.end()) it = cache.emplace(b, runner::run_mode(two_nodes(), b, {})).first;
+  return it->second;
+}
+
+const runner::FlowRow& tcp(scenario::Backend b) { return result(b).flows.at(1); }
+const runner::FlowRow& ping(scenario::Backend b) { return result(b).flows.at(0); }
+
+}  // namespace
+
+TEST_CASE("the flow CSV has the documented columns, one row per flow") {
+  const std::string csv = runner::flows_csv(result(scenario::Backend::Vxlan).flows);
+  CHECK_THAT(csv, Catch::StartsWith(
+                      "scenario,mode,source,seed,flow,src_pod,dst_pod,proto,payload_bytes,mtu,packets_sent,packets_delivered,"
+                      "drops,throughput_gbps,goodput_gbps,rtt_p50_us,rtt_p99_us,one_way_p50_us,cpu_ns_per_packet_tx_node,"
+                      "cpu_ns_per_packet_rx_node,crossings_per_packet,overhead_bytes_per_packet\n"
+                      "two-nodes,vxlan,sim,1,0,pod-a,pod-c,icmp,56,1450,20,20,0,"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
+  CHECK_THAT(runner::steps_csv(result(scenario::Backend::Vxlan).steps),
+             Catch::StartsWith("scenario,mode,seed,flow,role,node,step,calls,ns_total,ns_per_packet\n"));
+}
+
+TEST_CASE("the same scenario and seed give byte-identical CSV - another seed changes only what randomness touches") {
+  const auto again = runner::run_mode(two_nodes(), scenario::Backend::Vxlan, {});
+  CHECK(runner::flows_csv(again.flows) == runner::flows_csv(result(scenario::Backend::Vxlan).flows));
+  CHECK(runner::steps_csv(again.steps) == runner::steps_csv(result(scenario::Backend::Vxlan).steps));
+  const auto other = runner::run_mode(two_nodes(), scenario::Backend::Vxlan, {.seed = 2});
+  const auto& a = result(scenario::Backend::Vxlan).flows[1];
+  const auto& b = other.flows[1];
+  CHECK(b.seed == 2);
+  CHECK(b.mtu == a.mtu);  // the configuration does not depend on the seed
+  CHECK(b.packets_delivered > 0);
+}
+
+TEST_CASE("host-gw: TCP fills the 10 Gbit/s link, no crossings, no overhead") {
+  const auto& r = tcp(scenario::Backend::HostGw);
+  CHECK(r.proto == "tcp");
+  CHECK(r.mtu == 1500);
+  CHECK(r.payload_bytes == 1460);
+  CHECK(r.throughput_gbps > 9.0);
+  CHECK(r.throughput_gbps < 10.0);
+  CHECK(r.crossings_per_packet == 0);
+  CHECK(r.overhead_bytes_per_packet == 0);
+}
+
+TEST_CASE("vxlan: close behind host-gw, 50 bytes more per packet, still no crossings") {
+  const auto& r = tcp(scenario::Backend::Vxlan);
+  CHECK(r.mtu == 1450);
+  CHECK(r.throughput_gbps > 0.6 * tcp(scenario::Backend::HostGw).throughput_gbps);
+  CHECK(r.throughput_gbps < tcp(scenario::Backend::HostGw).throughput_gbps);
+  CHECK(r.crossings_per_packet == 0);
+  CHECK(r.overhead_bytes_per_packet == 50);
+}
+
+TEST_CASE("udp: every segment crosses to the proxy and back - throughput collapses, RTT grows, CPU per packet soars") {
+  const auto& u = tcp(scenario::Backend::Udp);
+  const auto& h = tcp(scenario::Backend::HostGw);
+  CHECK(u.mtu == 1472);
+  CHECK(u.throughput_gbps < 0.25 * h.throughput_gbps);
+  CHECK(u.crossings_per_packet > 4.0);  // 4 per data segment, plus the ACKs' own trips through the proxy
+  CHECK(u.cpu_ns_per_packet_rx_node > 10 * h.cpu_ns_per_packet_rx_node);
+  CHECK(u.overhead_bytes_per_packet == 28);
+  CHECK(ping(scenario::Backend::Udp).crossings_per_packet == 8);  // an echo: 4 there, 4 back
+  CHECK(ping(scenario::Backend::Udp).rtt_p50_us > 2 * ping(scenario::Backend::HostGw).rtt_p50_us);
+  bool proxy_steps = false;
+  for (const auto& s : result(scenario::Backend::Udp).steps)
+    proxy_steps |= s.flow == 1 && s.role == "rx" && s.step == "tun_get_user" && s.calls > 0;
+  CHECK(proxy_steps);  // the per-step CSV says where the time went
+}
+
+TEST_CASE("without offloads every packet is MSS-sized and host-gw becomes CPU-bound") {
+  const auto off = runner::run_mode(two_nodes(), scenario::Backend::HostGw, {.offloads = false});
+  CHECK(off.flows[1].throughput_gbps < 0.8 * tcp(scenario::Backend::HostGw).throughput_gbps);
+  CHECK(off.flows[1].cpu_ns_per_packet_rx_node > 5 * tcp(scenario::Backend::HostGw).cpu_ns_per_packet_rx_node);
+}
