@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   compare->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
   compare->add_option("--seed", run.seed, "overrides the scenario's seed");
   compare->add_option("--offloads", offloads, "on|off")->check(CLI::IsMember({"on", "off"}));
+  compare->add_option("--svg", run.svg, "also draw a comparison chart (SVG) to this file");
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 
 #include "models/scenario/load.h"
 #include "sim/runner/atomic_file.h"
+#include "sim/runner/chart.h"
 #include "sim/runner/run.h"
 
 namespace ol::cli {
@@ -63,6 +64,10 @@ int cmd_run(const RunCliOptions& o, bool table) {
       runner::write_atomically(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
       all.insert(all.end(), r.flows.begin(), r.flows.end());
     }
+    if (o.svg)
+      runner::write_atomically(*o.svg, runner::comparison_svg(fmt::format("{}: host-gw, udp and vxlan (seed {})", s.name,
+                                                                          o.seed.value_or(s.seed)),
+                                                              all));
   } catch (const std::runtime_error& e) {
     std::cerr << e.what() << "\n";
     return 2;

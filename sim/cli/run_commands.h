@@ -12,6 +12,7 @@ struct RunCliOptions {
   std::optional<std::string> out;  // default results/<scenario>/
   std::optional<std::uint64_t> seed;
   bool offloads = true;
+  std::optional<std::string> svg;  // compare: also draw the comparison chart here
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
 
