@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(g++ cmake make pkg-config catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
-          iproute2 iputils-ping)
+PACKAGES=(g++ cmake make pkg-config catch2 libcli11-dev nlohmann-json3-dev libfmt-dev libpcap-dev
+          iproute2 iputils-ping tshark)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -26,6 +26,7 @@ void netif_receive_skb(Device& dev, PacketPtr p) {
   p->dev = &dev;
   ++dev.stats.rx_packets;
   dev.stats.rx_bytes += p->size();
+  if (ns.world.tap_rx) ns.world.tap_rx(dev, *p);
   if (!dev.admin_up) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::DevReady, "netif_receive_skb");
   if (dev.master) return dev.master->br_handle_frame(dev, std::move(p));
   if (!dev.has_l2()) {  // TUN: a bare IP packet

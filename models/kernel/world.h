@@ -69,6 +69,7 @@ class World final : public EventTarget {
   bool trace_all = false;  // sample every packet a program sends
   // Sees every frame a device transmits (the hook a pcap writer or a test uses); unset costs nothing.
   std::function<void(const Device&, const Packet&)> tap;
+  std::function<void(const Device&, const Packet&)> tap_rx;  // every frame a device receives
   const cost::Profile* profile = nullptr;
 
  private:

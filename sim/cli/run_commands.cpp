@@ -54,7 +54,7 @@ int cmd_run(const RunCliOptions& o, bool table) {
     return 2;
   }
   const std::string dir = o.out.value_or("results/" + s.name);
-  runner::RunOptions ro{o.seed, o.offloads};
+  runner::RunOptions ro{o.seed, o.offloads, o.pcap};
   std::vector<runner::FlowRow> all;
   try {
     for (auto m : modes) {  // every mode is computed before anything is written

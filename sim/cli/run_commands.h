@@ -12,7 +12,8 @@ struct RunCliOptions {
   std::optional<std::string> out;  // default results/<scenario>/
   std::optional<std::uint64_t> seed;
   bool offloads = true;
-  std::optional<std::string> svg;  // compare: also draw the comparison chart here
+  std::optional<std::string> svg;
+  std::optional<std::string> pcap;  // run: a capture per interface under DIR/<mode>/  // compare: also draw the comparison chart here
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
 

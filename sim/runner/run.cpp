@@ -12,6 +12,7 @@
 #include "models/traffic/tcp_flow.h"
 #include "models/traffic/udp_flow.h"
 #include "sim/cluster/session.h"
+#include "sim/runner/pcap.h"
 
 namespace ol::runner {
 
@@ -103,6 +104,8 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   scenario::override_backend(sc, mode);
   if (o.seed) sc.seed = *o.seed;
   cluster::Session s(std::move(sc), /*keep_log=*/false);
+  std::unique_ptr<PcapWriter> pcap;  // closed (and its files renamed) before the session goes
+  if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(s.world, *o.pcap_dir + "/" + scenario::backend_name(mode));
   std::vector<std::unique_ptr<Flow>> flows;
   Nanos end = 0;
   for (std::size_t i = 0; i < s.scenario.workloads.size(); ++i) {

@@ -13,6 +13,7 @@ namespace ol::runner {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   bool offloads = true;               // GSO on the devices that have it (off: every packet MSS-sized)
+  std::optional<std::string> pcap_dir;  // one capture per interface under <dir>/<mode>/
 };
 
 struct FlowRow {
