@@ -71,6 +71,18 @@ int main(int argc, char** argv) {
   compare->add_option("--offloads", offloads, "on|off")->check(CLI::IsMember({"on", "off"}));
   compare->add_option("--svg", run.svg, "also draw a comparison chart (SVG) to this file");
 
+  ol::cli::SweepCliOptions sw;
+  auto* sweep = app.add_subcommand("sweep", "Run a grid of parameters x modes x seeds in parallel and write one CSV");
+  sweep->add_option("SWEEP", sw.file, "the sweep file")->required();
+  sweep->add_option("--jobs", sw.jobs, "threads")->check(CLI::Range(1, 256));
+  sweep->add_option("--shard", sw.shard, "I/N: run every N-th run starting at the I-th (1-based)");
+  sweep->add_option("--out", sw.out, "the CSV file (default results/<sweep>/sweep.csv)");
+  std::string merge_out;
+  std::vector<std::string> merge_in;
+  auto* merge = app.add_subcommand("merge", "Join the CSVs of a sweep's shards into the one the whole sweep writes");
+  merge->add_option("OUT", merge_out, "the merged CSV")->required();
+  merge->add_option("SHARDS", merge_in, "the shards' CSVs")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +98,8 @@ int main(int argc, char** argv) {
     return ol::cli::cmd_tables(script, netns);
   }
   if (*config) return ol::cli::cmd_config(sc, state_dir);
+  if (*sweep) return ol::cli::cmd_sweep(sw);
+  if (*merge) return ol::cli::cmd_merge(merge_out, merge_in);
   run.offloads = offloads == "on";
   if (*run_cmd) return ol::cli::cmd_run(run, false);
   if (*compare) {

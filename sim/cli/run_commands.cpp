@@ -1,6 +1,11 @@
 #include "sim/cli/run_commands.h"
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
@@ -9,6 +14,7 @@
 #include "sim/runner/atomic_file.h"
 #include "sim/runner/chart.h"
 #include "sim/runner/run.h"
+#include "sim/runner/sweep.h"
 
 namespace ol::cli {
 
@@ -75,6 +81,58 @@ int cmd_run(const RunCliOptions& o, bool table) {
   if (table) print_table(all);
   else
     for (auto m : modes) std::cout << fmt::format("{}/{}.csv\n", dir, scenario::backend_name(m));
+  return 0;
+}
+
+int cmd_sweep(const SweepCliOptions& o) {
+  runner::Shard shard;
+  if (std::sscanf(o.shard.c_str(), "%d/%d", &shard.index, &shard.count) != 2) {
+    std::cerr << fmt::format("--shard: \"{}\" is not I/N\n    fix: write e.g. 1/3\n", o.shard);
+    return 2;
+  }
+  const bool tty = ::isatty(2);
+  auto progress = [tty](int done, int total) {  // a bar on a terminal, nothing otherwise
+    if (!tty) return;
+    const int w = 40, filled = total ? done * w / total : w;
+    std::cerr << fmt::format("\r[{}{}] {}/{} runs", std::string(std::size_t(filled), '#'), std::string(std::size_t(w - filled), ' '),
+                             done, total)
+              << (done == total ? "\n" : "") << std::flush;
+  };
+  try {
+    runner::SweepOutcome r = runner::run_sweep(o.file, o.jobs, shard, progress);
+    const std::string name = std::filesystem::path(o.file).stem().string();
+    const std::string out = o.out.value_or(shard.count == 1 ? fmt::format("results/{}/sweep.csv", name)
+                                                            : fmt::format("results/{}/sweep.shard-{}-of-{}.csv", name,
+                                                                          shard.index, shard.count));
+    runner::write_atomically(out, r.csv);
+    std::cout << fmt::format("{}: {} runs\n", out, r.runs);
+    return 0;
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+  }
+  return 2;
+}
+
+int cmd_merge(const std::string& out, const std::vector<std::string>& inputs) {
+  std::vector<std::string> csvs;
+  for (const auto& f : inputs) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      std::cerr << fmt::format("{}: cannot read the file\n", f);
+      return 2;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    csvs.push_back(ss.str());
+  }
+  try {
+    runner::write_atomically(out, runner::merge_csv(csvs));
+  } catch (const std::exception& e) {
+    std::cerr << "merge: " << e.what() << "\n";
+    return 2;
+  }
   return 0;
 }
 

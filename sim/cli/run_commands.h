@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ol::cli {
 
@@ -16,5 +17,14 @@ struct RunCliOptions {
   std::optional<std::string> pcap;  // run: a capture per interface under DIR/<mode>/  // compare: also draw the comparison chart here
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
+
+struct SweepCliOptions {
+  std::string file;
+  int jobs = 1;
+  std::string shard = "1/1";
+  std::optional<std::string> out;  // default results/<sweep>/sweep.csv (or sweep.shard-I-of-N.csv)
+};
+int cmd_sweep(const SweepCliOptions& o);
+int cmd_merge(const std::string& out, const std::vector<std::string>& inputs);
 
 }  // namespace ol::cli
