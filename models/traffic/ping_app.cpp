@@ -26,7 +26,7 @@ void PingApp::on_event(std::uint64_t) {
   sent_at_.push_back(t);
   ++stats_.packets_sent;
   if (stats_.first_sent < 0) stats_.first_sent = t;
-  kernel::ping_sendmsg(ns_, id_, std::uint16_t(sent_), dst_, std::uint32_t(size_), false);
+  kernel::ping_sendmsg(ns_, id_, std::uint16_t(sent_), dst_, std::uint32_t(size_), sent_ <= trace_first);
   ns_.world.end_work();
   if (sent_ < count_) ns_.world.sim.at(start_ + Nanos(sent_) * interval_, this, 0);
 }

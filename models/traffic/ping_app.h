@@ -19,6 +19,7 @@ class PingApp final : public EventTarget {
   void start(Nanos at);
   void on_event(std::uint64_t cookie) override;
   std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
+  int trace_first = 0;     // trace the first this many packets it sends (and their answers)
   // Matches replies to requests; call once the run is over.
   const FlowStats& finish();
   Nanos end_time() const;  // when the last reply can still count (last send + 1 s)

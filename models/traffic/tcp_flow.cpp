@@ -107,7 +107,8 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   if (!retransmit) w.charge(cost::Step::CopyFromUser, len);
   kernel::PacketPtr p = w.pool.get();
   p->id = w.new_packet_id();
-  p->traced = w.trace_all;
+  p->traced = w.trace_all || stats_.packets_sent < std::uint64_t(trace_first);
+  traced_acks_ += p->traced;
   p->flow = flow;
   std::uint8_t* d = p->put(wire::TcpRepr::kLen + len);
   std::memset(d + wire::TcpRepr::kLen, 0, len);
@@ -258,6 +259,10 @@ void TcpFlow::send_ack() {
   p->traced = w.trace_all;
   p->flow = flow;
   std::uint8_t* d = p->put(wire::TcpRepr::kLen);
+  if (traced_acks_ > 0) {  // the ACKs answering the traced segments are traced too
+    p->traced = true;
+    --traced_acks_;
+  }
   const std::uint32_t free_space = kRcvBuf > unread_ ? kRcvBuf - unread_ : 0;
   wire::TcpRepr{port_, sport_, 0, rcv_nxt_, 5, wire::tcp::kAck,
                 std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), 0, 0}

@@ -32,6 +32,7 @@ class TcpFlow final : public EventTarget {
   void start(Nanos at);
   void on_event(std::uint64_t cookie) override;
   std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
+  int trace_first = 0;     // trace the first this many packets it sends (and their answers)
   Nanos end_time() const { return start_ + duration_ + kNanosPerSecond / 2; }
   const FlowStats& stats() const { return stats_; }
   std::uint32_t mss() const { return mss_; }
@@ -81,6 +82,7 @@ class TcpFlow final : public EventTarget {
   std::uint32_t unacked_segs_ = 0;
   std::uint32_t unread_ = 0;
   bool read_scheduled_ = false;
+  int traced_acks_ = 0;
   FlowStats stats_;
 };
 

@@ -47,7 +47,8 @@ void UdpFlow::send() {
   std::memcpy(payload.data(), stamp.data(), stamp.size());
   ++stats_.packets_sent;
   if (stats_.first_sent < 0) stats_.first_sent = t;
-  kernel::udp_sendmsg(src_, std::uint16_t(40000 + port_ % 20000), dst_ip_, port_, std::uint32_t(size_), payload.data());
+  kernel::udp_sendmsg(src_, std::uint16_t(40000 + port_ % 20000), dst_ip_, port_, std::uint32_t(size_), payload.data(),
+                      seq_ <= std::uint64_t(trace_first));
   w.end_work();
   // Constant rate: the next slot; flood: as soon as the core is free again.
   const Nanos next = rate_pps_ > 0 ? start_ + Nanos(double(seq_) * 1e9 / rate_pps_) : w.sim.now();

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--mode", run.mode, "host-gw (alias underlay), udp, vxlan or all");
   run_cmd->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
   run_cmd->add_option("--seed", run.seed, "overrides the scenario's seed");
+  run_cmd->add_option("--trace", run.trace, "write every step of each flow's first packets (and their answers) as JSON");
+  run_cmd->add_option("--trace-packets", run.trace_packets, "how many packets per flow --trace samples (default 3)")
+      ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--pcap", run.pcap, "write one pcap per interface under DIR/<mode>/ (tshark: -d udp.port==8472,vxlan)");
   run_cmd->add_option("--offloads", offloads, "on|off: GSO where Linux has it, or every packet MSS-sized")
       ->check(CLI::IsMember({"on", "off"}));

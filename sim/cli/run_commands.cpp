@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "models/scenario/load.h"
 #include "sim/runner/atomic_file.h"
@@ -19,6 +20,16 @@
 namespace ol::cli {
 
 namespace {
+
+// One step per object, the fields of a walk line.
+nlohmann::json trace_json(const std::vector<TraceEvent>& steps) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : steps)
+    out.push_back({{"time_ns", e.time}, {"packet", e.packet}, {"node", e.node}, {"netns", e.netns}, {"device", e.device},
+                   {"function", e.function}, {"table", e.table}, {"entry", e.entry}, {"verdict", e.verdict},
+                   {"headers", e.headers}, {"size", e.size}, {"crossing", e.crossing}});
+  return out;
+}
 
 void print_table(const std::vector<runner::FlowRow>& rows) {
   std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "mode", "flow",
@@ -60,7 +71,8 @@ int cmd_run(const RunCliOptions& o, bool table) {
     return 2;
   }
   const std::string dir = o.out.value_or("results/" + s.name);
-  runner::RunOptions ro{o.seed, o.offloads, o.pcap};
+  runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0};
+  nlohmann::json trace_runs = nlohmann::json::array();
   std::vector<runner::FlowRow> all;
   try {
     for (auto m : modes) {  // every mode is computed before anything is written
@@ -69,7 +81,14 @@ int cmd_run(const RunCliOptions& o, bool table) {
       runner::write_atomically(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
       runner::write_atomically(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
       all.insert(all.end(), r.flows.begin(), r.flows.end());
+      if (o.trace) trace_runs.push_back({{"mode", name}, {"steps", trace_json(r.trace)}});
     }
+    if (o.trace)
+      runner::write_atomically(*o.trace, nlohmann::json{{"scenario", s.name},
+                                                        {"seed", o.seed.value_or(s.seed)},
+                                                        {"packets_per_flow", o.trace_packets},
+                                                        {"runs", trace_runs}}
+                                             .dump(1) + "\n");
     if (o.svg)
       runner::write_atomically(*o.svg, runner::comparison_svg(fmt::format("{}: host-gw, udp and vxlan (seed {})", s.name,
                                                                           o.seed.value_or(s.seed)),

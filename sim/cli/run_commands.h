@@ -14,7 +14,9 @@ struct RunCliOptions {
   std::optional<std::uint64_t> seed;
   bool offloads = true;
   std::optional<std::string> svg;
-  std::optional<std::string> pcap;  // run: a capture per interface under DIR/<mode>/  // compare: also draw the comparison chart here
+  std::optional<std::string> pcap;  // run: a capture per interface under DIR/<mode>/
+  std::optional<std::string> trace;  // run: the sampled packets' steps as JSON
+  int trace_packets = 3;  // compare: also draw the comparison chart here
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
 

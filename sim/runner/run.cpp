@@ -29,8 +29,8 @@ int overhead_of(scenario::Backend b) {
 
 // One workload: created when it is due (its pods may not exist before), then measured.
 struct Flow final : EventTarget {
-  Flow(cluster::Session& s, const scenario::Workload& w, int index, bool offloads)
-      : s(s), w(w), index(index), offloads(offloads) {}
+  Flow(cluster::Session& s, const scenario::Workload& w, int index, bool offloads, int trace_first)
+      : s(s), w(w), index(index), offloads(offloads), trace_first(trace_first) {}
 
   void on_event(std::uint64_t) override {
     const auto* dst = s.cluster.pod(w.to);
@@ -42,14 +42,17 @@ struct Flow final : EventTarget {
     if (w.type == "ping") {
       ping = std::make_unique<traffic::PingApp>(*src, *dst->ip, std::uint16_t(0x5000 + index), w.count, w.interval, w.size);
       ping->flow = flow_id();
+      ping->trace_first = trace_first;
       ping->start(now);
     } else if (w.type == "udp") {
       udp = std::make_unique<traffic::UdpFlow>(*src, *dns, *dst->ip, w.port, w.size, w.rate_pps, w.duration);
       udp->flow = flow_id();
+      udp->trace_first = trace_first;
       udp->start(now);
     } else {
       tcp = std::make_unique<traffic::TcpFlow>(*src, *dns, *dst->ip, w.port, w.duration, offloads);
       tcp->flow = flow_id();
+      tcp->trace_first = trace_first;
       tcp->start(now);
     }
   }
@@ -70,6 +73,7 @@ struct Flow final : EventTarget {
   const scenario::Workload& w;
   int index;
   bool offloads;
+  int trace_first;
   int mtu = 0;
   std::unique_ptr<traffic::PingApp> ping;
   std::unique_ptr<traffic::UdpFlow> udp;
@@ -109,11 +113,14 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   std::vector<std::unique_ptr<Flow>> flows;
   Nanos end = 0;
   for (std::size_t i = 0; i < s.scenario.workloads.size(); ++i) {
-    flows.push_back(std::make_unique<Flow>(s, s.scenario.workloads[i], int(i), o.offloads));
+    flows.push_back(std::make_unique<Flow>(s, s.scenario.workloads[i], int(i), o.offloads, o.trace_packets));
     s.sim.at(s.scenario.workloads[i].at, flows.back().get());
     end = std::max(end, flows.back()->end_time());
   }
+  TraceLog log;
+  if (o.trace_packets > 0) s.world.trace_sink = &log;
   s.sim.run_until(end);
+  s.world.trace_sink = nullptr;
 
   RunResult r;
   const std::string mode_name = scenario::backend_name(mode);
@@ -162,6 +169,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
       }
     }
   }
+  r.trace = std::move(log.events);
   return r;
 }
 

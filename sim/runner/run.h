@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/scenario/spec.h"
+#include "sim/trace.h"
 
 namespace ol::runner {
 
@@ -14,6 +15,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   bool offloads = true;               // GSO on the devices that have it (off: every packet MSS-sized)
   std::optional<std::string> pcap_dir;  // one capture per interface under <dir>/<mode>/
+  int trace_packets = 0;               // trace each flow's first this many packets (and their answers)
 };
 
 struct FlowRow {
@@ -43,6 +45,7 @@ struct StepRow {
 struct RunResult {
   std::vector<FlowRow> flows;
   std::vector<StepRow> steps;
+  std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
 };
 
 RunResult run_mode(const scenario::Scenario& s, scenario::Backend mode, const RunOptions& o);
