@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, command 1: set up, build, and run the main job on the bundled default scenario:
-# the control plane builds two nodes with flannel's vxlan backend, then one packet is walked from
-# pod-a on node-1 to pod-c on node-2, step by step.
+# two nodes, their control plane, then a ping and a TCP bulk flow in host-gw, udp and vxlan,
+# side by side on the terminal, with the CSV in results/two-nodes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-./build/overlaylab walk scenarios/two-nodes.json --from pod-a --to pod-c
+./build/overlaylab compare scenarios/two-nodes.json
