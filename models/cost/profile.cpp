@@ -15,7 +15,7 @@ constexpr std::array<const char*, kSteps> kNames = {
     "veth_xmit",         "nic_xmit",        "vxlan_xmit",   "vxlan_rcv",    "udp_sendmsg",  "udp_queue_rcv_skb",
     "udp_recvmsg",       "tun_net_xmit",    "tun_do_read",  "tun_get_user", "icmp_rcv",     "tcp_sendmsg",
     "tcp_v4_rcv",        "syscall",         "wakeup",       "copy_to_user", "copy_from_user", "csum",
-    "skb_gso_segment"};
+    "skb_gso_segment",   "napi_gro_receive"};
 
 }  // namespace
 

@@ -14,7 +14,7 @@ namespace ol::cost {
 enum class Step : std::uint8_t {
   NetifReceiveSkb, BrHandleFrame, IpRcv, FibLookup, IpForward, IpOutput, VethXmit, NicXmit, VxlanXmit, VxlanRcv,
   UdpSendmsg, UdpQueueRcvSkb, UdpRecvmsg, TunNetXmit, TunDoRead, TunGetUser, IcmpRcv, TcpSendmsg, TcpV4Rcv,
-  Syscall, Wakeup, CopyToUser, CopyFromUser, Csum, GsoSegment,
+  Syscall, Wakeup, CopyToUser, CopyFromUser, Csum, GsoSegment, NapiGroReceive,
   kCount
 };
 inline constexpr std::size_t kSteps = std::size_t(Step::kCount);

@@ -85,6 +85,7 @@ void World::netif_rx(Device& dev, PacketPtr p, Nanos at) {
     pending_.emplace_back();
   }
   pending_[slot].core = rx_core(dev, *p);
+  pending_[slot].from_wire = dev.netns->cpu && !(work_.active && work_.cpu == dev.netns->cpu);
   pending_[slot].p = std::move(p);
   pending_[slot].dev = &dev;
   sim.at(std::max(at, now()), this, slot);
@@ -145,7 +146,16 @@ void World::receive(std::uint32_t slot) {
   free_pending_.push_back(slot);
   if (dev->dead) return;  // the device was deleted while the packet was on its way
   set_flow(p->flow);
-  charge(cost::Step::NetifReceiveSkb, p->size());
+  if (pending_[slot].from_wire && p->gso_size) {
+    // A burst that crossed the wire arrived as MSS-sized frames: each was received and merged
+    // back by GRO (the NIC's TSO cut it up, napi_gro_receive glued it together).
+    for (std::uint32_t i = 0; i < p->gso_segs(); ++i) {
+      charge(cost::Step::NetifReceiveSkb, p->seglen());
+      charge(cost::Step::NapiGroReceive, p->seglen());
+    }
+  } else {
+    charge(cost::Step::NetifReceiveSkb, p->size());
+  }
   netif_receive_skb(*dev, std::move(p));
   end_work();
 }

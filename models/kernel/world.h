@@ -77,6 +77,7 @@ class World final : public EventTarget {
     PacketPtr p;
     Device* dev = nullptr;
     int core = 0;  // the core whose backlog holds it
+    bool from_wire = false;  // it crossed a link from another node: the NIC delivered it frame by frame
   };
   struct Work {
     bool active = false;
