@@ -1,6 +1,9 @@
 #include "models/kernel/core.h"
 
+#include <fmt/format.h>
+
 #include "models/kernel/devices/bridge.h"
+#include "models/kernel/gso.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
 #include "models/kernel/world.h"
@@ -47,6 +50,10 @@ void dev_queue_xmit(Device& dev, PacketPtr p) {
   if (!dev.admin_up) {
     ++dev.stats.tx_dropped;
     return kfree_skb_reason(*dev.netns, &dev, std::move(p), DropReason::DevReady, "dev_queue_xmit");
+  }
+  if (p->gso_size && !dev.gso) {  // validate_xmit_skb: the device cannot take the burst whole
+    if (p->traced) dev.netns->world.trace(*p, *dev.netns, &dev, "skb_gso_segment", fmt::format("{} segments", p->gso_segs()));
+    return skb_gso_segment(dev.netns->world, std::move(p), [&dev](PacketPtr s) { dev_queue_xmit(dev, std::move(s)); });
   }
   ++dev.stats.tx_packets;
   dev.stats.tx_bytes += p->size();

@@ -36,6 +36,10 @@ class Builder {
     s_.net_conf.verbatim = doc_["net-conf.json"];
     apply_netconf_defaults(s_.net_conf, kNetConf, out_);
     cni();
+    if (doc_.contains("offloads")) {
+      s_.gso = doc_["offloads"].value("gso", true);
+      s_.gso_off = doc_["offloads"].value("gso_off", std::vector<std::string>{});
+    }
     if (doc_.contains("control_plane") && doc_["control_plane"].contains("watch_delay"))
       s_.watch_delay = duration(doc_["control_plane"]["watch_delay"]);
     if (!out_.empty()) return s_;  // the rest relies on a readable pod network

@@ -72,6 +72,8 @@ struct Scenario {
   NetConf net_conf;
   CniConf cni;
   Nanos watch_delay = 10 * kNanosPerMilli;
+  bool gso = true;                    // offloads.gso
+  std::vector<std::string> gso_off;   // offloads.gso_off: devices (by name) without GSO
   std::vector<Workload> workloads;
   std::vector<Event> events;  // sorted by time, stable
 

@@ -74,6 +74,7 @@ void TcpFlow::on_event(std::uint64_t cookie) {
     if (rt) {
       client_ip_ = rt->src;
       mss_ = std::uint32_t(rt->mtu) - 40;
+      gso_ = gso_ && rt->dev->gso;  // sk_can_gso: the route's device takes bursts
       cwnd_ = 10 * mss_;  // TCP_INIT_CWND
       tcp_write_xmit();
     }

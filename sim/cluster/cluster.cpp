@@ -1,5 +1,7 @@
 #include "sim/cluster/cluster.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "models/cni/bridge.h"
@@ -212,6 +214,10 @@ void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
     std::string refused;
     try {
       kernel::apply(world_, c.op);
+      if (const auto* link = std::get_if<nc::LinkAdd>(&c.op)) {
+        set_gso(link->netns, link->name);
+        if (link->peer) set_gso(link->peer->netns.empty() ? link->netns : link->peer->netns, link->peer->name);
+      }
       if (const auto* add = std::get_if<nc::NetnsAdd>(&c.op); add && !node.empty() && add->name != node) {
         kernel::Netns& pod = *world_.netns(add->name);
         pod.node = node;
@@ -227,6 +233,14 @@ void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
     if (on_log) on_log(e);
     if (keep_log_) log_.push_back(std::move(e));
   }
+}
+
+// The scenario's offloads: GSO off everywhere, or on the devices it names (a TUN never has it).
+void Cluster::set_gso(const std::string& netns, const std::string& dev) {
+  kernel::Netns* ns = world_.netns(netns);
+  kernel::Device* d = ns ? ns->dev_by_name(dev) : nullptr;
+  if (!d) return;
+  d->gso = s_.gso && std::find(s_.gso_off.begin(), s_.gso_off.end(), dev) == s_.gso_off.end();
 }
 
 void Cluster::note(const std::string& node, const std::string& origin, std::string text) {

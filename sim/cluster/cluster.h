@@ -73,6 +73,7 @@ class Cluster final : public EventTarget {
   void pod_del(PodState& p);
   void apply(const std::string& node, netconfig::NetConfig&& cfg);
   void note(const std::string& node, const std::string& origin, std::string text);
+  void set_gso(const std::string& netns, const std::string& dev);
   NodeState* node_state(std::string_view name);
 
   const scenario::Scenario& s_;

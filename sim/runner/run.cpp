@@ -107,6 +107,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   scenario::Scenario sc = in;
   scenario::override_backend(sc, mode);
   if (o.seed) sc.seed = *o.seed;
+  if (!o.offloads) sc.gso = false;
   cluster::Session s(std::move(sc), /*keep_log=*/false);
   std::unique_ptr<PcapWriter> pcap;  // closed (and its files renamed) before the session goes
   if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(s.world, *o.pcap_dir + "/" + scenario::backend_name(mode));

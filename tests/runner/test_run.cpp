@@ -94,3 +94,29 @@ TEST_CASE("without offloads every packet is MSS-sized and host-gw becomes CPU-bo
   CHECK(off.flows[1].throughput_gbps < 0.8 * tcp(scenario::Backend::HostGw).throughput_gbps);
   CHECK(off.flows[1].cpu_ns_per_packet_rx_node > 5 * tcp(scenario::Backend::HostGw).cpu_ns_per_packet_rx_node);
 }
+
+TEST_CASE("GSO can be switched off per device: a burst is cut up where it meets the device") {
+  auto tcp_only = [](std::vector<std::string> gso_off) {
+    scenario::Scenario s = two_nodes();
+    s.gso_off = std::move(gso_off);
+    s.workloads.erase(s.workloads.begin());  // the TCP flow alone
+    return runner::run_mode(s, scenario::Backend::Vxlan, {});
+  };
+  auto calls = [](const runner::RunResult& r, const char* role, const char* step) {
+    for (const auto& s : r.steps)
+      if (s.role == role && s.step == step) return s.calls;
+    return std::uint64_t(0);
+  };
+  const auto on = tcp_only({});
+  // Off on flannel.1: node-1 cuts the inner burst before encapsulating each segment.
+  const auto vtep_off = tcp_only({"flannel.1"});
+  CHECK(calls(on, "tx", "skb_gso_segment") == 0);
+  CHECK(calls(vtep_off, "tx", "skb_gso_segment") > 0);
+  CHECK(calls(vtep_off, "tx", "vxlan_xmit") > 10 * calls(on, "tx", "vxlan_xmit"));
+  // Off on the switch port towards node-2: the encapsulated burst is cut there, outer headers and
+  // all; node-2 decapsulates every segment, and the data still arrives.
+  const auto port_off = tcp_only({"sw-node-2"});
+  CHECK(calls(port_off, "rx", "vxlan_rcv") > 10 * calls(on, "rx", "vxlan_rcv"));
+  CHECK(port_off.flows[0].packets_delivered > 100000);
+  CHECK(port_off.flows[0].drops * 100 < port_off.flows[0].packets_sent);
+}

@@ -23,10 +23,6 @@ void TunDevice::detach() {
 }
 
 void TunDevice::start_xmit(PacketPtr p) {
-  if (p->gso_size) {  // validate_xmit_skb: no NETIF_F_GSO here, so the burst is cut into packets first
-    if (p->traced) netns->world.trace(*p, *netns, this, "skb_gso_segment", fmt::format("{} segments", p->gso_segs()));
-    return skb_gso_segment(netns->world, std::move(p), [this](PacketPtr s) { start_xmit(std::move(s)); });
-  }
   netns->world.charge(cost::Step::TunNetXmit, p->size());
   if (!attached) {
     ++stats.tx_dropped;
