@@ -326,7 +326,8 @@ void op(World& w, const nc::Netem& o) {
   Netns& ns = netns_or_fail(w, o.netns);
   Device& d = dev_or_fail(ns, o.dev);
   if (d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
-  d.qdisc = std::make_unique<Netem>(o.delay_ns.value_or(0), o.rate_bps.value_or(0), o.limit.value_or(1000));
+  d.qdisc = std::make_unique<Netem>(o.delay_ns.value_or(0), o.rate_bps.value_or(0), o.limit.value_or(1000),
+                                    o.packet_overhead.value_or(0));
 }
 
 }  // namespace

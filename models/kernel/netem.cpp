@@ -4,10 +4,11 @@
 
 namespace ol::kernel {
 
-Netem::Netem(std::uint64_t d, std::uint64_t r, std::uint32_t l)
-    : delay_ns(d), rate_bps(r), limit(l == 0 ? 1000 : l), departures_(limit) {}
+Netem::Netem(std::uint64_t d, std::uint64_t r, std::uint32_t l, std::uint32_t overhead)
+    : delay_ns(d), rate_bps(r), limit(l == 0 ? 1000 : l), packet_overhead(overhead), departures_(limit) {}
 
-std::optional<Nanos> Netem::enqueue(Nanos now, std::uint32_t bytes) {
+std::optional<Nanos> Netem::enqueue(Nanos now, std::uint32_t bytes, std::uint32_t frames) {
+  bytes += packet_overhead * frames;
   while (count_ > 0 && departures_[first_] <= now) {
     first_ = (first_ + 1) % departures_.size();
     --count_;

@@ -1,6 +1,7 @@
 // The root qdisc `tc qdisc add dev X root netem delay D rate R limit N` (net/sched/sch_netem.c),
 // reduced to a FIFO of at most `limit` packets drained at `rate`, each then delayed by `delay`.
-// Like netem's rate, it counts the bytes of the frame (no preamble or inter-frame gap).
+// Like netem's rate it counts the frame's bytes, plus `packet_overhead` per frame when given (tc's
+// PACKETOVERHEAD: 20 models Ethernet's preamble, start delimiter and inter-frame gap).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -12,13 +13,15 @@ namespace ol::kernel {
 
 class Netem {
  public:
-  Netem(std::uint64_t delay_ns, std::uint64_t rate_bps, std::uint32_t limit);
-  // When the frame arrives at the other end, or nullopt when the queue is full (tail drop).
-  std::optional<Nanos> enqueue(Nanos now, std::uint32_t bytes);
+  Netem(std::uint64_t delay_ns, std::uint64_t rate_bps, std::uint32_t limit, std::uint32_t packet_overhead = 0);
+  // When the frames arrive at the other end, or nullopt when the queue is full (tail drop).
+  // `frames` > 1 for a GSO burst: each of its frames pays the packet overhead.
+  std::optional<Nanos> enqueue(Nanos now, std::uint32_t bytes, std::uint32_t frames = 1);
 
   std::uint64_t delay_ns;
   std::uint64_t rate_bps;  // 0: unlimited
   std::uint32_t limit;
+  std::uint32_t packet_overhead;  // e.g. 20: an Ethernet preamble, start delimiter and inter-frame gap
 
  private:
   std::vector<Nanos> departures_;  // ring of departure times of queued frames

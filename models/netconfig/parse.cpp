@@ -1,5 +1,6 @@
 #include "models/netconfig/parse.h"
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -307,9 +308,12 @@ Op tc_cmd(Tokens& t, const std::string& ns) {
   while (!t.done()) {
     if (t.accept("delay"))
       o.delay_ns = scaled(t.next("delay"), "delay", {{"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}});
-    else if (t.accept("rate"))
+    else if (t.accept("rate")) {
       o.rate_bps = scaled(t.next("rate"), "rate",
                           {{"gbit", 1'000'000'000}, {"mbit", 1'000'000}, {"kbit", 1'000}, {"bit", 1}});
+      if (!t.done() && !t.peek().empty() && std::isdigit(static_cast<unsigned char>(t.peek()[0])))
+        o.packet_overhead = number<std::uint32_t>(t.next("packet overhead"), "packet overhead", 1500);
+    }
     else if (t.accept("limit")) o.limit = number<std::uint32_t>(t.next("limit"), "limit", UINT32_MAX);
     else t.unexpected();
   }

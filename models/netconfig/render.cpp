@@ -130,6 +130,7 @@ struct Renderer {
     std::string s = "tc -n " + o.netns + " qdisc add dev " + o.dev + " root netem";
     if (o.delay_ns) s += " delay " + format_delay(*o.delay_ns);
     if (o.rate_bps) s += " rate " + format_rate(*o.rate_bps);
+    if (o.rate_bps && o.packet_overhead) s += fmt::format(" {}", *o.packet_overhead);
     if (o.limit) s += fmt::format(" limit {}", *o.limit);
     return s;
   }

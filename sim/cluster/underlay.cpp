@@ -24,10 +24,11 @@ void plug(const scenario::Segment& seg, const std::string& host, const std::stri
   veth.peer = nc::VethPeer{ifname, names.mac(ifname + " of " + host), mtu, host};
   out.add(veth, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = seg.name, .dev = port, .master = "br0", .up = true}, kUnderlayOrigin);
-  nc::Netem port_q{.netns = seg.name, .dev = port, .rate_bps = rate};
+  constexpr std::uint32_t kWireOverhead = 20;  // preamble 7 + start delimiter 1 + inter-frame gap 12
+  nc::Netem port_q{.netns = seg.name, .dev = port, .rate_bps = rate, .packet_overhead = kWireOverhead};
   if (seg.delay) port_q.delay_ns = std::uint64_t(seg.delay);
   out.add(port_q, kUnderlayOrigin);
-  out.add(nc::Netem{.netns = host, .dev = ifname, .rate_bps = rate}, kUnderlayOrigin);
+  out.add(nc::Netem{.netns = host, .dev = ifname, .rate_bps = rate, .packet_overhead = kWireOverhead}, kUnderlayOrigin);
   const wire::Ipv4Prefix a{addr, seg.subnet.len};
   out.add(nc::AddrAdd{host, a, a.broadcast(), ifname}, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = host, .dev = ifname, .up = true}, kUnderlayOrigin);

@@ -26,7 +26,7 @@ void VethDevice::start_xmit(PacketPtr p) {
   world.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
   Nanos arrival = world.now();
   if (qdisc) {
-    auto at = qdisc->enqueue(arrival, p->wire_len());
+    auto at = qdisc->enqueue(arrival, p->wire_len(), p->gso_segs());
     if (!at) {
       ++stats.tx_dropped;
       return kfree_skb_reason(*netns, this, std::move(p), DropReason::QdiscDrop, "netem_enqueue");
