@@ -6,6 +6,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/run_commands.h"
 #include "sim/cli/scenario_commands.h"
+#include "sim/cli/validate_command.h"
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);  // large outputs (a thousand-node config is millions of lines)
@@ -86,6 +87,13 @@ int main(int argc, char** argv) {
   merge->add_option("OUT", merge_out, "the merged CSV")->required();
   merge->add_option("SHARDS", merge_in, "the shards' CSVs")->required();
 
+  ol::cli::ValidateCliOptions va;
+  auto* validate = app.add_subcommand(
+      "validate", "Build a scenario in real network namespaces (root), ping for real, and compare with the simulator");
+  validate->add_option("SCENARIO", va.file, "the scenario");
+  validate->add_option("--mode", va.mode, "host-gw (alias underlay), vxlan, udp or all");
+  validate->add_flag("--cleanup", va.cleanup, "remove the namespaces a killed validate run left (names starting olv)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -101,6 +109,7 @@ int main(int argc, char** argv) {
     return ol::cli::cmd_tables(script, netns);
   }
   if (*config) return ol::cli::cmd_config(sc, state_dir);
+  if (*validate) return ol::cli::cmd_validate(va);
   if (*sweep) return ol::cli::cmd_sweep(sw);
   if (*merge) return ol::cli::cmd_merge(merge_out, merge_in);
   run.offloads = offloads == "on";

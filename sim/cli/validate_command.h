@@ -1,0 +1,14 @@
+// overlaylab validate: the real-namespace check (needs root).
+#pragma once
+#include <string>
+
+namespace ol::cli {
+
+struct ValidateCliOptions {
+  std::string file;
+  std::string mode = "all";
+  bool cleanup = false;
+};
+int cmd_validate(const ValidateCliOptions& o);
+
+}  // namespace ol::cli

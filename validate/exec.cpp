@@ -1,0 +1,60 @@
+#include "validate/exec.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+extern char** environ;
+
+namespace ol::validate {
+
+ExecResult run_command(const std::string& line) {
+  std::vector<std::string> argv;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) argv.push_back(w);
+  return run_argv(argv);
+}
+
+ExecResult run_argv(const std::vector<std::string>& argv) {
+  ExecResult r;
+  if (argv.empty()) return r;
+  int out[2], err[2];
+  if (::pipe(out) != 0 || ::pipe(err) != 0) return r;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  posix_spawn_file_actions_addclose(&fa, out[0]);
+  posix_spawn_file_actions_addclose(&fa, err[0]);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (rc != 0) {
+    r.err = std::string("cannot run ") + argv[0] + ": " + std::strerror(rc);
+    ::close(out[0]);
+    ::close(err[0]);
+    return r;
+  }
+  // Small outputs: read stderr after stdout (ip/tc print little).
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) r.out.append(buf, std::size_t(n));
+  for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) r.err.append(buf, std::size_t(n));
+  ::close(out[0]);
+  ::close(err[0]);
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+}  // namespace ol::validate

@@ -1,0 +1,17 @@
+// Running one command line (ip, bridge, tc, sysctl) without a shell: split on spaces (the rendered
+// commands need no quoting), spawn, wait, and keep what it printed on stderr.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace ol::validate {
+
+struct ExecResult {
+  int status = -1;  // the exit status; -1 when it could not run
+  std::string out, err;
+};
+
+ExecResult run_command(const std::string& line);
+ExecResult run_argv(const std::vector<std::string>& argv);
+
+}  // namespace ol::validate

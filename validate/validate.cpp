@@ -1,0 +1,109 @@
+#include "validate/validate.h"
+
+#include <csignal>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "models/netconfig/render.h"
+#include "models/scenario/load.h"
+#include "sim/cluster/session.h"
+#include "sim/cluster/walk.h"
+#include "validate/exec.h"
+#include "validate/prefix.h"
+#include "validate/real_builder.h"
+
+namespace ol::validate {
+
+std::atomic<bool> g_interrupted{false};
+
+namespace {
+
+void on_signal(int) { g_interrupted = true; }
+
+struct Probe {
+  std::string from, to;
+  int size = 56;
+};
+
+// What to ping: the scenario's ping workloads (one echo each, their size), else first pod to last.
+std::vector<Probe> probes_of(const scenario::Scenario& s) {
+  std::vector<Probe> out;
+  for (const auto& w : s.workloads)
+    if (w.type == "ping") out.push_back({w.from, w.to, w.size});
+  if (out.empty()) {
+    std::vector<std::string> pods;
+    for (const auto& n : s.nodes)
+      for (const auto& p : n.pods) pods.push_back(p);
+    if (pods.size() >= 2) out.push_back({pods.front(), pods.back(), 56});
+  }
+  return out;
+}
+
+}  // namespace
+
+void install_signal_handlers() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out) {
+  scenario::Scenario s = in;
+  scenario::override_backend(s, mode);
+  const std::string name = scenario::backend_name(mode);
+  if (mode == scenario::Backend::Udp) {
+    out << fmt::format("{}: not validated: the udp backend needs the real UDP-backend daemon (overlaylab udpd), "
+                       "which is not built yet\n",
+                       name);
+    return 2;
+  }
+  cluster::Session sim(s);  // the commands, in the order the control plane issued them
+  sim.cluster.converge();
+  RealBuilder real(run_prefix());
+  int differences = 0, commands = 0, refused = 0;
+  for (const auto& e : sim.cluster.log()) {
+    if (!e.op) continue;
+    if (g_interrupted) return 130;  // the builder's destructor removes what was made
+    ++commands;
+    const std::string err = real.apply(*e.op);
+    const bool sim_refused = !e.refused.empty(), real_refused = !err.empty();
+    refused += real_refused;
+    if (sim_refused != real_refused) {
+      ++differences;
+      out << fmt::format("{}: DIFFERENT  {}\n    simulator: {}\n    kernel:    {}\n", name, netconfig::render(*e.op),
+                         sim_refused ? e.refused : "accepted", real_refused ? err : "accepted");
+    } else if (real_refused) {
+      out << fmt::format("{}: both refuse  {}\n    simulator: {}\n    kernel:    {}\n", name, netconfig::render(*e.op),
+                         e.refused, err);
+    }
+  }
+  for (const auto& note : real.notes()) out << fmt::format("{}: note: {}\n", name, note);
+  out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both\n", name, commands, real.prefix(), refused);
+  for (const auto& [from, to, size] : probes_of(s)) {
+    if (g_interrupted) return 130;
+    cluster::Session walk_session(s);
+    bool sim_ok = false;
+    std::string dst;
+    try {
+      auto w = cluster::walk(walk_session, {from, to, std::nullopt, size});
+      sim_ok = w.delivered;
+      dst = w.dst.str();
+    } catch (const std::exception& ex) {
+      out << fmt::format("{}: {} -> {}: the simulator cannot send: {}\n", name, from, to, ex.what());
+      ++differences;
+      continue;
+    }
+    // One echo, as the walk sends: the same size, DF as ping sets it by default (IP_PMTUDISC_WANT).
+    const ExecResult r = run_argv({"ip", "netns", "exec", real.prefix() + from, "ping", "-c", "1", "-W", "2", "-q", "-s",
+                                   std::to_string(size), dst});
+    const bool real_ok = r.status == 0;
+    out << fmt::format("{}: ping -s {} {} -> {} ({}): simulator {}, kernel {}{}\n", name, size, from, to, dst,
+                       sim_ok ? "delivered" : "not delivered", real_ok ? "delivered" : "not delivered",
+                       sim_ok == real_ok ? "" : "  DIFFERENT");
+    differences += sim_ok != real_ok;
+  }
+  return differences ? 1 : 0;
+}
+
+}  // namespace ol::validate

@@ -1,0 +1,19 @@
+// overlaylab validate: the scenario built for real, pings sent for real, every outcome compared
+// with the simulator's: a command the kernel takes or refuses, a ping that arrives or not.
+#pragma once
+#include <atomic>
+#include <ostream>
+
+#include "models/scenario/spec.h"
+
+namespace ol::validate {
+
+// Set by SIGINT/SIGTERM: a run stops between commands and cleans up.
+extern std::atomic<bool> g_interrupted;
+void install_signal_handlers();
+
+// 0: the kernel agreed with the simulator on everything; 1: a difference (printed); 2: cannot
+// validate this mode here (printed why); 130: interrupted.
+int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out);
+
+}  // namespace ol::validate
