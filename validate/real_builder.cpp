@@ -14,7 +14,9 @@ namespace nc = netconfig;
 
 RealBuilder::RealBuilder(std::string prefix) : prefix_(std::move(prefix)) {}
 
-RealBuilder::~RealBuilder() { cleanup(); }
+RealBuilder::~RealBuilder() {
+  if (!keep) cleanup();
+}
 
 std::string RealBuilder::apply(const nc::Op& op) {
   if (std::holds_alternative<nc::Netem>(op) && netem_missing_) return {};

@@ -21,6 +21,7 @@ class RealBuilder {
   // does not have (netem on some kernels) is noted once and skipped: links then run unshaped.
   std::string apply(const netconfig::Op& op);
   void cleanup();  // deletes every namespace this run made, newest first
+  bool keep = false;  // leave them for a person to inspect (validate --keep; --cleanup removes them)
   const std::vector<std::string>& notes() const { return notes_; }
   const std::string& prefix() const { return prefix_; }
 

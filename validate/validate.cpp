@@ -48,7 +48,7 @@ void install_signal_handlers() {
   std::signal(SIGTERM, on_signal);
 }
 
-int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out) {
+int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out, bool keep) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   const std::string name = scenario::backend_name(mode);
@@ -60,11 +60,12 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
   }
   cluster::Session sim(s);  // the commands, in the order the control plane issued them
   sim.cluster.converge();
-  RealBuilder real(run_prefix());
+  RealBuilder real(run_prefix() + std::string(scenario::backend_name(mode)).substr(0, 1) + "-");
+  real.keep = keep;
   int differences = 0, commands = 0, refused = 0;
   for (const auto& e : sim.cluster.log()) {
     if (!e.op) continue;
-    if (g_interrupted) return 130;  // the builder's destructor removes what was made
+    if (g_interrupted) return real.keep = false, 130;  // the builder's destructor removes what was made
     ++commands;
     const std::string err = real.apply(*e.op);
     const bool sim_refused = !e.refused.empty(), real_refused = !err.empty();
@@ -79,9 +80,10 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
     }
   }
   for (const auto& note : real.notes()) out << fmt::format("{}: note: {}\n", name, note);
-  out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both\n", name, commands, real.prefix(), refused);
+  out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both{}\n", name, commands, real.prefix(), refused,
+                     keep ? " (kept: overlaylab validate --cleanup removes them)" : "");
   for (const auto& [from, to, size] : probes_of(s)) {
-    if (g_interrupted) return 130;
+    if (g_interrupted) return real.keep = false, 130;
     cluster::Session walk_session(s);
     bool sim_ok = false;
     std::string dst;

@@ -14,6 +14,7 @@ void install_signal_handlers();
 
 // 0: the kernel agreed with the simulator on everything; 1: a difference (printed); 2: cannot
 // validate this mode here (printed why); 130: interrupted.
-int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out);
+// With `keep`, the namespaces stay for inspection (not when interrupted).
+int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out, bool keep = false);
 
 }  // namespace ol::validate

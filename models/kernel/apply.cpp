@@ -55,6 +55,11 @@ void init_dev(Device& d, const std::optional<wire::MacAddr>& mac, const std::opt
 void set_up(Device& d, bool up) {
   if (d.admin_up == up) return;
   d.admin_up = up;
+  if (up && d.kind == DevKind::Loopback && d.addrs.empty()) {
+    // inetdev_event(NETDEV_UP): a loopback device gets 127.0.0.1/8 (scope host) when it comes up.
+    d.addrs.push_back(IfAddr{{{0x7f000001u}, 8}, std::nullopt});
+    fib_add_ifaddr(d, d.addrs.back());
+  }
   if (up) fib_netdev_up(d);
   else fib_netdev_down(d);
   d.on_state_change();

@@ -8,6 +8,7 @@ struct ValidateCliOptions {
   std::string file;
   std::string mode = "all";
   bool cleanup = false;
+  bool keep = false;
 };
 int cmd_validate(const ValidateCliOptions& o);
 

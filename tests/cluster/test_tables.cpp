@@ -54,6 +54,7 @@ TEST_CASE("two-nodes vxlan: flannel.1, the onlink route, the permanent neighbour
   CHECK(kernel::dump_neigh(*n.ns) == "10.244.2.0 dev flannel.1 lladdr " + vtep2 + " PERMANENT\n");
   CHECK_THAT(kernel::dump_fdb(*n.ns), Catch::StartsWith(vtep2 + " dev flannel.1 dst 192.168.100.12 self permanent\n"));
   CHECK(inet_lines(*n.ns) ==
+        "inet 127.0.0.1/8 scope host lo\n"
         "inet 192.168.100.11/24 brd 192.168.100.255 scope global eth0\n"
         "inet 10.244.1.0/32 scope global flannel.1\n"
         "inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0\n");
@@ -71,7 +72,7 @@ TEST_CASE("two-nodes: every pod has its address, the flannel network route and t
         "default via 10.244.1.1 dev eth0\n"
         "10.244.0.0/16 via 10.244.1.1 dev eth0\n"
         "10.244.1.0/24 dev eth0 proto kernel scope link src 10.244.1.2\n");
-  CHECK(inet_lines(*n.pod) == "inet 10.244.1.2/24 brd 10.244.1.255 scope global eth0\n");
+  CHECK(inet_lines(*n.pod) == "inet 127.0.0.1/8 scope host lo\ninet 10.244.1.2/24 brd 10.244.1.255 scope global eth0\n");
   CHECK(link_mtus(*n.pod) == "lo 65536\neth0 1450\n");
   CHECK(n.pod->dev_by_name("lo")->admin_up);
   CHECK(n.s->cluster.pod("pod-d")->ip->str() == "10.244.2.3");
@@ -88,6 +89,7 @@ TEST_CASE("two-nodes host-gw: a route per peer via its underlay address, no devi
         "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.11\n");
   CHECK(kernel::dump_neigh(*n.ns).empty());
   CHECK(inet_lines(*n.ns) ==
+        "inet 127.0.0.1/8 scope host lo\n"
         "inet 192.168.100.11/24 brd 192.168.100.255 scope global eth0\n"
         "inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0\n");
   CHECK(n.ns->dev_by_name("cni0")->mtu == 1500);
@@ -102,6 +104,7 @@ TEST_CASE("two-nodes udp: flannel0 with a /32, ONE route for the network, peers 
         "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.11\n");
   CHECK(kernel::dump_neigh(*n.ns).empty());
   CHECK(inet_lines(*n.ns) ==
+        "inet 127.0.0.1/8 scope host lo\n"
         "inet 192.168.100.11/24 brd 192.168.100.255 scope global eth0\n"
         "inet 10.244.1.0/32 scope global flannel0\n"
         "inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0\n");

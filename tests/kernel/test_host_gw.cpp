@@ -38,5 +38,9 @@ TEST_CASE("host-gw: the tables are exactly what the script asked for") {
         "10.244.1.0/24 dev eth0 proto kernel scope link src 10.244.1.2\n");
   CHECK(kernel::dump_local_routes(lab.ns("pod-a1")) ==
         "local 10.244.1.2 dev eth0 proto kernel scope host src 10.244.1.2\n"
-        "broadcast 10.244.1.255 dev eth0 proto kernel scope link src 10.244.1.2\n");
+        "broadcast 10.244.1.255 dev eth0 proto kernel scope link src 10.244.1.2\n"
+        // lo came up with 127.0.0.1/8, which makes all of 127/8 local (as the real kernel shows)
+        "local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1\n"
+        "local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1\n"
+        "broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1\n");
 }

@@ -12,7 +12,7 @@ namespace {
 void add_connected_routes(Device& dev, const IfAddr& a) {
   Netns& ns = *dev.netns;
   const wire::Ipv4Addr addr = a.local.addr;
-  if (a.local.len < 32) {
+  if (a.local.len < 32 && dev.kind != DevKind::Loopback) {  // lo's prefix is local (fib_add_ifaddr)
     Route r;
     r.dst = {a.local.network(), a.local.len};
     r.scope = Scope::Link;
