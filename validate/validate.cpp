@@ -1,11 +1,15 @@
 #include "validate/validate.h"
 
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "models/kernel/devices/vxlan.h"
+#include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
 #include "sim/cluster/session.h"
@@ -13,6 +17,7 @@
 #include "validate/exec.h"
 #include "validate/prefix.h"
 #include "validate/real_builder.h"
+#include "validate/table_diff.h"
 
 namespace ol::validate {
 
@@ -41,6 +46,24 @@ std::vector<Probe> probes_of(const scenario::Scenario& s) {
   return out;
 }
 
+// Removes the first VXLAN FDB entry of `node` from the simulated kernel only.
+void perturb(cluster::Session& sim, const std::string& node, const std::string& mode, std::ostream& out) {
+  kernel::Netns* ns = sim.world.netns(node);
+  if (!ns) return;
+  for (const auto& d : ns->devices())
+    if (d->kind == kernel::DevKind::Vxlan) {
+      auto& fdb = static_cast<kernel::VxlanDevice&>(*d).fdb;
+      const auto entries = fdb.dump();
+      if (entries.empty()) continue;
+      const auto mac = entries.front()->mac;
+      out << fmt::format("{}: perturbed: removed \"{}\" from the simulated {}\n", mode,
+                         kernel::format_vxlan_fdb(*entries.front(), *d), node);
+      fdb.remove(mac, std::nullopt);
+      return;
+    }
+  out << fmt::format("{}: perturbed: {} has no VXLAN FDB entry to remove\n", mode, node);
+}
+
 }  // namespace
 
 void install_signal_handlers() {
@@ -48,7 +71,8 @@ void install_signal_handlers() {
   std::signal(SIGTERM, on_signal);
 }
 
-int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out, bool keep) {
+int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out, bool keep,
+                  const std::string& perturb_node) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   const std::string name = scenario::backend_name(mode);
@@ -60,6 +84,7 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
   }
   cluster::Session sim(s);  // the commands, in the order the control plane issued them
   sim.cluster.converge();
+  if (!perturb_node.empty()) perturb(sim, perturb_node, name, out);
   RealBuilder real(run_prefix() + std::string(scenario::backend_name(mode)).substr(0, 1) + "-");
   real.keep = keep;
   int differences = 0, commands = 0, refused = 0;
@@ -80,6 +105,26 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
     }
   }
   for (const auto& note : real.notes()) out << fmt::format("{}: note: {}\n", name, note);
+  // The tables, before any traffic: what both kernels hold after the same commands. The kernel
+  // settles link state asynchronously (linkwatch), so a difference is looked at again a few
+  // times, 300 ms apart, before it counts.
+  std::vector<TableDifference> diffs;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    diffs.clear();
+    for (const auto& ns : sim.world.namespaces())
+      for (auto& d : diff_tables(*ns, real.prefix(), !real.notes().empty())) diffs.push_back(std::move(d));
+    if (diffs.empty() || g_interrupted) break;
+  }
+  int table_diffs = 0;
+  for (const auto& d : diffs) {
+    ++table_diffs;
+    out << fmt::format("{}: DIFFERENT  netns {} [{}]\n    simulator: {}\n    kernel:    {}\n", name, d.netns, d.table,
+                       d.sim.empty() ? "(absent)" : d.sim, d.kernel.empty() ? "(absent)" : d.kernel);
+  }
+  out << fmt::format("{}: tables of {} namespaces compared: {}\n", name, sim.world.namespaces().size(),
+                     table_diffs ? std::to_string(table_diffs) + " differences" : "identical");
+  differences += table_diffs;
   out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both{}\n", name, commands, real.prefix(), refused,
                      keep ? " (kept: overlaylab validate --cleanup removes them)" : "");
   for (const auto& [from, to, size] : probes_of(s)) {

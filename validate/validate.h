@@ -3,6 +3,7 @@
 #pragma once
 #include <atomic>
 #include <ostream>
+#include <string>
 
 #include "models/scenario/spec.h"
 
@@ -15,6 +16,9 @@ void install_signal_handlers();
 // 0: the kernel agreed with the simulator on everything; 1: a difference (printed); 2: cannot
 // validate this mode here (printed why); 130: interrupted.
 // With `keep`, the namespaces stay for inspection (not when interrupted).
-int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out, bool keep = false);
+// `perturb_node`: first remove one VXLAN FDB entry from that node's simulated side (not the real
+// one), to see the diff catch it.
+int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out, bool keep = false,
+                  const std::string& perturb_node = {});
 
 }  // namespace ol::validate

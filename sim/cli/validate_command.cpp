@@ -42,7 +42,7 @@ int cmd_validate(const ValidateCliOptions& o) {
   validate::install_signal_handlers();
   int worst = 0;
   for (auto m : modes) {
-    const int rc = validate::validate_mode(s, m, std::cout, o.keep);
+    const int rc = validate::validate_mode(s, m, std::cout, o.keep, o.perturb);
     if (rc == 130) return 130;
     if (rc == 1) worst = 1;
   }

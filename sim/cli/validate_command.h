@@ -9,6 +9,7 @@ struct ValidateCliOptions {
   std::string mode = "all";
   bool cleanup = false;
   bool keep = false;
+  std::string perturb;  // a node: drop one of its VXLAN FDB entries on the simulated side
 };
 int cmd_validate(const ValidateCliOptions& o);
 
