@@ -14,4 +14,9 @@ struct ExecResult {
 ExecResult run_command(const std::string& line);
 ExecResult run_argv(const std::vector<std::string>& argv);
 
+// Starts a program in the background (its output discarded); the pid, or -1.
+int spawn_background(const std::vector<std::string>& argv);
+// SIGTERM, then waits for it to end.
+void stop_background(int pid);
+
 }  // namespace ol::validate

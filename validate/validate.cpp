@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -46,6 +47,45 @@ std::vector<Probe> probes_of(const scenario::Scenario& s) {
   return out;
 }
 
+// The udp backend's real daemons, one per node, stopped with SIGTERM when the run ends.
+struct Daemons {
+  std::vector<int> pids;
+  ~Daemons() {
+    for (int pid : pids) stop_background(pid);
+  }
+};
+
+// Starts overlaylab udpd in every node's namespace with the routes the simulated proxy holds, and
+// waits (up to 2 s each) until its UDP socket is bound.
+bool start_udpd(cluster::Session& sim, const std::string& prefix, Daemons& d, const std::string& mode, std::ostream& out) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  for (const auto& n : sim.scenario.nodes) {
+    const auto* proxy = sim.cluster.proxy(n.name);
+    const auto lease = sim.cluster.lease_of(n.name);
+    if (!proxy || !lease) continue;
+    const std::uint16_t port = sim.scenario.net_conf.port.value_or(8285);
+    std::vector<std::string> argv = {"ip", "netns", "exec", prefix + n.name, self, "udpd", "--tun", "flannel0", "--bind",
+                                     fmt::format("{}:{}", n.address.str(), port), "--tun-addr", lease->network().str()};
+    for (const auto& r : proxy->routes()) {
+      argv.push_back("--route");
+      argv.push_back(fmt::format("{}={}:{}", r.subnet.str(), r.peer.str(), r.port));
+    }
+    d.pids.push_back(spawn_background(argv));
+    const std::string hex_port = fmt::format(":{:04X} ", port);
+    bool bound = false;
+    for (int i = 0; i < 40 && !bound; ++i) {
+      bound = run_argv({"ip", "netns", "exec", prefix + n.name, "cat", "/proc/net/udp"}).out.find(hex_port) != std::string::npos;
+      if (!bound) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!bound) {
+      out << fmt::format("{}: the udp daemon on {} did not start\n", mode, n.name);
+      return false;
+    }
+  }
+  out << fmt::format("{}: overlaylab udpd runs on {} nodes with the simulated proxies' routes\n", mode, d.pids.size());
+  return true;
+}
+
 // Removes the first VXLAN FDB entry of `node` from the simulated kernel only.
 void perturb(cluster::Session& sim, const std::string& node, const std::string& mode, std::ostream& out) {
   kernel::Netns* ns = sim.world.netns(node);
@@ -76,12 +116,6 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   const std::string name = scenario::backend_name(mode);
-  if (mode == scenario::Backend::Udp) {
-    out << fmt::format("{}: not validated: the udp backend needs the real UDP-backend daemon (overlaylab udpd), "
-                       "which is not built yet\n",
-                       name);
-    return 2;
-  }
   cluster::Session sim(s);  // the commands, in the order the control plane issued them
   sim.cluster.converge();
   if (!perturb_node.empty()) perturb(sim, perturb_node, name, out);
@@ -105,6 +139,8 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
     }
   }
   for (const auto& note : real.notes()) out << fmt::format("{}: note: {}\n", name, note);
+  Daemons daemons;  // stopped before the builder removes the namespaces (declared after it)
+  if (mode == scenario::Backend::Udp && !start_udpd(sim, real.prefix(), daemons, name, out)) return 1;
   // The tables, before any traffic: what both kernels hold after the same commands. The kernel
   // settles link state asynchronously (linkwatch), so a difference is looked at again a few
   // times, 300 ms apart, before it counts.

@@ -91,7 +91,8 @@ const VethDevice* as_veth(const Device& d) {
 std::string operstate(const Device& d) {
   if (!d.admin_up) return "DOWN";
   if (d.kind == DevKind::Loopback || d.kind == DevKind::Vxlan) return "UNKNOWN";
-  if (d.kind == DevKind::Tun) return d.carrier() ? "UNKNOWN" : "DOWN";
+  // A TUN with its reader attached has carrier and is UP (kernel 6.18 here; validate compared).
+  if (d.kind == DevKind::Tun) return d.carrier() ? "UP" : "DOWN";
   if (d.carrier()) return "UP";
   if (auto* v = as_veth(d); v && v->peer) {
     // LOWERLAYERDOWN when the peer's ifindex names a device in *this* namespace (as the kernel does).

@@ -96,6 +96,13 @@ int main(int argc, char** argv) {
   validate->add_flag("--keep", va.keep, "leave the namespaces for inspection (remove them with --cleanup)");
   validate->add_flag("--cleanup", va.cleanup, "remove the namespaces a killed validate run left (names starting olv)");
 
+  ol::cli::UdpdCliOptions ud;
+  auto* udpd = app.add_subcommand("udpd", "The real UDP-backend daemon: TUN <-> UDP like flanneld's proxy (root)");
+  udpd->add_option("--tun", ud.tun, "the TUN device (default flannel0)");
+  udpd->add_option("--bind", ud.bind, "IP[:PORT] to receive on (port 8285 by default)")->required();
+  udpd->add_option("--tun-addr", ud.tun_addr, "the TUN's address: the source of ICMP net unreachable")->required();
+  udpd->add_option("--route", ud.routes, "SUBNET=IP[:PORT], one per peer lease; first match wins");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,6 +119,7 @@ int main(int argc, char** argv) {
   }
   if (*config) return ol::cli::cmd_config(sc, state_dir);
   if (*validate) return ol::cli::cmd_validate(va);
+  if (*udpd) return ol::cli::cmd_udpd(ud);
   if (*sweep) return ol::cli::cmd_sweep(sw);
   if (*merge) return ol::cli::cmd_merge(merge_out, merge_in);
   run.offloads = offloads == "on";

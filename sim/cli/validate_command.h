@@ -1,6 +1,7 @@
 // overlaylab validate: the real-namespace check (needs root).
 #pragma once
 #include <string>
+#include <vector>
 
 namespace ol::cli {
 
@@ -12,5 +13,13 @@ struct ValidateCliOptions {
   std::string perturb;  // a node: drop one of its VXLAN FDB entries on the simulated side
 };
 int cmd_validate(const ValidateCliOptions& o);
+
+struct UdpdCliOptions {
+  std::string tun = "flannel0";
+  std::string bind;      // IP[:PORT], port 8285 by default
+  std::string tun_addr;  // the source of the ICMP errors it writes into the TUN
+  std::vector<std::string> routes;  // SUBNET=IP[:PORT], first match wins
+};
+int cmd_udpd(const UdpdCliOptions& o);
 
 }  // namespace ol::cli

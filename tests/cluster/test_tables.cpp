@@ -109,7 +109,7 @@ TEST_CASE("two-nodes udp: flannel0 with a /32, ONE route for the network, peers 
         "inet 10.244.1.0/32 scope global flannel0\n"
         "inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0\n");
   CHECK_THAT(kernel::dump_links(*n.ns),
-             Catch::Contains("3: flannel0: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1472 qdisc pfifo_fast state UNKNOWN"));
+             Catch::Contains("3: flannel0: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1472 qdisc pfifo_fast state UP"));
   CHECK(n.ns->dev_by_name("cni0")->mtu == 1472);
   const auto& routes = n.s->cluster.proxy("node-1")->routes();
   REQUIRE(routes.size() == 1);
