@@ -22,13 +22,15 @@ ExecResult run_command(const std::string& line) {
   return run_argv(argv);
 }
 
-ExecResult run_argv(const std::vector<std::string>& argv) {
+ExecResult run_argv(const std::vector<std::string>& argv, const std::string* input) {
   ExecResult r;
   if (argv.empty()) return r;
-  int out[2], err[2];
-  if (::pipe(out) != 0 || ::pipe(err) != 0) return r;
+  int out[2], err[2], in[2];
+  if (::pipe(out) != 0 || ::pipe(err) != 0 || ::pipe(in) != 0) return r;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_addclose(&fa, in[1]);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   posix_spawn_file_actions_addclose(&fa, out[0]);
@@ -41,6 +43,15 @@ ExecResult run_argv(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_destroy(&fa);
   ::close(out[1]);
   ::close(err[1]);
+  ::close(in[0]);
+  if (rc == 0 && input) {  // small inputs (a CNI config): written whole before reading the outputs
+    for (std::size_t done = 0; done < input->size();) {
+      const ssize_t n = ::write(in[1], input->data() + done, input->size() - done);
+      if (n <= 0) break;
+      done += std::size_t(n);
+    }
+  }
+  ::close(in[1]);
   if (rc != 0) {
     r.err = std::string("cannot run ") + argv[0] + ": " + std::strerror(rc);
     ::close(out[0]);

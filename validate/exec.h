@@ -12,7 +12,8 @@ struct ExecResult {
 };
 
 ExecResult run_command(const std::string& line);
-ExecResult run_argv(const std::vector<std::string>& argv);
+// `input`, when given, is written to the program's standard input.
+ExecResult run_argv(const std::vector<std::string>& argv, const std::string* input = nullptr);
 
 // Starts a program in the background (its output discarded); the pid, or -1.
 int spawn_background(const std::vector<std::string>& argv);

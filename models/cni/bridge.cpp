@@ -28,7 +28,9 @@ std::string setup_veth(const BridgeConf& c, const CniArgs& a, const Naming& name
   nc::LinkAdd veth{.netns = a.netns, .name = a.ifname, .kind = nc::LinkKind::Veth};
   veth.address = names.mac(a.ifname + " of " + a.netns);
   veth.mtu = c.mtu;
-  veth.peer = nc::VethPeer{host_veth, names.mac(host_veth + " of " + a.host_netns), c.mtu, a.host_netns};
+  // The reference plugin creates the pair through netlink with TxQLen 0 (no queue on either end).
+  veth.txqueuelen = 0;
+  veth.peer = nc::VethPeer{host_veth, names.mac(host_veth + " of " + a.host_netns), c.mtu, a.host_netns, 0};
   out.add(veth, kOrigin);
   out.add(nc::LinkSet{.netns = a.host_netns, .dev = host_veth, .up = true}, kOrigin);
   out.add(nc::LinkSet{.netns = a.host_netns, .dev = host_veth, .master = c.bridge}, kOrigin);

@@ -113,6 +113,8 @@ void op(World& w, const nc::LinkAdd& o) {
       auto& dev = static_cast<VethDevice&>(ns.register_device(std::make_unique<VethDevice>(ns, o.name)));
       init_dev(peer, o.peer->address, o.peer->mtu ? o.peer->mtu : o.mtu);
       init_dev(dev, o.address, o.mtu);
+      if (o.txqueuelen) dev.txqueuelen = *o.txqueuelen;
+      if (o.peer->txqueuelen) peer.txqueuelen = *o.peer->txqueuelen;
       VethDevice::pair(dev, peer);
       break;
     }

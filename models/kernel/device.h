@@ -58,7 +58,8 @@ class Device {
 
   BridgeDevice* master = nullptr;  // enslaved to a bridge: frames go to br_handle_frame
   bool hairpin = false;            // bridge port flag BR_HAIRPIN_MODE
-  bool gso = true;                 // NETIF_F_GSO: takes a GSO packet whole (else it is segmented first)
+  bool gso = true;
+  std::uint32_t txqueuelen = 1000;  // `ip link` prints it as qlen (not at all when 0)                 // NETIF_F_GSO: takes a GSO packet whole (else it is segmented first)
 
   std::unique_ptr<Netem> qdisc;  // root netem (delay, rate, limit), or none
   DevStats stats;

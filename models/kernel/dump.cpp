@@ -131,8 +131,8 @@ std::string link_head(const Device& d, bool mode) {
   }
   std::string s = fmt::format("{}: {}: {} mtu {} qdisc {}", d.ifindex, name, flags(d), d.mtu, qdisc(d));
   if (d.master) s += " master " + static_cast<const Device*>(d.master)->name;
-  s += " state " + operstate(d) + (mode ? " mode DEFAULT" : "") + " group default qlen ";
-  s += d.kind == DevKind::Tun ? "500" : "1000";
+  s += " state " + operstate(d) + (mode ? " mode DEFAULT" : "") + " group default";
+  if (d.txqueuelen) s += fmt::format(" qlen {}", d.txqueuelen);
   if (d.kind == DevKind::Loopback) s += "\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00";
   else if (d.kind == DevKind::Tun) s += "\n    link/none";
   else s += "\n    link/ether " + d.mac.str() + " brd ff:ff:ff:ff:ff:ff" + netns_note;

@@ -34,6 +34,7 @@ struct VethPeer {
   std::optional<MacAddr> address;
   std::optional<int> mtu;
   std::string netns;  // empty: the same namespace
+  std::optional<std::uint32_t> txqueuelen;
   bool operator==(const VethPeer&) const = default;
 };
 
@@ -52,6 +53,7 @@ struct LinkAdd {
   LinkKind kind = LinkKind::Veth;
   std::optional<MacAddr> address;
   std::optional<int> mtu;
+  std::optional<std::uint32_t> txqueuelen;  // absent: the kernel's default (1000)
   std::optional<VethPeer> peer;      // kind == Veth
   std::optional<VxlanOptions> vxlan;  // kind == Vxlan
   bool operator==(const LinkAdd&) const = default;

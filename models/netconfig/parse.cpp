@@ -101,10 +101,13 @@ std::uint64_t scaled(const std::string& s, const char* what,
 }
 
 // Link attributes that may follow "link add NAME" or "peer name NAME".
-void link_attrs(Tokens& t, std::optional<MacAddr>& address, std::optional<int>& mtu) {
+void link_attrs(Tokens& t, std::optional<MacAddr>& address, std::optional<int>& mtu,
+                std::optional<std::uint32_t>& txqueuelen) {
   for (;;) {
     if (t.accept("address")) address = mac(t.next("MAC after 'address'"));
     else if (t.accept("mtu")) mtu = number<int>(t.next("value after 'mtu'"), "MTU", 65535);
+    else if (t.accept("txqueuelen") || t.accept("qlen"))
+      txqueuelen = number<std::uint32_t>(t.next("value after 'txqueuelen'"), "txqueuelen", UINT32_MAX);
     else return;
   }
 }
@@ -127,7 +130,7 @@ Op link_add(Tokens& t, const std::string& ns) {
   o.netns = ns;
   t.accept("name");
   o.name = t.next("interface name");
-  link_attrs(t, o.address, o.mtu);
+  link_attrs(t, o.address, o.mtu, o.txqueuelen);
   t.expect("type");
   auto type = t.next("link type");
   if (type == "veth") {
@@ -136,7 +139,7 @@ Op link_add(Tokens& t, const std::string& ns) {
     t.expect("peer");
     t.expect("name");
     p.name = t.next("peer name");
-    link_attrs(t, p.address, p.mtu);
+    link_attrs(t, p.address, p.mtu, p.txqueuelen);
     if (t.accept("netns")) p.netns = t.next("namespace after 'netns'");
     o.peer = p;
   } else if (type == "bridge") {

@@ -18,10 +18,12 @@ std::string verb_word(Verb v) {
   return "add";
 }
 
-std::string link_attrs(const std::optional<MacAddr>& address, const std::optional<int>& mtu) {
+std::string link_attrs(const std::optional<MacAddr>& address, const std::optional<int>& mtu,
+                       const std::optional<std::uint32_t>& txqueuelen = std::nullopt) {
   std::string s;
   if (address) s += " address " + address->str();
   if (mtu) s += fmt::format(" mtu {}", *mtu);
+  if (txqueuelen) s += fmt::format(" txqueuelen {}", *txqueuelen);
   return s;
 }
 
@@ -49,10 +51,10 @@ struct Renderer {
   std::string operator()(const NetnsDel& o) const { return "ip netns del " + o.name; }
 
   std::string operator()(const LinkAdd& o) const {
-    std::string s = ip_n(o.netns) + "link add " + o.name + link_attrs(o.address, o.mtu);
+    std::string s = ip_n(o.netns) + "link add " + o.name + link_attrs(o.address, o.mtu, o.txqueuelen);
     switch (o.kind) {
       case LinkKind::Veth:
-        s += " type veth peer name " + o.peer->name + link_attrs(o.peer->address, o.peer->mtu);
+        s += " type veth peer name " + o.peer->name + link_attrs(o.peer->address, o.peer->mtu, o.peer->txqueuelen);
         if (!o.peer->netns.empty()) s += " netns " + o.peer->netns;
         break;
       case LinkKind::Bridge: s += " type bridge"; break;

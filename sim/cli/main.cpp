@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   validate->add_option("SCENARIO", va.file, "the scenario");
   validate->add_option("--mode", va.mode, "host-gw (alias underlay), vxlan, udp or all");
   validate->add_option("--perturb", va.perturb, "NODE: remove one VXLAN FDB entry from NODE's simulated side, to see the diff catch it");
+  validate->add_flag("--cni", va.cni, "cross-check the CNI model with the real plugins (containernetworking-plugins): ADD 3 pods, DEL 1");
   validate->add_flag("--keep", va.keep, "leave the namespaces for inspection (remove them with --cleanup)");
   validate->add_flag("--cleanup", va.cleanup, "remove the namespaces a killed validate run left (names starting olv)");
 

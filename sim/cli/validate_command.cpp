@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "models/scenario/load.h"
+#include "validate/cni_check.h"
 #include "validate/real_builder.h"
 #include "validate/validate.h"
 
@@ -40,6 +41,7 @@ int cmd_validate(const ValidateCliOptions& o) {
     return 2;
   }
   validate::install_signal_handlers();
+  if (o.cni) return validate::cni_cross_check(s, std::cout);
   int worst = 0;
   for (auto m : modes) {
     const int rc = validate::validate_mode(s, m, std::cout, o.keep, o.perturb);

@@ -10,6 +10,7 @@ struct ValidateCliOptions {
   std::string mode = "all";
   bool cleanup = false;
   bool keep = false;
+  bool cni = false;  // the CNI cross-check instead
   std::string perturb;  // a node: drop one of its VXLAN FDB entries on the simulated side
 };
 int cmd_validate(const ValidateCliOptions& o);

@@ -66,8 +66,8 @@ TEST_CASE("the first ADD creates cni0 - the pod gets its veth, address and route
   const std::vector<std::string> want = {
       "ip -n node-1 link add cni0 address " + names.mac("cni0 of node-1").str() + " mtu 1450 type bridge",
       "ip -n node-1 link set dev cni0 up",
-      "ip -n pod-a link add eth0 address " + names.mac("eth0 of pod-a").str() + " mtu 1450 type veth peer name " + veth +
-          " address " + names.mac(veth + " of node-1").str() + " mtu 1450 netns node-1",
+      "ip -n pod-a link add eth0 address " + names.mac("eth0 of pod-a").str() + " mtu 1450 txqueuelen 0 type veth peer name " +
+          veth + " address " + names.mac(veth + " of node-1").str() + " mtu 1450 txqueuelen 0 netns node-1",
       "ip -n node-1 link set dev " + veth + " up",
       "ip -n node-1 link set dev " + veth + " master cni0",
       "bridge -n node-1 link set dev " + veth + " hairpin on",

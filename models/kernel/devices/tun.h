@@ -13,7 +13,10 @@ namespace ol::kernel {
 class TunDevice final : public Device {
  public:
   // flannel opens it without IFF_VNET_HDR, so it has no offloads: GSO packets are segmented first.
-  TunDevice(Netns& ns, std::string name) : Device(ns, std::move(name), DevKind::Tun) { gso = false; }
+  TunDevice(Netns& ns, std::string name) : Device(ns, std::move(name), DevKind::Tun) {
+    gso = false;
+    txqueuelen = 500;  // tun's default
+  }
 
   void start_xmit(PacketPtr p) override;  // tun_net_xmit
   bool carrier() const override { return admin_up && attached; }
@@ -25,7 +28,6 @@ class TunDevice final : public Device {
   void write(wire::Bytes ip_packet, std::uint64_t packet_id = 0, bool traced = false);  // tun_get_user
 
   bool attached = false;
-  std::uint32_t txqueuelen = 500;
 
  private:
   std::deque<PacketPtr> queue_;

@@ -1,0 +1,207 @@
+#include "validate/cni_check.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "models/cni/bridge.h"
+#include "models/cni/flannel_plugin.h"
+#include "models/kernel/apply.h"
+#include "models/kernel/dump.h"
+#include "models/kernel/world.h"
+#include "sim/simulator.h"
+#include "validate/exec.h"
+#include "validate/prefix.h"
+#include "validate/real_builder.h"
+
+namespace ol::validate {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace nc = netconfig;
+
+constexpr const char* kPlugins = "/usr/lib/cni";
+
+class SimHost final : public cni::HostView {
+ public:
+  explicit SimHost(kernel::World& w) : w_(w) {}
+  bool link_exists(const std::string& ns, const std::string& dev) const override {
+    auto* n = w_.netns(ns);
+    return n && n->dev_by_name(dev);
+  }
+  std::vector<wire::Ipv4Prefix> addresses(const std::string& ns, const std::string& dev) const override {
+    std::vector<wire::Ipv4Prefix> out;
+    if (auto* n = w_.netns(ns))
+      if (auto* d = n->dev_by_name(dev))
+        for (const auto& a : d->addrs) out.push_back(a.local);
+    return out;
+  }
+
+ private:
+  kernel::World& w_;
+};
+
+// The real plugin's random choices, made comparable: MACs, and veth names in order of appearance.
+std::string normalise(const std::string& text, const std::string& prefix) {
+  static const std::regex mac("[0-9a-f]{2}(:[0-9a-f]{2}){5}"), veth("veth[0-9a-f]{8}");
+  std::string s = std::regex_replace(text, mac, "MAC");
+  std::map<std::string, std::string> names;
+  std::string out;
+  auto begin = std::sregex_iterator(s.begin(), s.end(), veth);
+  std::size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out += s.substr(last, std::size_t(it->position()) - last);
+    auto [n, fresh] = names.emplace(it->str(), "veth#" + std::to_string(names.size() + 1));
+    out += n->second;
+    last = std::size_t(it->position() + it->length());
+  }
+  out += s.substr(last);
+  std::string r;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line.find("inet6") != std::string::npos || line.find("valid_lft") != std::string::npos) continue;
+    if (!prefix.empty())
+      for (std::size_t at; (at = line.find(prefix)) != std::string::npos;) line.erase(at, prefix.size());
+    r += line + "\n";
+  }
+  return r;
+}
+
+std::string inet_lines(const std::string& addr);
+
+std::string real_tables(const std::string& ns, const std::string& prefix) {
+  std::string s;
+  s += run_argv({"ip", "-n", ns, "link"}).out;
+  s += inet_lines(run_argv({"ip", "-4", "-n", ns, "addr"}).out);
+  s += run_argv({"ip", "-n", ns, "route"}).out;
+  s += run_argv({"ip", "-n", ns, "route", "show", "table", "local"}).out;
+  s += "ip_forward=" + run_argv({"ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.ip_forward"}).out;
+  return normalise(s, prefix);
+}
+
+// Only the "inet" lines of `ip addr`: the real side asks `ip -4 addr`, which lists no device without one.
+std::string inet_lines(const std::string& addr) {
+  std::string s;
+  std::istringstream in(addr);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("    inet ", 0) == 0) s += line + "\n";
+  return s;
+}
+
+std::string sim_tables(const kernel::Netns& ns) {
+  return normalise(kernel::dump_links(ns) + inet_lines(kernel::dump_addrs(ns)) + kernel::dump_routes(ns) +
+                       kernel::dump_local_routes(ns) + "ip_forward=" + (ns.ip_forward ? "1" : "0") + "\n",
+                   "");
+}
+
+std::string real_files(const std::string& dir) {
+  std::vector<std::string> names;
+  if (fs::exists(dir))
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::string s;
+  for (const auto& n : names) {
+    std::ifstream in(dir + "/" + n, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    s += n + ": " + ss.str() + "\n";
+  }
+  return s;
+}
+
+std::string sim_files(const nc::Files& files, const std::string& dir) {
+  std::string s;
+  for (const auto& p : files.list(dir)) s += p.substr(dir.size() + 1) + ": " + *files.read(p) + "\n";
+  return s;
+}
+
+int compare(const std::string& what, const std::string& sim, const std::string& real, std::ostream& out) {
+  if (sim == real) {
+    out << fmt::format("cni: {}: identical\n", what);
+    return 0;
+  }
+  out << fmt::format("cni: {}: DIFFERENT\n--- simulator\n{}--- kernel\n{}", what, sim, real);
+  return 1;
+}
+
+}  // namespace
+
+int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
+  if (!fs::exists(std::string(kPlugins) + "/bridge") || !fs::exists(std::string(kPlugins) + "/host-local")) {
+    out << "cni: skipped: the reference plugins are not in /usr/lib/cni (apt-get install containernetworking-plugins)\n";
+    return 2;
+  }
+  const scenario::Node& node = s.nodes.front();
+  const wire::Ipv4Prefix lease = node.pod_cidr.value_or(wire::Ipv4Prefix{s.net_conf.subnet_min, s.net_conf.subnet_len});
+  const std::string data_dir = fmt::format("/tmp/overlaylab-cni-{}", ::getpid());
+  cni::BridgeConf conf = cni::flannel_delegate(
+      s.cni, cni::SubnetEnv{s.net_conf.network, {wire::Ipv4Addr{lease.network().v + 1}, lease.len}, node.mtu - 50, true});
+  conf.ipam.data_dir = data_dir;
+  auto json = cni::delegate_json(conf);
+  json["ipam"]["dataDir"] = data_dir;
+  const std::string stdin_conf = json.dump();
+  const std::vector<std::string> pods = {"cni-a", "cni-b", "cni-c"};
+
+  // The simulated side.
+  Simulator sim;
+  kernel::World world(sim);
+  SimHost host(world);
+  nc::Files files;
+  cni::HostLocal ipam(files);
+  const cni::Naming names(s.seed);
+  kernel::apply(world, nc::NetnsAdd{node.name});
+  // The real side, in namespaces made the same way (fresh: lo down).
+  RealBuilder real(run_prefix() + "c-");
+  real.apply(nc::NetnsAdd{node.name});
+  auto cni_call = [&](const char* command, const std::string& pod) {
+    return run_argv({"ip", "netns", "exec", real.prefix() + node.name, "env", std::string("CNI_COMMAND=") + command,
+                     "CNI_CONTAINERID=" + names.container_id(pod), "CNI_NETNS=/var/run/netns/" + real.prefix() + pod,
+                     "CNI_IFNAME=eth0", std::string("CNI_PATH=") + kPlugins, std::string(kPlugins) + "/bridge"},
+                    &stdin_conf);
+  };
+  int differences = 0;
+  for (const auto& pod : pods) {
+    kernel::apply(world, nc::NetnsAdd{pod});
+    real.apply(nc::NetnsAdd{pod});
+    nc::NetConfig cfg;
+    cni::bridge_add(conf, {names.container_id(pod), pod, "eth0", node.name}, host, ipam, names, cfg);
+    kernel::apply(world, cfg);
+    const ExecResult r = cni_call("ADD", pod);
+    if (r.status != 0) {
+      out << fmt::format("cni: the real bridge plugin refused ADD for {}: {}{}\n", pod, r.out, r.err);
+      ++differences;
+    }
+  }
+  const std::string dir = data_dir + "/" + conf.name;
+  auto check = [&](const std::string& when) {
+    differences += compare(when + ", node " + node.name, sim_tables(*world.netns(node.name)), real_tables(real.prefix() + node.name, real.prefix()), out);
+    for (const auto& pod : pods)
+      if (world.netns(pod))
+        differences += compare(when + ", pod " + pod, sim_tables(*world.netns(pod)), real_tables(real.prefix() + pod, real.prefix()), out);
+    differences += compare(when + ", host-local's files", sim_files(files, dir), real_files(dir), out);
+  };
+  check("after ADD of 3 pods");
+  // DEL of the second pod: its interface goes, its address is released; the namespace stays.
+  nc::NetConfig del;
+  cni::bridge_del(conf, {names.container_id(pods[1]), pods[1], "eth0", node.name}, host, ipam, del);
+  kernel::apply(world, del);
+  const ExecResult r = cni_call("DEL", pods[1]);
+  if (r.status != 0) {
+    out << fmt::format("cni: the real bridge plugin refused DEL: {}{}\n", r.out, r.err);
+    ++differences;
+  }
+  check("after DEL of cni-b");
+  fs::remove_all(data_dir);
+  return differences ? 1 : 0;
+}
+
+}  // namespace ol::validate
