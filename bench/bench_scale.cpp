@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/kernel/dump.h"
+#include "bench/peak_rss.h"
 #include "models/scenario/load.h"
 #include "sim/cluster/session.h"
 
@@ -33,16 +34,6 @@ std::string scenario_text(int n, const char* mode) {
   "net-conf.json": {{"Network": "10.0.0.0/8", "Backend": {{"Type": "{}"}}}}
 }})",
                      n, nodes, mode);
-}
-
-long peak_rss_kib() {
-  FILE* f = std::fopen("/proc/self/status", "r");
-  char line[256];
-  long kib = -1;
-  while (f && std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
-  if (f) std::fclose(f);
-  return kib;
 }
 
 double since(std::chrono::steady_clock::time_point t0) {

@@ -6,22 +6,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/peak_rss.h"
 #include "models/scenario/load.h"
 #include "sim/runner/run.h"
 
 using namespace ol;
 
 namespace {
-
-long peak_rss_kib() {
-  FILE* f = std::fopen("/proc/self/status", "r");
-  char line[256];
-  long kib = -1;
-  while (f && std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
-  if (f) std::fclose(f);
-  return kib;
-}
 
 }  // namespace
 
