@@ -12,10 +12,6 @@
 
 using namespace ol;
 
-namespace {
-
-}  // namespace
-
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
   const bool offloads = !(argc > 2 && std::string(argv[2]) == "off");
