@@ -1,5 +1,6 @@
 #include "validate/real_builder.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -19,7 +20,7 @@ RealBuilder::~RealBuilder() {
 }
 
 std::string RealBuilder::apply(const nc::Op& op) {
-  if (std::holds_alternative<nc::Netem>(op) && netem_missing_) return {};
+  if (const auto* shape = std::get_if<nc::Netem>(&op); shape && netem_missing_) return shape_with_tbf(*shape);
   const nc::Op real = with_prefix(op, prefix_);
   const ExecResult r = run_command(nc::render(real));
   if (r.status == 0) {
@@ -30,10 +31,29 @@ std::string RealBuilder::apply(const nc::Op& op) {
   while (!err.empty() && err.back() == '\n') err.pop_back();
   if (std::holds_alternative<nc::Netem>(op) && err.find("qdisc kind is unknown") != std::string::npos) {
     netem_missing_ = true;
-    notes_.push_back("this kernel has no netem qdisc (\"" + err + "\"): links run without the scenario's delay and rate");
-    return {};
+    notes_.push_back("this kernel has no netem qdisc (\"" + err +
+                     "\"): link delays are not applied (only netem can delay); rates are applied with tbf");
+    return shape_with_tbf(std::get<nc::Netem>(op));
   }
   return err;
+}
+
+// The rate half of a netem shape, as a token bucket. The bucket holds what the rate sends in 4 ms
+// (a tick at HZ=250), so the kernel's timer granularity does not cap the rate; the queue holds the
+// netem limit's packets of a full Ethernet frame.
+std::string RealBuilder::shape_with_tbf(const nc::Netem& shape) {
+  if (!shape.rate_bps) return {};
+  const std::uint64_t burst = std::max<std::uint64_t>(*shape.rate_bps / 8 / 250, 64 * 1024);
+  const std::uint64_t limit = burst + std::uint64_t{shape.limit.value_or(1000)} * 1514;
+  std::vector<std::string> argv = {"tc", "-n", prefix_ + shape.netns, "qdisc", "add", "dev", shape.dev, "root", "tbf",
+                                   "rate", fmt::format("{}bit", *shape.rate_bps), "burst", std::to_string(burst),
+                                   "limit", std::to_string(limit)};
+  if (shape.packet_overhead) argv.insert(argv.end(), {"overhead", std::to_string(*shape.packet_overhead)});
+  const ExecResult r = run_argv(argv);
+  if (r.status == 0) return {};
+  std::string err = r.err.empty() ? fmt::format("exit status {}", r.status) : r.err;
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  return "tbf for netem's rate: " + err;
 }
 
 void RealBuilder::cleanup() {

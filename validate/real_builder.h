@@ -17,8 +17,8 @@ class RealBuilder {
   RealBuilder(const RealBuilder&) = delete;
   RealBuilder& operator=(const RealBuilder&) = delete;
 
-  // Runs one command; "" when the kernel took it, else what the tool printed. A qdisc the kernel
-  // does not have (netem on some kernels) is noted once and skipped: links then run unshaped.
+  // Runs one command; "" when the kernel took it, else what the tool printed. Where the kernel has
+  // no netem qdisc (noted once), a link's rate is shaped with tbf instead and its delay is dropped.
   std::string apply(const netconfig::Op& op);
   void cleanup();  // deletes every namespace this run made, newest first
   bool keep = false;  // leave them for a person to inspect (validate --keep; --cleanup removes them)
@@ -29,6 +29,7 @@ class RealBuilder {
   static int cleanup_leftovers();
 
  private:
+  std::string shape_with_tbf(const netconfig::Netem& shape);
   std::string prefix_;
   std::vector<std::string> created_;
   std::vector<std::string> notes_;
