@@ -1,8 +1,11 @@
 #include "validate/validate.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -14,8 +17,8 @@
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
 #include "sim/cluster/session.h"
-#include "sim/cluster/walk.h"
 #include "validate/exec.h"
+#include "validate/path_check.h"
 #include "validate/prefix.h"
 #include "validate/real_builder.h"
 #include "validate/table_diff.h"
@@ -28,16 +31,26 @@ namespace {
 
 void on_signal(int) { g_interrupted = true; }
 
-struct Probe {
-  std::string from, to;
-  int size = 56;
-};
-
-// What to ping: the scenario's ping workloads (one echo each, their size), else first pod to last.
-std::vector<Probe> probes_of(const scenario::Scenario& s) {
-  std::vector<Probe> out;
+// What to send on the path check: the scenario's ping workloads (their size), else first pod to
+// last; with `sample`, that many ordered pairs of pods on different nodes, drawn with the seed.
+std::vector<PathProbe> probes_of(const scenario::Scenario& s, int sample) {
+  std::vector<PathProbe> out;
+  if (sample > 0) {
+    for (const auto& a : s.nodes)
+      for (const auto& b : s.nodes)
+        if (a.name != b.name)
+          for (const auto& from : a.pods)
+            for (const auto& to : b.pods) out.push_back({from, to, 56});
+    std::mt19937_64 rng(s.seed);
+    for (std::size_t i = out.size(); i > 1; --i) std::swap(out[i - 1], out[rng() % i]);  // Fisher–Yates
+    out.resize(std::min(out.size(), std::size_t(sample)));
+    return out;
+  }
   for (const auto& w : s.workloads)
-    if (w.type == "ping") out.push_back({w.from, w.to, w.size});
+    if (w.type == "ping" && std::find_if(out.begin(), out.end(), [&](const PathProbe& p) {
+          return p.from == w.from && p.to == w.to && p.ping_size == w.size;
+        }) == out.end())
+      out.push_back({w.from, w.to, w.size});
   if (out.empty()) {
     std::vector<std::string> pods;
     for (const auto& n : s.nodes)
@@ -46,6 +59,19 @@ std::vector<Probe> probes_of(const scenario::Scenario& s) {
   }
   return out;
 }
+
+// A temporary directory for the captures, removed when the check is over.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "olv-pcap-XXXXXX").string();
+    if (mkdtemp(t.data())) path = t;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
 
 // The udp backend's real daemons, one per node, stopped with SIGTERM when the run ends.
 struct Daemons {
@@ -111,16 +137,15 @@ void install_signal_handlers() {
   std::signal(SIGTERM, on_signal);
 }
 
-int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out, bool keep,
-                  const std::string& perturb_node) {
+int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ostream& out, const ValidateOptions& o) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   const std::string name = scenario::backend_name(mode);
   cluster::Session sim(s);  // the commands, in the order the control plane issued them
   sim.cluster.converge();
-  if (!perturb_node.empty()) perturb(sim, perturb_node, name, out);
+  if (!o.perturb_node.empty()) perturb(sim, o.perturb_node, name, out);
   RealBuilder real(run_prefix() + std::string(scenario::backend_name(mode)).substr(0, 1) + "-");
-  real.keep = keep;
+  real.keep = o.keep;
   int differences = 0, commands = 0, refused = 0;
   for (const auto& e : sim.cluster.log()) {
     if (!e.op) continue;
@@ -162,30 +187,17 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
                      table_diffs ? std::to_string(table_diffs) + " differences" : "identical");
   differences += table_diffs;
   out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both{}\n", name, commands, real.prefix(), refused,
-                     keep ? " (kept: overlaylab validate --cleanup removes them)" : "");
-  for (const auto& [from, to, size] : probes_of(s)) {
-    if (g_interrupted) return real.keep = false, 130;
-    cluster::Session walk_session(s);
-    bool sim_ok = false;
-    std::string dst;
-    try {
-      auto w = cluster::walk(walk_session, {from, to, std::nullopt, size});
-      sim_ok = w.delivered;
-      dst = w.dst.str();
-    } catch (const std::exception& ex) {
-      out << fmt::format("{}: {} -> {}: the simulator cannot send: {}\n", name, from, to, ex.what());
-      ++differences;
-      continue;
-    }
-    // One echo, as the walk sends: the same size, DF as ping sets it by default (IP_PMTUDISC_WANT).
-    const ExecResult r = run_argv({"ip", "netns", "exec", real.prefix() + from, "ping", "-c", "1", "-W", "2", "-q", "-s",
-                                   std::to_string(size), dst});
-    const bool real_ok = r.status == 0;
-    out << fmt::format("{}: ping -s {} {} -> {} ({}): simulator {}, kernel {}{}\n", name, size, from, to, dst,
-                       sim_ok ? "delivered" : "not delivered", real_ok ? "delivered" : "not delivered",
-                       sim_ok == real_ok ? "" : "  DIFFERENT");
-    differences += sim_ok != real_ok;
+                     o.keep ? " (kept: overlaylab validate --cleanup removes them)" : "");
+  if (g_interrupted) return real.keep = false, 130;
+  TempDir tmp;
+  const std::string pcap_dir = o.pcap_dir.empty() ? tmp.path : o.pcap_dir;
+  try {
+    differences += path_check(s, probes_of(s, o.sample), {.prefix = real.prefix(), .pcap_dir = pcap_dir}, out);
+  } catch (const std::exception& ex) {
+    out << fmt::format("{}: the path check could not run: {}\n", name, ex.what());
+    ++differences;
   }
+  if (!o.pcap_dir.empty()) out << fmt::format("{}: captures kept in {}/{{sim,real}}/{}/\n", name, o.pcap_dir, name);
   return differences ? 1 : 0;
 }
 

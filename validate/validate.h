@@ -13,12 +13,15 @@ namespace ol::validate {
 extern std::atomic<bool> g_interrupted;
 void install_signal_handlers();
 
+struct ValidateOptions {
+  bool keep = false;          // the namespaces stay for inspection (not when interrupted)
+  std::string perturb_node;   // first remove one VXLAN FDB entry from this node's simulated side only
+  std::string pcap_dir;       // keep both sides' captures here (else a temporary directory)
+  int sample = 0;             // path-check this many pod pairs (seeded); 0: the scenario's ping pairs
+};
+
 // 0: the kernel agreed with the simulator on everything; 1: a difference (printed); 2: cannot
 // validate this mode here (printed why); 130: interrupted.
-// With `keep`, the namespaces stay for inspection (not when interrupted).
-// `perturb_node`: first remove one VXLAN FDB entry from that node's simulated side (not the real
-// one), to see the diff catch it.
-int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out, bool keep = false,
-                  const std::string& perturb_node = {});
+int validate_mode(const scenario::Scenario& s, scenario::Backend mode, std::ostream& out, const ValidateOptions& o = {});
 
 }  // namespace ol::validate

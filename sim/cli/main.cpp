@@ -89,10 +89,13 @@ int main(int argc, char** argv) {
 
   ol::cli::ValidateCliOptions va;
   auto* validate = app.add_subcommand(
-      "validate", "Build a scenario in real network namespaces (root), ping for real, and compare with the simulator");
+      "validate", "Build a scenario in real network namespaces (root), send pings and UDP for real, and compare tables, delivery and captures with the simulator");
   validate->add_option("SCENARIO", va.file, "the scenario");
   validate->add_option("--mode", va.mode, "host-gw (alias underlay), vxlan, udp or all");
   validate->add_option("--perturb", va.perturb, "NODE: remove one VXLAN FDB entry from NODE's simulated side, to see the diff catch it");
+  validate->add_option("--pcap", va.pcap_dir, "DIR: keep the path check's captures, <DIR>/{sim,real}/<mode>/<node>-eth0.pcap");
+  validate->add_option("--sample", va.sample, "N: path-check N pod pairs on different nodes (seeded) instead of the scenario's pings")
+      ->check(CLI::Range(1, 10000));
   validate->add_flag("--cni", va.cni, "cross-check the CNI model with the real plugins (containernetworking-plugins): ADD 3 pods, DEL 1");
   validate->add_flag("--keep", va.keep, "leave the namespaces for inspection (remove them with --cleanup)");
   validate->add_flag("--cleanup", va.cleanup, "remove the namespaces a killed validate run left (names starting olv)");

@@ -44,7 +44,7 @@ int cmd_validate(const ValidateCliOptions& o) {
   if (o.cni) return validate::cni_cross_check(s, std::cout);
   int worst = 0;
   for (auto m : modes) {
-    const int rc = validate::validate_mode(s, m, std::cout, o.keep, o.perturb);
+    const int rc = validate::validate_mode(s, m, std::cout, {.keep = o.keep, .perturb_node = o.perturb, .pcap_dir = o.pcap_dir, .sample = o.sample});
     if (rc == 130) return 130;
     if (rc == 1) worst = 1;
   }

@@ -12,6 +12,8 @@ struct ValidateCliOptions {
   bool keep = false;
   bool cni = false;  // the CNI cross-check instead
   std::string perturb;  // a node: drop one of its VXLAN FDB entries on the simulated side
+  std::string pcap_dir;  // keep the path check's captures
+  int sample = 0;        // path-check this many pod pairs instead of the scenario's ping pairs
 };
 int cmd_validate(const ValidateCliOptions& o);
 
