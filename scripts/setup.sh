@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake make pkg-config catch2 libcli11-dev nlohmann-json3-dev libfmt-dev libpcap-dev
-          iproute2 iputils-ping tshark containernetworking-plugins)
+          iproute2 iputils-ping tshark containernetworking-plugins iperf3)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -15,7 +15,7 @@ constexpr std::array<const char*, kSteps> kNames = {
     "veth_xmit",         "nic_xmit",        "vxlan_xmit",   "vxlan_rcv",    "udp_sendmsg",  "udp_queue_rcv_skb",
     "udp_recvmsg",       "tun_net_xmit",    "tun_do_read",  "tun_get_user", "icmp_rcv",     "tcp_sendmsg",
     "tcp_v4_rcv",        "syscall",         "wakeup",       "copy_to_user", "copy_from_user", "csum",
-    "skb_gso_segment",   "napi_gro_receive"};
+    "skb_gso_segment",   "napi_gro_receive", "app_work"};
 
 }  // namespace
 
@@ -36,6 +36,7 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
   Profile p;
   p.name = j.value("profile", "unnamed");
   p.version = j.value("version", 0);
+  p.description = j.value("description", "");
   for (auto it = j["steps"].begin(); it != j["steps"].end(); ++it) {
     const std::string path = "$.steps." + it.key();
     std::size_t i = 0;
@@ -52,6 +53,17 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
     p.steps[i] = {v.value("per_packet_ns", 0.0), v.value("per_byte_ns", 0.0), v.value("source", "")};
   }
   return p;
+}
+
+std::string Profile::to_json() const {
+  nlohmann::ordered_json j;
+  j["profile"] = name;
+  j["version"] = version;
+  j["description"] = description;
+  auto& st = j["steps"];
+  for (std::size_t i = 0; i < kSteps; ++i)
+    st[kNames[i]] = {{"per_packet_ns", steps[i].per_packet_ns}, {"per_byte_ns", steps[i].per_byte_ns}, {"source", steps[i].source}};
+  return j.dump(2) + "\n";
 }
 
 Profile Profile::load_file(const std::string& path) {

@@ -14,7 +14,7 @@ namespace ol::cost {
 enum class Step : std::uint8_t {
   NetifReceiveSkb, BrHandleFrame, IpRcv, FibLookup, IpForward, IpOutput, VethXmit, NicXmit, VxlanXmit, VxlanRcv,
   UdpSendmsg, UdpQueueRcvSkb, UdpRecvmsg, TunNetXmit, TunDoRead, TunGetUser, IcmpRcv, TcpSendmsg, TcpV4Rcv,
-  Syscall, Wakeup, CopyToUser, CopyFromUser, Csum, GsoSegment, NapiGroReceive,
+  Syscall, Wakeup, CopyToUser, CopyFromUser, Csum, GsoSegment, NapiGroReceive, AppWork,
   kCount
 };
 inline constexpr std::size_t kSteps = std::size_t(Step::kCount);
@@ -34,6 +34,7 @@ class ProfileError : public std::runtime_error {
 struct Profile {
   std::string name;
   int version = 0;
+  std::string description;
   std::array<StepCost, kSteps> steps{};
 
   Nanos cost(Step s, std::uint32_t bytes) const {
@@ -44,6 +45,7 @@ struct Profile {
   static Profile parse(const std::string& json_text, const std::string& file);
   static Profile load_file(const std::string& path);
   static const Profile& builtin();  // models/cost/default.json
+  std::string to_json() const;       // in default.json's form; parse(to_json()) gives it back
 };
 
 }  // namespace ol::cost

@@ -283,6 +283,7 @@ void TcpFlow::app_read() {
   w.charge(cost::Step::Wakeup, 0);
   w.charge(cost::Step::Syscall, 0);
   w.charge(cost::Step::CopyToUser, unread_);
+  w.charge(cost::Step::AppWork, unread_);
   unread_ = 0;
   w.end_work();
 }

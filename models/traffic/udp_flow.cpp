@@ -47,6 +47,7 @@ void UdpFlow::send() {
   std::memcpy(payload.data(), stamp.data(), stamp.size());
   ++stats_.packets_sent;
   if (stats_.first_sent < 0) stats_.first_sent = t;
+  w.charge(cost::Step::AppWork, std::uint32_t(size_));
   kernel::udp_sendmsg(src_, std::uint16_t(40000 + port_ % 20000), dst_ip_, port_, std::uint32_t(size_), payload.data(),
                       seq_ <= std::uint64_t(trace_first));
   w.end_work();
@@ -66,6 +67,7 @@ void UdpFlow::read() {
     const std::size_t off = wire::ipv4_header_len(p->data()) + wire::UdpRepr::kLen;
     if (p->size() < off + 16) continue;
     const Nanos sent = Nanos(std::uint64_t(wire::get32(p->data() + off)) << 32 | wire::get32(p->data() + off + 4));
+    w.charge(cost::Step::AppWork, std::uint32_t(p->size() - off));
     const Nanos now = w.now();
     ++stats_.packets_delivered;
     stats_.payload_delivered += p->size() - off;

@@ -68,12 +68,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--pcap", run.pcap, "write one pcap per interface under DIR/<mode>/ (tshark: -d udp.port==8472,vxlan)");
   run_cmd->add_option("--offloads", offloads, "on|off: GSO where Linux has it, or every packet MSS-sized")
       ->check(CLI::IsMember({"on", "off"}));
+  run_cmd->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate) instead of the built-in one");
   auto* compare = app.add_subcommand("compare", "Run a scenario in host-gw, udp and vxlan; print them side by side; write CSV");
   compare->add_option("SCENARIO", run.file, "the scenario")->required();
   compare->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
   compare->add_option("--seed", run.seed, "overrides the scenario's seed");
   compare->add_option("--offloads", offloads, "on|off")->check(CLI::IsMember({"on", "off"}));
   compare->add_option("--svg", run.svg, "also draw a comparison chart (SVG) to this file");
+  compare->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate)");
 
   ol::cli::SweepCliOptions sw;
   auto* sweep = app.add_subcommand("sweep", "Run a grid of parameters x modes x seeds in parallel and write one CSV");

@@ -71,7 +71,14 @@ int cmd_run(const RunCliOptions& o, bool table) {
     return 2;
   }
   const std::string dir = o.out.value_or("results/" + s.name);
-  runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0};
+  std::optional<cost::Profile> profile;
+  try {
+    if (o.profile) profile = cost::Profile::load_file(*o.profile);
+  } catch (const cost::ProfileError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0, profile ? &*profile : nullptr};
   nlohmann::json trace_runs = nlohmann::json::array();
   std::vector<runner::FlowRow> all;
   try {

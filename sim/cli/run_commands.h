@@ -17,6 +17,7 @@ struct RunCliOptions {
   std::optional<std::string> pcap;  // run: a capture per interface under DIR/<mode>/
   std::optional<std::string> trace;  // run: the sampled packets' steps as JSON
   int trace_packets = 3;  // compare: also draw the comparison chart here
+  std::optional<std::string> profile;  // a cost profile JSON (e.g. from calibrate) instead of the default
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
 

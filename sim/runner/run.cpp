@@ -109,6 +109,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   if (o.seed) sc.seed = *o.seed;
   if (!o.offloads) sc.gso = false;
   cluster::Session s(std::move(sc), /*keep_log=*/false);
+  if (o.profile) s.world.profile = o.profile;
   std::unique_ptr<PcapWriter> pcap;  // closed (and its files renamed) before the session goes
   if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(s.world, *o.pcap_dir + "/" + scenario::backend_name(mode));
   std::vector<std::unique_ptr<Flow>> flows;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cost/profile.h"
 #include "models/scenario/spec.h"
 #include "sim/trace.h"
 
@@ -16,6 +17,7 @@ struct RunOptions {
   bool offloads = true;               // GSO on the devices that have it (off: every packet MSS-sized)
   std::optional<std::string> pcap_dir;  // one capture per interface under <dir>/<mode>/
   int trace_packets = 0;               // trace each flow's first this many packets (and their answers)
+  const cost::Profile* profile = nullptr;  // the step costs; the built-in default when null
 };
 
 struct FlowRow {
