@@ -20,7 +20,7 @@
 #include "validate/exec.h"
 #include "validate/path_check.h"
 #include "validate/prefix.h"
-#include "validate/real_builder.h"
+#include "validate/real_cluster.h"
 #include "validate/table_diff.h"
 
 namespace ol::validate {
@@ -73,45 +73,6 @@ struct TempDir {
   }
 };
 
-// The udp backend's real daemons, one per node, stopped with SIGTERM when the run ends.
-struct Daemons {
-  std::vector<int> pids;
-  ~Daemons() {
-    for (int pid : pids) stop_background(pid);
-  }
-};
-
-// Starts overlaylab udpd in every node's namespace with the routes the simulated proxy holds, and
-// waits (up to 2 s each) until its UDP socket is bound.
-bool start_udpd(cluster::Session& sim, const std::string& prefix, Daemons& d, const std::string& mode, std::ostream& out) {
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  for (const auto& n : sim.scenario.nodes) {
-    const auto* proxy = sim.cluster.proxy(n.name);
-    const auto lease = sim.cluster.lease_of(n.name);
-    if (!proxy || !lease) continue;
-    const std::uint16_t port = sim.scenario.net_conf.port.value_or(8285);
-    std::vector<std::string> argv = {"ip", "netns", "exec", prefix + n.name, self, "udpd", "--tun", "flannel0", "--bind",
-                                     fmt::format("{}:{}", n.address.str(), port), "--tun-addr", lease->network().str()};
-    for (const auto& r : proxy->routes()) {
-      argv.push_back("--route");
-      argv.push_back(fmt::format("{}={}:{}", r.subnet.str(), r.peer.str(), r.port));
-    }
-    d.pids.push_back(spawn_background(argv));
-    const std::string hex_port = fmt::format(":{:04X} ", port);
-    bool bound = false;
-    for (int i = 0; i < 40 && !bound; ++i) {
-      bound = run_argv({"ip", "netns", "exec", prefix + n.name, "cat", "/proc/net/udp"}).out.find(hex_port) != std::string::npos;
-      if (!bound) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (!bound) {
-      out << fmt::format("{}: the udp daemon on {} did not start\n", mode, n.name);
-      return false;
-    }
-  }
-  out << fmt::format("{}: overlaylab udpd runs on {} nodes with the simulated proxies' routes\n", mode, d.pids.size());
-  return true;
-}
-
 // Removes the first VXLAN FDB entry of `node` from the simulated kernel only.
 void perturb(cluster::Session& sim, const std::string& node, const std::string& mode, std::ostream& out) {
   kernel::Netns* ns = sim.world.netns(node);
@@ -144,28 +105,10 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
   cluster::Session sim(s);  // the commands, in the order the control plane issued them
   sim.cluster.converge();
   if (!o.perturb_node.empty()) perturb(sim, o.perturb_node, name, out);
-  RealBuilder real(run_prefix() + std::string(scenario::backend_name(mode)).substr(0, 1) + "-");
-  real.keep = o.keep;
-  int differences = 0, commands = 0, refused = 0;
-  for (const auto& e : sim.cluster.log()) {
-    if (!e.op) continue;
-    if (g_interrupted) return real.keep = false, 130;  // the builder's destructor removes what was made
-    ++commands;
-    const std::string err = real.apply(*e.op);
-    const bool sim_refused = !e.refused.empty(), real_refused = !err.empty();
-    refused += real_refused;
-    if (sim_refused != real_refused) {
-      ++differences;
-      out << fmt::format("{}: DIFFERENT  {}\n    simulator: {}\n    kernel:    {}\n", name, netconfig::render(*e.op),
-                         sim_refused ? e.refused : "accepted", real_refused ? err : "accepted");
-    } else if (real_refused) {
-      out << fmt::format("{}: both refuse  {}\n    simulator: {}\n    kernel:    {}\n", name, netconfig::render(*e.op),
-                         e.refused, err);
-    }
-  }
-  for (const auto& note : real.notes()) out << fmt::format("{}: note: {}\n", name, note);
-  Daemons daemons;  // stopped before the builder removes the namespaces (declared after it)
-  if (mode == scenario::Backend::Udp && !start_udpd(sim, real.prefix(), daemons, name, out)) return 1;
+  RealCluster real(sim, run_prefix() + name.substr(0, 1) + "-", o.keep);
+  int differences = real.build(out);
+  if (differences < 0) return 130;
+  if (mode == scenario::Backend::Udp && !real.start_udpd(out)) return 1;
   // The tables, before any traffic: what both kernels hold after the same commands. The kernel
   // settles link state asynchronously (linkwatch), so a difference is looked at again a few
   // times, 300 ms apart, before it counts.
@@ -186,9 +129,9 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
   out << fmt::format("{}: tables of {} namespaces compared: {}\n", name, sim.world.namespaces().size(),
                      table_diffs ? std::to_string(table_diffs) + " differences" : "identical");
   differences += table_diffs;
-  out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both{}\n", name, commands, real.prefix(), refused,
+  out << fmt::format("{}: {} commands run in namespaces {}*, {} refused by both{}\n", name, real.commands(), real.prefix(), real.refused(),
                      o.keep ? " (kept: overlaylab validate --cleanup removes them)" : "");
-  if (g_interrupted) return real.keep = false, 130;
+  if (g_interrupted) return real.discard(), 130;
   TempDir tmp;
   const std::string pcap_dir = o.pcap_dir.empty() ? tmp.path : o.pcap_dir;
   try {

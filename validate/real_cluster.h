@@ -1,0 +1,44 @@
+// A scenario's cluster built in real namespaces from the simulator's own command log: every
+// command the control plane issued, run by the RealBuilder, each outcome (taken or refused)
+// compared with the simulated kernel's; for the udp backend, overlaylab udpd on every node with
+// the simulated proxy's routes. Used by validate and by calibrate.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/cluster/session.h"
+#include "validate/real_builder.h"
+
+namespace ol::validate {
+
+class RealCluster {
+ public:
+  // `sim` has converged; nothing runs yet.
+  RealCluster(const cluster::Session& sim, std::string prefix, bool keep);
+  ~RealCluster();  // stops the daemons, then the builder removes the namespaces (unless kept)
+  RealCluster(const RealCluster&) = delete;
+  RealCluster& operator=(const RealCluster&) = delete;
+
+  // Runs the commands; prints each one the two kernels disagree on (and those both refuse).
+  // Returns the number of disagreements, or -1 when interrupted (SIGINT/SIGTERM).
+  int build(std::ostream& out);
+  // Starts the udp backend's daemons; false (printed why) when one does not come up.
+  bool start_udpd(std::ostream& out);
+
+  const std::string& prefix() const { return builder_.prefix(); }
+  bool links_unshaped_delay() const { return !builder_.notes().empty(); }  // netem missing: no delays
+  const std::vector<std::string>& notes() const { return builder_.notes(); }
+  int commands() const { return commands_; }
+  int refused() const { return refused_; }
+  void discard() { builder_.keep = false; }  // remove the namespaces after all (interrupted)
+
+ private:
+  const cluster::Session& sim_;
+  std::string mode_;
+  RealBuilder builder_;
+  std::vector<int> daemons_;
+  int commands_ = 0, refused_ = 0;
+};
+
+}  // namespace ol::validate
