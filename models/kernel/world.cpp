@@ -146,7 +146,7 @@ void World::receive(std::uint32_t slot) {
   free_pending_.push_back(slot);
   if (dev->dead) return;  // the device was deleted while the packet was on its way
   set_flow(p->flow);
-  if (pending_[slot].from_wire && p->gso_size) {
+  if (pending_[slot].from_wire && p->gso_size && wire_frames) {
     // A burst that crossed the wire arrived as MSS-sized frames: each was received and merged
     // back by GRO (the NIC's TSO cut it up, napi_gro_receive glued it together).
     for (std::uint32_t i = 0; i < p->gso_segs(); ++i) {

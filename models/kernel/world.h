@@ -67,6 +67,10 @@ class World final : public EventTarget {
   Simulator& sim;
   TraceSink* trace_sink = nullptr;
   bool trace_all = false;  // sample every packet a program sends
+  // Between nodes, a GSO burst is cut into MSS-sized frames by the NIC (TSO) and each is received
+  // and merged by GRO. False where the "wire" is a veth pair (a lab in namespaces, as validate
+  // builds it): veth carries the burst whole, so there is no per-frame work.
+  bool wire_frames = true;
   // Sees every frame a device transmits (the hook a pcap writer or a test uses); unset costs nothing.
   std::function<void(const Device&, const Packet&)> tap;
   std::function<void(const Device&, const Packet&)> tap_rx;  // every frame a device receives

@@ -102,6 +102,15 @@ int main(int argc, char** argv) {
   validate->add_flag("--keep", va.keep, "leave the namespaces for inspection (remove them with --cleanup)");
   validate->add_flag("--cleanup", va.cleanup, "remove the namespaces a killed validate run left (names starting olv)");
 
+  ol::cli::CalibrateCliOptions ca;
+  auto* calibrate = app.add_subcommand(
+      "calibrate", "Measure ping, UDP and TCP in real namespaces (root), fit the cost profile to them, report predicted vs measured");
+  calibrate->add_option("SCENARIO", ca.file, "the scenario (its first cross-node pair is measured)")->required();
+  calibrate->add_option("--mode", ca.mode, "host-gw (alias underlay), vxlan, udp or all");
+  calibrate->add_option("--out", ca.out, "DIR for profile.json, side-by-side.csv, report.txt (default results/calibration/<scenario>/)");
+  calibrate->add_option("--seconds", ca.seconds, "length of each iperf3 run (default 2)")->check(CLI::Range(0.2, 60.0));
+  calibrate->add_option("--iterations", ca.iterations, "Levenberg-Marquardt iterations of the fit (default 10)")->check(CLI::Range(0, 100));
+
   ol::cli::UdpdCliOptions ud;
   auto* udpd = app.add_subcommand("udpd", "The real UDP-backend daemon: TUN <-> UDP like flanneld's proxy (root)");
   udpd->add_option("--tun", ud.tun, "the TUN device (default flannel0)");
@@ -126,6 +135,7 @@ int main(int argc, char** argv) {
   if (*config) return ol::cli::cmd_config(sc, state_dir);
   if (*validate) return ol::cli::cmd_validate(va);
   if (*udpd) return ol::cli::cmd_udpd(ud);
+  if (*calibrate) return ol::cli::cmd_calibrate(ca);
   if (*sweep) return ol::cli::cmd_sweep(sw);
   if (*merge) return ol::cli::cmd_merge(merge_out, merge_in);
   run.offloads = offloads == "on";

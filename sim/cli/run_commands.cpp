@@ -1,4 +1,5 @@
 #include "sim/cli/run_commands.h"
+#include "sim/cli/scenario_args.h"
 
 #include <filesystem>
 #include <fstream>
@@ -48,22 +49,11 @@ void print_table(const std::vector<runner::FlowRow>& rows) {
 }  // namespace
 
 int cmd_run(const RunCliOptions& o, bool table) {
-  scenario::Scenario s;
-  try {
-    s = scenario::load_file(o.file);
-  } catch (const scenario::ScenarioError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
-  }
-  std::vector<scenario::Backend> modes;
-  if (o.mode == "all") {
-    modes = {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan};
-  } else if (auto b = scenario::parse_backend(o.mode)) {
-    modes = {*b};
-  } else {
-    std::cerr << fmt::format("--mode: \"{}\" is not a mode\n    fix: use host-gw (or underlay), udp, vxlan or all\n", o.mode);
-    return 2;
-  }
+  const auto loaded = load_scenario(o.file);
+  const auto parsed = parse_modes(o.mode);
+  if (!loaded || !parsed) return 2;
+  const scenario::Scenario& s = *loaded;
+  const std::vector<scenario::Backend>& modes = *parsed;
   if (s.workloads.empty()) {
     std::cerr << fmt::format("{}: $.workloads: nothing to run\n    fix: add a workload, e.g. "
                              "{{\"type\": \"tcp\", \"from\": POD, \"to\": POD, \"duration\": \"1s\"}}\n",

@@ -1,5 +1,6 @@
-// overlaylab validate: the real-namespace check (needs root).
+// overlaylab validate and calibrate: the real-namespace check and the cost fit (need root).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,15 @@ struct ValidateCliOptions {
   int sample = 0;        // path-check this many pod pairs instead of the scenario's ping pairs
 };
 int cmd_validate(const ValidateCliOptions& o);
+
+struct CalibrateCliOptions {
+  std::string file;
+  std::string mode = "all";
+  std::optional<std::string> out;  // default results/calibration/<scenario>/
+  double seconds = 2;
+  int iterations = 10;
+};
+int cmd_calibrate(const CalibrateCliOptions& o);
 
 struct UdpdCliOptions {
   std::string tun = "flannel0";

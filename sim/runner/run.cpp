@@ -16,8 +16,6 @@
 
 namespace ol::runner {
 
-namespace {
-
 int overhead_of(scenario::Backend b) {
   switch (b) {
     case scenario::Backend::HostGw: return 0;
@@ -26,6 +24,8 @@ int overhead_of(scenario::Backend b) {
   }
   return 0;
 }
+
+namespace {
 
 // One workload: created when it is due (its pods may not exist before), then measured.
 struct Flow final : EventTarget {
@@ -110,6 +110,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   if (!o.offloads) sc.gso = false;
   cluster::Session s(std::move(sc), /*keep_log=*/false);
   if (o.profile) s.world.profile = o.profile;
+  s.world.wire_frames = !o.veth_wires;
   std::unique_ptr<PcapWriter> pcap;  // closed (and its files renamed) before the session goes
   if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(s.world, *o.pcap_dir + "/" + scenario::backend_name(mode));
   std::vector<std::unique_ptr<Flow>> flows;

@@ -18,6 +18,7 @@ struct RunOptions {
   std::optional<std::string> pcap_dir;  // one capture per interface under <dir>/<mode>/
   int trace_packets = 0;               // trace each flow's first this many packets (and their answers)
   const cost::Profile* profile = nullptr;  // the step costs; the built-in default when null
+  bool veth_wires = false;  // the links are veth pairs (validate's lab): no per-frame TSO/GRO work
 };
 
 struct FlowRow {
@@ -49,6 +50,8 @@ struct RunResult {
   std::vector<StepRow> steps;
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
 };
+
+int overhead_of(scenario::Backend b);  // bytes the mode's encapsulation adds to each packet
 
 RunResult run_mode(const scenario::Scenario& s, scenario::Backend mode, const RunOptions& o);
 

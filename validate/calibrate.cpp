@@ -1,0 +1,186 @@
+#include "validate/calibrate.h"
+
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "models/scenario/load.h"
+#include "sim/cluster/session.h"
+#include "sim/runner/atomic_file.h"
+#include "validate/measure.h"
+#include "validate/prefix.h"
+#include "validate/profile_fit.h"
+#include "validate/real_cluster.h"
+#include "validate/validate.h"
+
+namespace ol::validate {
+
+namespace {
+
+// What is compared, per mode, in this order: from flows 0 (ping), 1 and 2 (UDP), 3 (TCP).
+constexpr std::array<const char*, 4> kFigures = {"ping RTT p50 (us)", "UDP 64 B (pps)", "UDP 1400 B (pps)", "TCP (Gbit/s)"};
+
+std::array<double, 4> figures_of(const std::vector<runner::FlowRow>& rows) {
+  return {rows.at(0).rtt_p50_us, packets_per_second(rows.at(1)), packets_per_second(rows.at(2)), rows.at(3).goodput_gbps};
+}
+
+// One mode as it was measured: the scenario the simulator runs to predict the same flows.
+struct ModeRun {
+  scenario::Backend mode;
+  scenario::Scenario sim_scenario;
+  std::vector<runner::FlowRow> real;
+};
+
+// Builds the mode for real, measures it, and prepares the matching simulated scenario (without
+// link delays when the kernel could not apply them).
+bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const CalibrateOptions& o, std::ostream& out,
+                  ModeRun& run) {
+  scenario::Scenario s = in;
+  scenario::override_backend(s, mode);
+  const std::string name = scenario::backend_name(mode);
+  cluster::Session sim(s);
+  sim.cluster.converge();
+  const MeasurePlan plan = plan_of(s, o.seconds);
+  const auto* dst = sim.cluster.pod(plan.to);
+  if (!dst || !dst->ip) {
+    out << fmt::format("{}: pod {} has no address once the cluster has settled\n", name, plan.to);
+    return false;
+  }
+  RealCluster real(sim, run_prefix() + "c" + name.substr(0, 1) + "-", false);
+  if (const int diffs = real.build(out); diffs != 0) {
+    out << fmt::format("{}: {}\n", name, diffs < 0 ? "interrupted" : "the kernel disagreed on commands (see validate): not measured");
+    return false;
+  }
+  if (mode == scenario::Backend::Udp && !real.start_udpd(out)) return false;
+  scenario::Scenario sc = plan_scenario(s, plan, sim.sim.now() + 10 * kNanosPerMilli);
+  if (real.links_unshaped_delay())
+    for (auto& seg : sc.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
+  // Every "node" of the lab runs on this one machine: share its cores out among them.
+  const int cores = std::max(1, int(std::thread::hardware_concurrency()) / int(std::max<std::size_t>(1, sc.nodes.size())));
+  for (auto& n : sc.nodes) n.cores = cores;
+  runner::RunOptions ro;
+  ro.veth_wires = true;
+  runner::RunResult base = runner::run_mode(sc, mode, ro);
+  const int mtu = base.flows.at(3).mtu;
+  run = {mode, sc, measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out)};
+  return true;
+}
+
+// Predictions for a batch of scale vectors: every mode's four figures, two simulations at a time.
+std::vector<std::vector<double>> predict(const std::vector<ModeRun>& runs, const std::vector<Scales>& batch) {
+  std::vector<std::vector<double>> out(batch.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next++) < batch.size();) {
+      const cost::Profile p = scaled(cost::Profile::builtin(), batch[i]);
+      runner::RunOptions ro;
+      ro.profile = &p;
+      ro.veth_wires = true;  // as the lab is built: veth pairs for cables
+      for (const auto& r : runs)
+        for (double f : figures_of(runner::run_mode(r.sim_scenario, r.mode, ro).flows)) out[i].push_back(f);
+    }
+  };
+  std::thread second(worker);
+  worker();
+  second.join();
+  return out;
+}
+
+std::string pct(double predicted, double measured) {
+  return measured > 0 ? fmt::format("{:+.0f}%", (predicted / measured - 1) * 100) : "-";
+}
+
+// The modes in order of a figure, best first ("host-gw > vxlan > udp").
+std::string ranking(const std::vector<ModeRun>& runs, const std::vector<double>& v, std::size_t figure) {
+  std::vector<std::size_t> idx(runs.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  const bool lower_better = figure == 0;
+  std::sort(idx.begin(), idx.end(), [&](auto a, auto b) {
+    const double x = v[a * 4 + figure], y = v[b * 4 + figure];
+    return lower_better ? x < y : x > y;
+  });
+  std::string s;
+  for (auto i : idx) s += (s.empty() ? "" : " > ") + std::string(scenario::backend_name(runs[i].mode));
+  return s;
+}
+
+std::string report(const std::vector<ModeRun>& runs, const std::vector<double>& measured, const std::vector<double>& before,
+                   const FitResult& fit) {
+  std::string s = fmt::format("{:<8} {:<18} {:>12} {:>14} {:>8} {:>14} {:>8} {:>7}\n", "mode", "figure", "measured",
+                              "default model", "error", "calibrated", "error", "ratio");
+  int within = 0, total = 0;
+  for (std::size_t m = 0; m < runs.size(); ++m)
+    for (std::size_t f = 0; f < kFigures.size(); ++f) {
+      const std::size_t k = m * 4 + f;
+      const double meas = measured[k], pred = fit.predicted[k];
+      if (meas > 0) ++total, within += std::abs(pred / meas - 1) <= 0.25;
+      s += fmt::format("{:<8} {:<18} {:>12.4g} {:>14.4g} {:>8} {:>14.4g} {:>8} {:>7.3f}\n", scenario::backend_name(runs[m].mode),
+                       kFigures[f], meas, before[k], pct(before[k], meas), pred, pct(pred, meas), meas > 0 ? pred / meas : 0);
+    }
+  s += fmt::format("\n{} of {} figures within 25% after calibration (rms log error {:.3f}, {} simulations)\n", within, total,
+                   fit.rms_log_error, fit.evaluations * runs.size());
+  if (runs.size() > 1)
+    for (std::size_t f = 0; f < kFigures.size(); ++f) {
+      const auto a = ranking(runs, measured, f), b = ranking(runs, fit.predicted, f);
+      s += fmt::format("ranking by {:<18} kernel: {:<26} model: {:<26} {}\n", kFigures[f], a, b, a == b ? "same" : "DIFFERENT");
+    }
+  s += "\nfitted factors (applied to every step of the group in models/cost/default.json):\n";
+  for (std::size_t g = 0; g < kGroups; ++g)
+    s += fmt::format("  {:<32} x{:.3f}\n", group_name(CostGroup(g)), std::exp(fit.scales[g]));
+  return s;
+}
+
+}  // namespace
+
+int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostream& out) {
+  std::vector<ModeRun> runs;
+  for (auto mode : o.modes) {
+    if (g_interrupted) return 130;
+    ModeRun r;
+    try {
+      if (!measure_mode(s, mode, o, out, r)) return g_interrupted ? 130 : 1;
+    } catch (const std::exception& e) {
+      out << fmt::format("{}: could not measure: {}\n", scenario::backend_name(mode), e.what());
+      return 1;
+    }
+    runs.push_back(std::move(r));
+  }
+  std::vector<double> measured;
+  for (const auto& r : runs)
+    for (double f : figures_of(r.real)) measured.push_back(f);
+  out << fmt::format("fitting {} cost groups to {} measured figures…\n", kGroups, measured.size());
+  const auto before = predict(runs, {Scales{}}).front();
+  const auto batch = [&](const std::vector<Scales>& b) { return predict(runs, b); };
+  const FitResult fit = fit_profile(measured, batch, o.iterations);
+
+  cost::Profile profile = scaled(cost::Profile::builtin(), fit.scales);
+  profile.name = "calibrated-" + s.name;
+  profile.description = fmt::format(
+      "models/cost/default.json with each group of steps scaled to fit measurements made by `overlaylab calibrate {}` "
+      "(ping RTT, iperf3 UDP 64/1400 B and TCP in real namespaces, rms log error {:.3f}). A fit of this machine, where all "
+      "namespaces share its cores, not of a cluster of separate hosts.",
+      s.file, fit.rms_log_error);
+  for (std::size_t i = 0; i < cost::kSteps; ++i)
+    profile.steps[i].source = fmt::format("x{:.3f} ({}) of the default: {}", std::exp(fit.scales[std::size_t(group_of(cost::Step(i)))]),
+                                          group_name(group_of(cost::Step(i))), profile.steps[i].source);
+  std::string csv_rows;
+  std::vector<runner::FlowRow> rows;
+  runner::RunOptions ro;
+  ro.profile = &profile;
+  ro.veth_wires = true;
+  for (const auto& r : runs) {
+    for (auto row : runner::run_mode(r.sim_scenario, r.mode, ro).flows) rows.push_back(row);
+    rows.insert(rows.end(), r.real.begin(), r.real.end());
+  }
+  const std::string text = report(runs, measured, before, fit);
+  runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
+  runner::write_atomically(o.out_dir + "/side-by-side.csv", runner::flows_csv(rows));
+  runner::write_atomically(o.out_dir + "/report.txt", text);
+  out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/side-by-side.csv and {0}/report.txt\n", o.out_dir);
+  return 0;
+}
+
+}  // namespace ol::validate

@@ -1,0 +1,177 @@
+#include "validate/measure.h"
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "models/traffic/flow_stats.h"
+#include "validate/exec.h"
+
+namespace ol::validate {
+
+namespace {
+
+constexpr int kUdpSmall = 64, kUdpLarge = 1400;
+constexpr int kIperfPort = 5201;
+constexpr Nanos kPingInterval = kNanosPerMilli;  // at 5 ms the idle CPU's wake-up made the RTT vary 3×
+constexpr Nanos kSimFlood = 50 * kNanosPerMilli;
+constexpr Nanos kSimTcp = kNanosPerSecond;  // long enough that a retransmission timeout (200 ms at least) is not the whole flow
+
+const scenario::Node* node_of(const scenario::Scenario& s, const std::string& pod) { return s.node_of_pod(pod); }
+
+bool across_nodes(const scenario::Scenario& s, const std::string& a, const std::string& b) {
+  const auto *na = node_of(s, a), *nb = node_of(s, b);
+  return na && nb && na != nb;
+}
+
+std::vector<std::string> in_pod(const std::string& prefix, const std::string& pod, std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {"ip", "netns", "exec", prefix + pod});
+  return argv;
+}
+
+// iperf3's server for one test, started in the pod; returns once it listens.
+int start_iperf3_server(const std::string& prefix, const std::string& pod) {
+  const int pid = spawn_background(in_pod(prefix, pod, {"iperf3", "-s", "-1", "-p", std::to_string(kIperfPort)}));
+  for (int i = 0; i < 60; ++i) {  // iperf3 listens on an IPv6 socket that takes IPv4 too: ask ss
+    if (!run_argv(in_pod(prefix, pod, {"ss", "-Hltn", "sport", "=", fmt::format(":{}", kIperfPort)})).out.empty()) return pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  stop_background(pid);
+  throw std::runtime_error(fmt::format("iperf3 -s in {} did not start listening", pod));
+}
+
+nlohmann::json iperf3(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
+                      std::vector<std::string> extra) {
+  const int server = start_iperf3_server(prefix, p.to);
+  std::vector<std::string> argv = {"iperf3", "-c", dst, "-p", std::to_string(kIperfPort), "-J", "-t", fmt::format("{}", p.seconds)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  const ExecResult r = run_argv(in_pod(prefix, p.from, argv));
+  stop_background(server);
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  if (r.status != 0 || j.is_discarded() || j.contains("error"))
+    throw std::runtime_error(fmt::format("iperf3 {} in {}: {}", fmt::join(extra, " "), p.from,
+                                         j.is_object() && j.contains("error") ? j["error"].dump() : r.err + r.out.substr(0, 300)));
+  (void)s;
+  return j;
+}
+
+runner::FlowRow row_of(const scenario::Scenario& s, const MeasurePlan& p, int flow, const std::string& proto, int payload) {
+  runner::FlowRow r;
+  r.scenario = s.name;
+  r.mode = scenario::backend_name(s.net_conf.backend);
+  r.source = "real";
+  r.seed = s.seed;
+  r.flow = flow;
+  r.src_pod = p.from;
+  r.dst_pod = p.to;
+  r.proto = proto;
+  r.payload_bytes = payload;
+  r.cpu_ns_per_packet_tx_node = r.cpu_ns_per_packet_rx_node = r.crossings_per_packet = -1;
+  r.overhead_bytes_per_packet = runner::overhead_of(s.net_conf.backend);
+  return r;
+}
+
+runner::FlowRow measure_ping(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst) {
+  const ExecResult r = run_argv(in_pod(prefix, p.from, {"ping", "-c", std::to_string(p.pings), "-i",
+                                                        fmt::format("{:.3f}", double(kPingInterval) / 1e9), "-s", "56", dst}));
+  std::vector<Nanos> rtts;
+  for (std::size_t at = r.out.find("time="); at != std::string::npos; at = r.out.find("time=", at + 1))
+    rtts.push_back(Nanos(std::atof(r.out.c_str() + at + 5) * 1e6));  // "time=0.036 ms"
+  runner::FlowRow row = row_of(s, p, 0, "icmp", 56);
+  row.packets_sent = std::uint64_t(p.pings);
+  row.packets_delivered = rtts.size();
+  row.drops = row.packets_sent - std::min(row.packets_sent, row.packets_delivered);
+  row.throughput_gbps = row.goodput_gbps = 0;
+  row.rtt_p50_us = traffic::percentile(rtts, 50) / 1000.0;
+  row.rtt_p99_us = traffic::percentile(rtts, 99) / 1000.0;
+  row.one_way_p50_us = -1;
+  return row;
+}
+
+runner::FlowRow measure_udp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
+                            int flow, int size) {
+  const auto j = iperf3(s, p, prefix, dst, {"-u", "-b", "0", "-l", std::to_string(size)});
+  const auto& sum = j.at("end").at("sum");
+  runner::FlowRow row = row_of(s, p, flow, "udp", size);
+  const double secs = sum.at("seconds").get<double>();
+  row.packets_sent = sum.at("packets").get<std::uint64_t>();
+  row.drops = sum.at("lost_packets").get<std::uint64_t>();
+  row.packets_delivered = row.packets_sent - std::min(row.packets_sent, row.drops);
+  const double pps = secs > 0 ? double(row.packets_delivered) / secs : 0;
+  row.goodput_gbps = pps * size * 8 / 1e9;
+  row.throughput_gbps = pps * (size + 28) * 8 / 1e9;
+  row.rtt_p50_us = row.rtt_p99_us = row.one_way_p50_us = -1;
+  return row;
+}
+
+runner::FlowRow measure_tcp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
+                            int mtu) {
+  const auto j = iperf3(s, p, prefix, dst, {});
+  const auto& recv = j.at("end").at("sum_received");
+  runner::FlowRow row = row_of(s, p, 3, "tcp", mtu - 52);  // Linux's MSS with TCP timestamps
+  row.goodput_gbps = recv.at("bits_per_second").get<double>() / 1e9;
+  row.throughput_gbps = row.goodput_gbps * mtu / (mtu - 52);
+  const double bytes = recv.at("bytes").get<double>();
+  row.packets_delivered = row.packets_sent = std::uint64_t(bytes / (mtu - 52));
+  if (j.at("end").contains("sum_sent")) row.drops = j["end"]["sum_sent"].value("retransmits", 0);
+  row.rtt_p50_us = row.rtt_p99_us = row.one_way_p50_us = -1;
+  return row;
+}
+
+}  // namespace
+
+MeasurePlan plan_of(const scenario::Scenario& s, double seconds) {
+  MeasurePlan p;
+  p.seconds = seconds;
+  for (const auto& w : s.workloads)
+    if ((w.type == "tcp" || w.type == "ping") && across_nodes(s, w.from, w.to)) {
+      p.from = w.from, p.to = w.to;
+      return p;
+    }
+  for (const auto& a : s.nodes)
+    for (const auto& b : s.nodes)
+      if (&a != &b && !a.pods.empty() && !b.pods.empty() && !a.joins_at && !b.joins_at) {
+        p.from = a.pods.front(), p.to = b.pods.front();
+        return p;
+      }
+  throw std::invalid_argument(s.file + ": $.nodes: no two nodes with pods to measure between\n    fix: give two nodes a pod each");
+}
+
+scenario::Scenario plan_scenario(const scenario::Scenario& s, const MeasurePlan& p, Nanos at) {
+  scenario::Scenario sc = s;
+  sc.workloads.clear();
+  const Nanos gap = 10 * kNanosPerMilli;
+  Nanos t = at;
+  sc.workloads.push_back({.type = "ping", .from = p.from, .to = p.to, .at = t, .count = p.pings, .interval = kPingInterval, .size = 56});
+  t += Nanos(p.pings) * kPingInterval + gap;
+  for (int size : {kUdpSmall, kUdpLarge}) {  // each on its own port, as each iperf3 run has its own socket
+    sc.workloads.push_back({.type = "udp", .from = p.from, .to = p.to, .at = t, .size = size, .duration = kSimFlood, .rate_pps = 0,
+                            .port = std::uint16_t(size == kUdpSmall ? 5201 : 5202)});
+    t += kSimFlood + gap;
+  }
+  sc.workloads.push_back({.type = "tcp", .from = p.from, .to = p.to, .at = t, .duration = kSimTcp, .port = 5203});
+  return sc;
+}
+
+std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
+                                          const std::string& dst, int mtu, std::ostream& log) {
+  std::vector<runner::FlowRow> rows;
+  const std::string mode = scenario::backend_name(s.net_conf.backend);
+  log << fmt::format("{}: measuring {} -> {} ({}): ping ×{}, iperf3 UDP 64 B and 1400 B, TCP, {} s each\n", mode, p.from, p.to,
+                     dst, p.pings, p.seconds);
+  rows.push_back(measure_ping(s, p, prefix, dst));
+  rows.push_back(measure_udp(s, p, prefix, dst, 1, kUdpSmall));
+  rows.push_back(measure_udp(s, p, prefix, dst, 2, kUdpLarge));
+  rows.push_back(measure_tcp(s, p, prefix, dst, mtu));
+  for (auto& r : rows) r.mtu = mtu;
+  return rows;
+}
+
+double packets_per_second(const runner::FlowRow& r) {
+  return r.payload_bytes > 0 ? r.goodput_gbps * 1e9 / 8 / r.payload_bytes : 0;
+}
+
+}  // namespace ol::validate

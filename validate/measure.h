@@ -1,0 +1,40 @@
+// Measured performance in the real namespaces, as the same four flows the simulator runs for
+// comparison: ping RTT, a UDP flood of 64-byte and of 1400-byte datagrams (iperf3 -u -b 0), and a
+// TCP bulk transfer (iperf3), from one pod to another on a different node. Each becomes a CSV row
+// with the simulator's columns and source=real.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "models/scenario/spec.h"
+#include "sim/runner/run.h"
+
+namespace ol::validate {
+
+struct MeasurePlan {
+  std::string from, to;       // pods on different nodes
+  double seconds = 2;         // each iperf3 run
+  int pings = 500;            // 1 ms apart
+};
+
+// The pair to measure: the scenario's first TCP or ping workload across nodes, else the first pod
+// and the first pod on another node. Throws std::invalid_argument when no two nodes have pods.
+MeasurePlan plan_of(const scenario::Scenario& s, double seconds);
+
+// The four flows as workloads of `s` for the simulator, starting at `at` one after another:
+// flow 0 ping, 1 UDP 64 B flood, 2 UDP 1400 B flood, 3 TCP (shorter than the real runs: a flow
+// settles within milliseconds).
+scenario::Scenario plan_scenario(const scenario::Scenario& s, const MeasurePlan& p, Nanos at);
+
+// Runs the four measurements in the cluster built under `prefix`; `dst` is the receiving pod's
+// address; `mtu` the pod's (for TCP's segment size). Rows carry source=real; what could not be
+// measured is -1 (an empty CSV cell).
+// Throws std::runtime_error naming the tool and its output when one fails.
+std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
+                                          const std::string& dst, int mtu, std::ostream& log);
+
+// Datagrams delivered per second, from a UDP row's goodput.
+double packets_per_second(const runner::FlowRow& r);
+
+}  // namespace ol::validate
