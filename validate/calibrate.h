@@ -12,7 +12,7 @@ namespace ol::validate {
 struct CalibrateOptions {
   std::vector<scenario::Backend> modes;
   std::string out_dir;   // profile.json, side-by-side.csv, report.txt
-  double seconds = 2;    // each iperf3 run
+  int seconds = 2;       // each iperf3 run
   int iterations = 10;   // of the fit
 };
 

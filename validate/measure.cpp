@@ -46,7 +46,10 @@ int start_iperf3_server(const std::string& prefix, const std::string& pod) {
 nlohmann::json iperf3(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
                       std::vector<std::string> extra) {
   const int server = start_iperf3_server(prefix, p.to);
-  std::vector<std::string> argv = {"iperf3", "-c", dst, "-p", std::to_string(kIperfPort), "-J", "-t", fmt::format("{}", p.seconds)};
+  // iperf3 takes whole seconds (-t 0 would run forever); `timeout` guards against a hang all the same.
+  const int secs = std::max(1, int(p.seconds + 0.5));
+  std::vector<std::string> argv = {"timeout", std::to_string(secs + 15), "iperf3", "-c", dst, "-p", std::to_string(kIperfPort),
+                                   "-J", "-t", std::to_string(secs)};
   argv.insert(argv.end(), extra.begin(), extra.end());
   const ExecResult r = run_argv(in_pod(prefix, p.from, argv));
   stop_background(server);
@@ -75,7 +78,7 @@ runner::FlowRow row_of(const scenario::Scenario& s, const MeasurePlan& p, int fl
 }
 
 runner::FlowRow measure_ping(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst) {
-  const ExecResult r = run_argv(in_pod(prefix, p.from, {"ping", "-c", std::to_string(p.pings), "-i",
+  const ExecResult r = run_argv(in_pod(prefix, p.from, {"ping", "-w", std::to_string(p.pings / 500 + 10), "-c", std::to_string(p.pings), "-i",
                                                         fmt::format("{:.3f}", double(kPingInterval) / 1e9), "-s", "56", dst}));
   std::vector<Nanos> rtts;
   for (std::size_t at = r.out.find("time="); at != std::string::npos; at = r.out.find("time=", at + 1))
@@ -123,7 +126,7 @@ runner::FlowRow measure_tcp(const scenario::Scenario& s, const MeasurePlan& p, c
 
 }  // namespace
 
-MeasurePlan plan_of(const scenario::Scenario& s, double seconds) {
+MeasurePlan plan_of(const scenario::Scenario& s, int seconds) {
   MeasurePlan p;
   p.seconds = seconds;
   for (const auto& w : s.workloads)

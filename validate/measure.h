@@ -14,13 +14,13 @@ namespace ol::validate {
 
 struct MeasurePlan {
   std::string from, to;       // pods on different nodes
-  double seconds = 2;         // each iperf3 run
+  int seconds = 2;            // each iperf3 run
   int pings = 500;            // 1 ms apart
 };
 
 // The pair to measure: the scenario's first TCP or ping workload across nodes, else the first pod
 // and the first pod on another node. Throws std::invalid_argument when no two nodes have pods.
-MeasurePlan plan_of(const scenario::Scenario& s, double seconds);
+MeasurePlan plan_of(const scenario::Scenario& s, int seconds);
 
 // The four flows as workloads of `s` for the simulator, starting at `at` one after another:
 // flow 0 ping, 1 UDP 64 B flood, 2 UDP 1400 B flood, 3 TCP (shorter than the real runs: a flow

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   calibrate->add_option("SCENARIO", ca.file, "the scenario (its first cross-node pair is measured)")->required();
   calibrate->add_option("--mode", ca.mode, "host-gw (alias underlay), vxlan, udp or all");
   calibrate->add_option("--out", ca.out, "DIR for profile.json, side-by-side.csv, report.txt (default results/calibration/<scenario>/)");
-  calibrate->add_option("--seconds", ca.seconds, "length of each iperf3 run (default 2)")->check(CLI::Range(0.2, 60.0));
+  calibrate->add_option("--seconds", ca.seconds, "whole seconds of each iperf3 run (default 2)")->check(CLI::Range(1, 60));
   calibrate->add_option("--iterations", ca.iterations, "Levenberg-Marquardt iterations of the fit (default 10)")->check(CLI::Range(0, 100));
 
   ol::cli::UdpdCliOptions ud;

@@ -22,7 +22,7 @@ struct CalibrateCliOptions {
   std::string file;
   std::string mode = "all";
   std::optional<std::string> out;  // default results/calibration/<scenario>/
-  double seconds = 2;
+  int seconds = 2;
   int iterations = 10;
 };
 int cmd_calibrate(const CalibrateCliOptions& o);

@@ -1,0 +1,67 @@
+// The calibration's fit on its own: scaling a profile by groups, and recovering known factors
+// from figures a known model produced.
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "models/cost/profile.h"
+#include "validate/profile_fit.h"
+
+using namespace ol;
+using validate::CostGroup;
+using validate::Scales;
+
+TEST_CASE("a profile written by to_json reads back the same") {
+  cost::Profile p = cost::Profile::builtin();
+  p.name = "round-trip";
+  p.description = "test";
+  p.steps[std::size_t(cost::Step::VxlanXmit)].per_packet_ns = 1234.5;
+  const cost::Profile q = cost::Profile::parse(p.to_json(), "round-trip.json");
+  CHECK(q.name == "round-trip");
+  CHECK(q.description == "test");
+  for (std::size_t i = 0; i < cost::kSteps; ++i) {
+    CHECK(q.steps[i].per_packet_ns == p.steps[i].per_packet_ns);
+    CHECK(q.steps[i].per_byte_ns == p.steps[i].per_byte_ns);
+    CHECK(q.steps[i].source == p.steps[i].source);
+  }
+}
+
+TEST_CASE("scaling a group scales its steps and no other; app_work starts from 1 us") {
+  Scales s{};
+  s[std::size_t(CostGroup::Vxlan)] = std::log(3.0);
+  s[std::size_t(CostGroup::App)] = std::log(2.0);
+  const auto& base = cost::Profile::builtin();
+  const cost::Profile p = validate::scaled(base, s);
+  CHECK(p.steps[std::size_t(cost::Step::VxlanXmit)].per_packet_ns == Approx(3 * base.steps[std::size_t(cost::Step::VxlanXmit)].per_packet_ns));
+  CHECK(p.steps[std::size_t(cost::Step::VxlanRcv)].per_packet_ns == Approx(3 * base.steps[std::size_t(cost::Step::VxlanRcv)].per_packet_ns));
+  CHECK(p.steps[std::size_t(cost::Step::IpRcv)].per_packet_ns == base.steps[std::size_t(cost::Step::IpRcv)].per_packet_ns);
+  CHECK(p.steps[std::size_t(cost::Step::AppWork)].per_packet_ns == Approx(2000));
+  CHECK(validate::group_of(cost::Step::TunDoRead) == CostGroup::Tun);
+  CHECK(validate::group_of(cost::Step::CopyToUser) == CostGroup::Bytes);
+}
+
+TEST_CASE("the fit recovers the factors a known model was run with") {
+  // A stand-in for the simulator: latencies add the groups' costs, rates are their inverse.
+  const auto model = [](const Scales& s) {
+    const auto e = [&](CostGroup g) { return std::exp(s[std::size_t(g)]); };
+    const double stack = 4 * e(CostGroup::Stack), vx = 2 * e(CostGroup::Vxlan), tun = 3 * e(CostGroup::Tun);
+    const double sys = e(CostGroup::Syscall), wake = 5 * e(CostGroup::Wakeup), bytes = 0.5 * e(CostGroup::Bytes);
+    const double app = e(CostGroup::App);
+    return std::vector<double>{stack + sys,          1e3 / (stack + sys + app),          1e3 / (stack + sys + app + 3 * bytes),
+                               stack + vx + sys,     1e3 / (stack + vx + sys + app),     1e3 / (stack + vx + sys + app + 3 * bytes),
+                               stack + tun + 4 * wake, 1e3 / (stack + 2 * tun + 2 * sys + app), 1e3 / (stack + 2 * tun + app + 9 * bytes)};
+  };
+  Scales truth{};
+  truth[std::size_t(CostGroup::Stack)] = std::log(4.0);
+  truth[std::size_t(CostGroup::Vxlan)] = std::log(2.5);
+  truth[std::size_t(CostGroup::Wakeup)] = std::log(0.5);
+  truth[std::size_t(CostGroup::Bytes)] = std::log(2.0);
+  const auto measured = model(truth);
+  const auto fit = validate::fit_profile(measured, [&](const std::vector<Scales>& batch) {
+    std::vector<std::vector<double>> out;
+    for (const auto& s : batch) out.push_back(model(s));
+    return out;
+  }, 30);
+  CHECK(fit.rms_log_error < 0.02);
+  for (std::size_t i = 0; i < measured.size(); ++i) CHECK(fit.predicted[i] == Approx(measured[i]).epsilon(0.05));
+}
