@@ -65,8 +65,19 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   r.sent_at = s.sim.now();
   r.src = *a.ip;
   r.dst = *b.ip;
-  TraceLog log;
-  s.world.trace_sink = &log;
+  struct Sink final : TraceSink {
+    TraceLog log;
+    const WalkOptions* o;
+    const kernel::World* world;
+    void record(TraceEvent&& e) override {
+      if (o->on_step) o->on_step(e, *world);
+      log.record(std::move(e));
+    }
+  } sink;
+  sink.o = &o;
+  sink.world = &s.world;
+  TraceLog& log = sink.log;
+  s.world.trace_sink = &sink;
   std::uint64_t id = 0;
   s.world.tap = [&](const kernel::Device& d, const kernel::Packet& p) {
     // The request's first IPv4 frame on the sending node's underlay NIC.

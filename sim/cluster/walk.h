@@ -3,6 +3,7 @@
 // the nodes, how many bytes did encapsulation add on the wire, and did it arrive (if not, where
 // and why it stopped).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,9 @@ struct WalkOptions {
   std::string from, to;       // pod names
   std::optional<Nanos> at;    // when to send; absent: once the control plane has settled
   int size = 56;              // ICMP data bytes
+  // Called at each step as it happens, with the world in the state that step saw (the GUI takes
+  // the consulted table's snapshot here).
+  std::function<void(const TraceEvent&, const kernel::World&)> on_step;
 };
 
 struct WalkResult {

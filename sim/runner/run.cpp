@@ -1,5 +1,6 @@
 #include "sim/runner/run.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -122,7 +123,15 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   }
   TraceLog log;
   if (o.trace_packets > 0) s.world.trace_sink = &log;
-  s.sim.run_until(end);
+  if (o.progress && end > 0) {
+    const Nanos slice = std::max<Nanos>(1, end / 100);
+    for (Nanos t = slice; ; t = std::min(end, t + slice)) {
+      s.sim.run_until(t);
+      if (t >= end || !o.progress(double(t) / double(end))) break;
+    }
+  } else {
+    s.sim.run_until(end);
+  }
   s.world.trace_sink = nullptr;
 
   RunResult r;
@@ -161,6 +170,11 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     row.crossings_per_packet = double(datapath_crossings(tx, rx, id)) / pkts;
     row.overhead_bytes_per_packet = overhead_of(mode);
     r.flows.push_back(row);
+    std::vector<Nanos> rtts = st.rtts;
+    std::sort(rtts.begin(), rtts.end());
+    auto& cdf = r.rtt_samples_us.emplace_back();
+    const std::size_t n = std::min<std::size_t>(rtts.size(), 2000);
+    for (std::size_t k = 0; k < n; ++k) cdf.push_back(double(rtts[k * rtts.size() / n]) / 1000.0);
     for (auto [role, cpu] : {std::pair{"tx", tx}, std::pair{"rx", rx}}) {
       const auto* st = cpu ? cpu->flow_steps(id) : nullptr;
       if (!st) continue;

@@ -2,6 +2,7 @@
 // measurements as tidy rows (one per flow) plus each node's CPU time broken down by step.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct RunOptions {
   int trace_packets = 0;               // trace each flow's first this many packets (and their answers)
   const cost::Profile* profile = nullptr;  // the step costs; the built-in default when null
   bool veth_wires = false;  // the links are veth pairs (validate's lab): no per-frame TSO/GRO work
+  // Told the fraction of simulated time done, every 1% or so; returning false stops the run there
+  // (the rows then cover what ran). The GUI's progress bar and Cancel.
+  std::function<bool(double)> progress;
 };
 
 struct FlowRow {
@@ -49,6 +53,7 @@ struct RunResult {
   std::vector<FlowRow> flows;
   std::vector<StepRow> steps;
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
+  std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
 };
 
 int overhead_of(scenario::Backend b);  // bytes the mode's encapsulation adds to each packet

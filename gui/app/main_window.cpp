@@ -1,0 +1,281 @@
+#include "gui/app/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+
+#include "gui/app/charts_view.h"
+#include "gui/app/run_worker.h"
+#include "gui/app/side_by_side_view.h"
+#include "gui/app/tables_view.h"
+#include "gui/app/topology_view.h"
+#include "gui/app/walk_panel.h"
+#include "gui/core/layout.h"
+#include "models/scenario/load.h"
+
+namespace ol::gui {
+
+namespace {
+
+const scenario::Backend kModes[] = {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan};
+
+QString bundled_dir() {
+  for (const QString& d : {QString(OVERLAYLAB_SOURCE) + "/scenarios", QDir::currentPath() + "/scenarios",
+                           QApplication::applicationDirPath() + "/../scenarios"})
+    if (QDir(d).exists()) return d;
+  return {};
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle("overlaylab — pods across nodes: host-gw, udp and vxlan");
+  tabs_ = new QTabWidget(this);
+  side_ = new SideBySideView(this);
+  tables_ = new TablesView(this);
+  charts_ = new ChartsView(this);
+  tabs_->addTab(build_walk_tab(), "Packet walk");
+  tabs_->addTab(side_, "Modes side by side");
+  tabs_->addTab(tables_, "Tables");
+  tabs_->addTab(charts_, "Charts");
+  setCentralWidget(tabs_);
+  build_menus();
+  play_ = new QTimer(this);
+  connect(play_, &QTimer::timeout, this, [this] {
+    if (step_ + 1 >= step_count()) return play_->stop();
+    go_to_step(step_ + 1);
+  });
+  resize(1500, 900);
+  statusBar()->showMessage("Open a scenario (File ▸ Bundled scenarios), choose a mode and two pods, then Walk.");
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::build_menus() {
+  QMenu* file = menuBar()->addMenu("&File");
+  file->addAction("&Open scenario…", QKeySequence::Open, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, "Open a scenario", bundled_dir(), "Scenarios (*.json)");
+    if (!f.isEmpty()) open_scenario(f);
+  });
+  QMenu* bundled = file->addMenu("&Bundled scenarios");
+  for (const QString& f : QDir(bundled_dir()).entryList({"*.json"}, QDir::Files, QDir::Name)) {
+    if (f == "schema.json") continue;
+    bundled->addAction(f, this, [this, f] { open_scenario(bundled_dir() + "/" + f); });
+  }
+  file->addAction("&Export view as PNG…", QKeySequence("Ctrl+E"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, "Export the view", "overlaylab.png", "PNG (*.png)");
+    if (!f.isEmpty()) save_png(f);
+  });
+  file->addSeparator();
+  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+  QMenu* run = menuBar()->addMenu("&Run");
+  run->addAction("Run all modes (the scenario's workloads)", QKeySequence("Ctrl+R"), this, [this] { run_all_modes(false); });
+}
+
+QWidget* MainWindow::build_walk_tab() {
+  auto* w = new QWidget(this);
+  auto* v = new QVBoxLayout(w);
+  auto* bar = new QHBoxLayout;
+  mode_box_ = new QComboBox(w);
+  for (auto m : kModes) mode_box_->addItem(QString::fromStdString(scenario::backend_name(m)));
+  mode_box_->setCurrentText("vxlan");
+  from_box_ = new QComboBox(w);
+  to_box_ = new QComboBox(w);
+  auto* go = new QPushButton("Walk ▶", w);
+  auto* first = new QPushButton("|◀ First", w);
+  auto* back = new QPushButton("◀ Step", w);
+  auto* fwd = new QPushButton("Step ▶", w);
+  auto* last = new QPushButton("Last ▶|", w);
+  auto* play = new QPushButton("Play / Pause", w);
+  speed_ = new QSlider(Qt::Horizontal, w);
+  speed_->setRange(1, 20);
+  speed_->setValue(4);
+  speed_->setMaximumWidth(120);
+  step_label_ = new QLabel("no walk yet", w);
+  for (QWidget* x : std::initializer_list<QWidget*>{new QLabel("Mode:", w), mode_box_, new QLabel("From:", w), from_box_,
+                                                     new QLabel("To:", w), to_box_, go, first, back, fwd, last, play,
+                                                     new QLabel("Speed:", w), speed_, step_label_})
+    bar->addWidget(x);
+  bar->addStretch();
+  v->addLayout(bar);
+  auto* split = new QSplitter(w);
+  topology_ = new TopologyView(split);
+  panel_ = new WalkPanel(split);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
+  split->setSizes({860, 620});
+  v->addWidget(split, 1);
+  connect(mode_box_, &QComboBox::currentTextChanged, this, [this](const QString& t) {
+    if (auto b = scenario::parse_backend(t.toStdString())) set_mode(*b);
+  });
+  connect(go, &QPushButton::clicked, this, [this] { walk(from_box_->currentText().toStdString(), to_box_->currentText().toStdString()); });
+  connect(first, &QPushButton::clicked, this, [this] { go_to_step(0); });
+  connect(back, &QPushButton::clicked, this, [this] { go_to_step(step_ - 1); });
+  connect(fwd, &QPushButton::clicked, this, [this] { go_to_step(step_ + 1); });
+  connect(last, &QPushButton::clicked, this, [this] { go_to_step(step_count() - 1); });
+  connect(play, &QPushButton::clicked, this, [this] {
+    if (play_->isActive()) return play_->stop();
+    play_->start(1000 / speed_->value());
+  });
+  connect(speed_, &QSlider::valueChanged, this, [this](int v) {
+    if (play_->isActive()) play_->start(1000 / v);
+  });
+  return w;
+}
+
+void MainWindow::show_error(const QString& title, const QString& text) {
+  last_error_ = text;
+  if (!error_box_) error_box_ = new QMessageBox(this);
+  error_box_->setIcon(QMessageBox::Warning);
+  error_box_->setWindowTitle(title);
+  error_box_->setText(title);
+  error_box_->setInformativeText(text);
+  error_box_->open();  // window-modal, does not block the caller
+  statusBar()->showMessage(title);
+}
+
+bool MainWindow::open_scenario(const QString& path) {
+  try {
+    scenario_ = scenario::load_file(path.toStdString());
+  } catch (const scenario::ScenarioError& e) {
+    show_error("This scenario cannot be loaded", QString::fromStdString(e.what()));
+    return false;
+  }
+  last_error_.clear();
+  walk_.reset();
+  for (auto& w : walks_) w.reset();
+  step_ = -1;
+  from_box_->clear();
+  to_box_->clear();
+  for (const auto& n : scenario_->nodes)
+    for (const auto& p : n.pods) from_box_->addItem(QString::fromStdString(p)), to_box_->addItem(QString::fromStdString(p));
+  if (to_box_->count() > 1) to_box_->setCurrentIndex(to_box_->count() - 1);
+  for (const auto& w : scenario_->workloads)  // the scenario's own first pair, when it names one
+    if (w.type == "ping" || w.type == "tcp") {
+      from_box_->setCurrentText(QString::fromStdString(w.from));
+      to_box_->setCurrentText(QString::fromStdString(w.to));
+      break;
+    }
+  charts_->set_results({});
+  refresh_cluster();
+  setWindowTitle(QString::fromStdString("overlaylab — " + scenario_->name));
+  statusBar()->showMessage(QString::fromStdString(scenario_->name + ": " + scenario_->description));
+  return true;
+}
+
+void MainWindow::set_mode(scenario::Backend mode) {
+  mode_ = mode;
+  const QString name = QString::fromStdString(scenario::backend_name(mode));
+  if (mode_box_->currentText() != name) mode_box_->setCurrentText(name);
+  if (!scenario_) return;
+  refresh_cluster();
+  if (walk_) walk(walk_->from, walk_->to);
+}
+
+void MainWindow::refresh_cluster() {
+  if (!scenario_) return;
+  const ClusterPicture pic = picture_cluster(*scenario_, mode_);
+  topology_->show_cluster(layout_topology(*scenario_), pic);
+  tables_->set_picture(pic);
+}
+
+bool MainWindow::walk(const std::string& from, const std::string& to) {
+  if (!scenario_) return false;
+  try {
+    walk_ = record_walk(*scenario_, mode_, from, to);
+    for (std::size_t k = 0; k < 3; ++k) walks_[k] = record_walk(*scenario_, kModes[k], from, to);
+  } catch (const std::exception& e) {
+    show_error("This walk cannot be made", QString::fromStdString(e.what()));
+    return false;
+  }
+  panel_->set_walk(&*walk_);
+  side_->set_walks({&*walks_[0], &*walks_[1], &*walks_[2]});
+  statusBar()->showMessage(QString::fromStdString(walk_->mode + ": " + from + " → " + to + ": " + walk_->result.outcome));
+  go_to_step(0);
+  return true;
+}
+
+int MainWindow::find_step(const std::string& function) const {
+  if (!walk_) return -1;
+  for (std::size_t i = 0; i < walk_->steps.size(); ++i)
+    if (walk_->steps[i].event.function == function) return int(i);
+  return -1;
+}
+
+void MainWindow::go_to_step(int k) {
+  if (!walk_ || walk_->steps.empty()) return;
+  k = std::clamp(k, 0, step_count() - 1);
+  const bool animate = play_->isActive();
+  step_ = k;
+  const TraceEvent& e = walk_->steps[std::size_t(k)].event;
+  topology_->highlight(e.netns, e.device, animate);
+  panel_->show_step(k);
+  step_label_->setText(QString("step %1 / %2: %3").arg(k + 1).arg(step_count()).arg(QString::fromStdString(e.function)));
+}
+
+void MainWindow::run_all_modes(bool wait) {
+  if (!scenario_) return;
+  auto* worker = new RunWorker(*scenario_, this);
+  auto* dialog = new QProgressDialog("Running the workloads in host-gw, udp and vxlan…", "Cancel", 0, 100, this);
+  dialog->setWindowModality(Qt::WindowModal);
+  dialog->setMinimumDuration(300);
+  connect(worker, &RunWorker::progress, dialog, [dialog](int p, const QString& what) {
+    dialog->setValue(p);
+    dialog->setLabelText(what);
+  });
+  connect(dialog, &QProgressDialog::canceled, worker, &RunWorker::cancel);
+  connect(worker, &QThread::finished, this, [this, worker, dialog] {
+    if (!worker->cancelled()) {
+      charts_->set_results(worker->results);
+      tabs_->setCurrentWidget(charts_);
+    }
+    statusBar()->showMessage(worker->cancelled() ? "run cancelled" : "run done: charts updated");
+    dialog->deleteLater();
+    worker->deleteLater();
+  });
+  worker->start();
+  if (wait) {
+    worker->wait();
+    QCoreApplication::processEvents();
+  }
+}
+
+void MainWindow::show_view(const QString& name) {
+  if (name == "side") tabs_->setCurrentWidget(side_);
+  else if (name == "tables") tabs_->setCurrentWidget(tables_);
+  else if (name == "charts") tabs_->setCurrentWidget(charts_);
+  else tabs_->setCurrentIndex(0);
+}
+
+bool MainWindow::save_png(const QString& file) { return grab().save(file, "PNG"); }
+
+void MainWindow::keyPressEvent(QKeyEvent* e) {
+  switch (e->key()) {
+    case Qt::Key_Right: return go_to_step(step_ + 1);
+    case Qt::Key_Left: return go_to_step(step_ - 1);
+    case Qt::Key_Home: return go_to_step(0);
+    case Qt::Key_End: return go_to_step(step_count() - 1);
+    case Qt::Key_Space:
+      if (play_->isActive()) play_->stop();
+      else play_->start(1000 / speed_->value());
+      return;
+    default: QMainWindow::keyPressEvent(e);
+  }
+}
+
+}  // namespace ol::gui

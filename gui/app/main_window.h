@@ -1,0 +1,89 @@
+// The teaching application's window: open a scenario, choose the mode and two pods, walk a packet
+// step by step on the topology with its panel, see the three modes side by side, inspect every
+// table, and chart a run of the scenario's workloads.
+#pragma once
+#include <array>
+#include <memory>
+#include <optional>
+
+#include <QMainWindow>
+
+#include "gui/core/cluster_picture.h"
+#include "gui/core/walk_recording.h"
+#include "models/scenario/spec.h"
+
+class QComboBox;
+class QLabel;
+class QSlider;
+class QTabWidget;
+class QTimer;
+class QMessageBox;
+
+namespace ol::gui {
+
+class ChartsView;
+class SideBySideView;
+class TablesView;
+class TopologyView;
+class WalkPanel;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Loads a scenario; on an error shows the loader's message in a dialog and returns false.
+  bool open_scenario(const QString& path);
+  void set_mode(scenario::Backend mode);
+  // Walks a packet between two pods in the current mode (and in all three for the side by side).
+  bool walk(const std::string& from, const std::string& to);
+  void go_to_step(int step);  // 0-based
+  int step() const { return step_; }
+  int step_count() const { return walk_ ? int(walk_->steps.size()) : 0; }
+  // The first step running `function` (e.g. "vxlan_xmit"), or -1.
+  int find_step(const std::string& function) const;
+  // Runs the workloads in the three modes; `wait` blocks until done (screenshots, tests).
+  void run_all_modes(bool wait);
+  void show_view(const QString& name);  // walk, side, tables, charts
+  bool save_png(const QString& file);
+
+  const WalkRecording* current_walk() const { return walk_ ? &*walk_ : nullptr; }
+  WalkPanel* panel() const { return panel_; }
+  TopologyView* topology() const { return topology_; }
+  SideBySideView* side_by_side() const { return side_; }
+  ChartsView* charts() const { return charts_; }
+  TablesView* tables() const { return tables_; }
+  QString last_error() const { return last_error_; }
+  QMessageBox* error_box() const { return error_box_; }
+
+ protected:
+  void keyPressEvent(QKeyEvent* e) override;
+
+ private:
+  void build_menus();
+  QWidget* build_walk_tab();
+  void refresh_cluster();
+  void show_error(const QString& title, const QString& text);
+
+  std::optional<scenario::Scenario> scenario_;
+  scenario::Backend mode_ = scenario::Backend::Vxlan;
+  std::optional<WalkRecording> walk_;
+  std::array<std::optional<WalkRecording>, 3> walks_;
+  int step_ = -1;
+  QString last_error_;
+  QMessageBox* error_box_ = nullptr;
+
+  QTabWidget* tabs_;
+  QComboBox *mode_box_, *from_box_, *to_box_;
+  QLabel* step_label_;
+  QSlider* speed_;
+  QTimer* play_;
+  TopologyView* topology_;
+  WalkPanel* panel_;
+  SideBySideView* side_;
+  TablesView* tables_;
+  ChartsView* charts_;
+};
+
+}  // namespace ol::gui

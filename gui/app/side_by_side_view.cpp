@@ -1,0 +1,76 @@
+#include "gui/app/side_by_side_view.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace ol::gui {
+
+SideBySideView::SideBySideView(QWidget* parent) : QWidget(parent) {
+  auto* v = new QVBoxLayout(this);
+  summary_ = new QLabel(this);
+  summary_->setWordWrap(true);
+  summary_->setTextFormat(Qt::RichText);
+  table_ = new QTableWidget(this);
+  table_->setColumnCount(3);
+  table_->setHorizontalHeaderLabels({"host-gw", "udp", "vxlan"});
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setWordWrap(true);
+  v->addWidget(summary_);
+  v->addWidget(table_, 1);
+}
+
+void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks) {
+  walks_ = walks;
+  std::array<std::vector<std::string>, 3> names;
+  for (std::size_t k = 0; k < 3; ++k)
+    for (std::size_t i = 0; i < walks[k]->request_steps; ++i) names[k].push_back(walks[k]->steps[i].event.function);
+  rows_ = align_walks(names);
+  table_->clearContents();
+  table_->setRowCount(int(rows_.size()));
+  for (std::size_t r = 0; r < rows_.size(); ++r) {
+    int present = 0;
+    std::array<std::uint32_t, 3> sizes{};
+    for (std::size_t k = 0; k < 3; ++k)
+      if (rows_[r][k] >= 0) ++present, sizes[k] = walks[k]->steps[std::size_t(rows_[r][k])].event.size;
+    for (std::size_t k = 0; k < 3; ++k) {
+      auto* item = new QTableWidgetItem;
+      if (rows_[r][k] >= 0) {
+        const TraceEvent& e = walks[k]->steps[std::size_t(rows_[r][k])].event;
+        item->setText(QString::fromStdString(e.node + (e.netns != e.node ? "/" + e.netns : "") + "  " + e.function + "  (" +
+                                             std::to_string(e.size) + " B)" + (e.crossing.empty() ? "" : "  ⇅ " + e.crossing)));
+        if (!e.crossing.empty()) item->setBackground(QColor(255, 200, 200));
+        else if (present < 3) item->setBackground(QColor(255, 236, 190));  // a step not every mode takes
+        else if (sizes[0] != sizes[1] || sizes[1] != sizes[2]) item->setBackground(QColor(225, 235, 255));  // headers differ
+      } else {
+        item->setText("—");
+        item->setForeground(QColor(160, 160, 160));
+      }
+      table_->setItem(int(r), int(k), item);
+    }
+  }
+  QString s = "<b>The same ICMP echo, request leg</b> — orange: a step only some modes take; red: a kernel/user crossing; "
+              "blue: same step, different size (headers).<br>";
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto& w = *walks[k];
+    s += QString("<b>%1</b>: %2 steps, %3 crossings on the nodes, %4 B of IP on the underlay (+%5 B encapsulation), %6<br>")
+             .arg(QString::fromStdString(w.mode))
+             .arg(w.request_steps)
+             .arg(w.result.crossings)
+             .arg(w.result.wire_bytes)
+             .arg(w.result.overhead())
+             .arg(QString::fromStdString(w.result.outcome).toHtmlEscaped());
+  }
+  summary_->setText(s);
+}
+
+void SideBySideView::select_row(int row) {
+  if (row < 0 || row >= int(rows_.size())) return;
+  table_->selectRow(row);
+  table_->scrollToItem(table_->item(row, 0));
+}
+
+}  // namespace ol::gui

@@ -1,0 +1,34 @@
+// The same packet in host-gw, udp and vxlan in lockstep: one row per aligned step (a gap where a
+// mode has no such step), the differences coloured — steps only some modes take, crossings,
+// sizes that differ — and a summary of hops, crossings, bytes on the wire per mode.
+#pragma once
+#include <array>
+
+#include <QWidget>
+
+#include "gui/core/alignment.h"
+#include "gui/core/walk_recording.h"
+
+class QLabel;
+class QTableWidget;
+
+namespace ol::gui {
+
+class SideBySideView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit SideBySideView(QWidget* parent = nullptr);
+  // walks: host-gw, udp, vxlan (the request leg of each is aligned).
+  void set_walks(const std::array<const WalkRecording*, 3>& walks);
+  void select_row(int row);
+  int rows() const { return int(rows_.size()); }
+  QTableWidget* table() const { return table_; }
+
+ private:
+  std::array<const WalkRecording*, 3> walks_{};
+  std::vector<AlignedRow> rows_;
+  QTableWidget* table_;
+  QLabel* summary_;
+};
+
+}  // namespace ol::gui

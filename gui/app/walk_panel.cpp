@@ -1,0 +1,145 @@
+#include "gui/app/walk_panel.h"
+
+#include <algorithm>
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include "gui/app/lane_diagram.h"
+
+namespace ol::gui {
+
+namespace {
+
+QLabel* label(QWidget* parent, double pt, bool bold) {
+  auto* l = new QLabel(parent);
+  QFont f = l->font();
+  f.setPointSizeF(pt);
+  f.setBold(bold);
+  l->setFont(f);
+  l->setWordWrap(true);
+  l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return l;
+}
+
+}  // namespace
+
+WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
+  auto* v = new QVBoxLayout(this);
+  function_ = label(this, 15, true);
+  where_ = label(this, 10, false);
+  verdict_ = label(this, 10, false);
+  crossing_ = label(this, 10, true);
+  crossing_->setStyleSheet("color: #b02020");
+  table_title_ = label(this, 9.5, true);
+  table_ = new QListWidget(this);
+  QFont mono("DejaVu Sans Mono");
+  mono.setPointSizeF(9);
+  table_->setFont(mono);
+  table_->setSelectionMode(QAbstractItemView::NoSelection);
+  table_->setMinimumHeight(120);
+  headers_ = new QTreeWidget(this);
+  headers_->setHeaderLabels({"header", "bytes"});
+  headers_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+  headers_->setMinimumHeight(150);
+  costs_ = label(this, 10, false);
+  lanes_ = new LaneDiagram(this);
+  for (QWidget* w : std::initializer_list<QWidget*>{function_, where_, verdict_, crossing_, table_title_}) v->addWidget(w);
+  v->addWidget(table_, 3);
+  auto* ht = label(this, 9.5, true);
+  ht->setText("Header stack (outermost first)");
+  v->addWidget(ht);
+  v->addWidget(headers_, 3);
+  v->addWidget(costs_);
+  v->addWidget(lanes_, 1);
+}
+
+void WalkPanel::set_walk(const WalkRecording* walk) {
+  walk_ = walk;
+  lanes_->set_walk(walk);
+}
+
+QString WalkPanel::highlighted_row() const {
+  for (int i = 0; i < table_->count(); ++i)
+    if (table_->item(i)->data(Qt::UserRole).toBool()) return table_->item(i)->text();
+  return {};
+}
+
+// One header stack under a title: each header holds the next, as Wireshark nests them; the pod's
+// own packet inside an encapsulation is marked inner.
+void WalkPanel::add_stack(const std::string& title, const std::vector<HeaderLayer>& stack) {
+  auto* top = new QTreeWidgetItem(headers_);
+  int total = 0;
+  for (const auto& h : stack) total += h.bytes;
+  top->setText(0, QString::fromStdString(title));
+  top->setText(1, QString::number(total));
+  QFont f = top->font(0);
+  f.setBold(true);
+  top->setFont(0, f);
+  QTreeWidgetItem* parent = top;
+  const bool encapsulated = std::any_of(stack.begin(), stack.end(), [](const HeaderLayer& h) { return h.inner; });
+  for (const auto& h : stack) {
+    auto* item = new QTreeWidgetItem(parent);
+    item->setText(0, QString::fromStdString((h.inner ? "inner " : encapsulated ? "outer " : "") + h.name));
+    item->setText(1, QString::number(h.bytes));
+    if (h.inner) item->setForeground(0, QColor(30, 90, 160));
+    if (!h.inner && encapsulated) item->setForeground(0, QColor(170, 70, 0));
+    parent = item;
+  }
+}
+
+void WalkPanel::show_step(int k) {
+  table_->clear();
+  headers_->clear();
+  if (!walk_ || k < 0 || k >= int(walk_->steps.size())) return;
+  const WalkStep& st = walk_->steps[std::size_t(k)];
+  const TraceEvent& e = st.event;
+  function_->setText(QString::fromStdString(e.function) + "()");
+  const std::string where = e.netns == e.node ? "node " + e.node : "pod " + e.netns + " on " + e.node;
+  where_->setText(QString::fromStdString(where + (e.device.empty() ? "" : ", device " + e.device)) +
+                  QString(" — step %1 of %2%3").arg(k + 1).arg(walk_->steps.size()).arg(std::size_t(k) < walk_->request_steps ? " (request)" : " (answer)"));
+  verdict_->setText("→ " + QString::fromStdString(e.verdict));
+  crossing_->setText(e.crossing.empty() ? QString() : QString::fromStdString("crossing " + e.crossing));
+  crossing_->setVisible(!e.crossing.empty());
+  if (e.table.empty()) {
+    table_title_->setText("No table consulted at this step");
+  } else {
+    table_title_->setText(QString::fromStdString("[" + e.table + "]  " + st.table_command + (st.matched_row < 0 ? "   — no entry matched" : "")));
+    for (std::size_t i = 0; i < st.table_rows.size(); ++i) {
+      auto* item = new QListWidgetItem(QString::fromStdString(st.table_rows[i]), table_);
+      const bool hit = int(i) == st.matched_row;
+      item->setData(Qt::UserRole, hit);
+      if (hit) {
+        item->setBackground(QColor(255, 214, 150));
+        QFont f = item->font();
+        f.setBold(true);
+        item->setFont(f);
+        table_->scrollToItem(item);
+      }
+    }
+  }
+  add_stack("at " + e.function, st.headers);
+  // What this step is about to make of the packet (an encapsulation, a decapsulation): the stack
+  // a little later (up to 3 steps of the same packet on), when it differs.
+  for (std::size_t j = std::size_t(k) + 1, seen = 0; j < walk_->steps.size() && seen < 3; ++j) {
+    const WalkStep& next = walk_->steps[j];
+    if (next.event.packet != e.packet || next.event.netns != e.netns) continue;
+    ++seen;
+    if (next.event.headers == e.headers) continue;
+    add_stack("next: at " + next.event.function + " (step " + std::to_string(j + 1) + ")", next.headers);
+    break;
+  }
+  headers_->expandAll();
+  const double t_us = double(e.time - walk_->result.sent_at) / 1000.0;
+  costs_->setText(QString("%1 bytes here · t = %2 µs after the send · modelled CPU so far %3 ns · crossings on the nodes: %4")
+                      .arg(e.size)
+                      .arg(t_us, 0, 'f', 3)
+                      .arg(st.cpu_ns_so_far, 0, 'f', 0)
+                      .arg(walk_->result.crossings));
+  lanes_->set_current(k);
+}
+
+}  // namespace ol::gui

@@ -1,0 +1,37 @@
+// The side panel of the packet walk: for the current step, the kernel function and where it ran,
+// the table it consulted with the matched row highlighted (as ip/bridge print it), the header
+// stack as a tree, the time and CPU cost so far, and the user/kernel lanes with the crossings.
+#pragma once
+#include <QWidget>
+
+#include "gui/core/walk_recording.h"
+
+class QLabel;
+class QListWidget;
+class QTreeWidget;
+
+namespace ol::gui {
+
+class LaneDiagram;
+
+class WalkPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit WalkPanel(QWidget* parent = nullptr);
+  void set_walk(const WalkRecording* walk);
+  void show_step(int step);
+  // What is highlighted in the table now ("" when no row is): tests compare it with the trace.
+  QString highlighted_row() const;
+  QTreeWidget* header_tree() const { return headers_; }
+  LaneDiagram* lanes() const { return lanes_; }
+
+ private:
+  void add_stack(const std::string& title, const std::vector<HeaderLayer>& stack);
+  const WalkRecording* walk_ = nullptr;
+  QLabel *function_, *where_, *verdict_, *table_title_, *costs_, *crossing_;
+  QListWidget* table_;
+  QTreeWidget* headers_;
+  LaneDiagram* lanes_;
+};
+
+}  // namespace ol::gui

@@ -1,0 +1,135 @@
+#include "gui/core/cluster_picture.h"
+
+#include <sstream>
+
+#include "models/kernel/dump.h"
+#include "models/netconfig/render.h"
+#include "models/scenario/load.h"
+#include "sim/cluster/session.h"
+
+namespace ol::gui {
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+std::string first_word(const std::string& s, std::size_t from = 0) {
+  const auto b = s.find_first_not_of(' ', from);
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find(' ', b) - b);
+}
+
+// The latest logged command in `ns` whose text holds every one of `needles`.
+const cluster::LogEntry* find_command(const std::vector<cluster::LogEntry>& log, const std::vector<std::string>& rendered,
+                                      const std::string& ns, const std::vector<std::string>& needles) {
+  const std::string in_ns1 = " -n " + ns + " ", in_ns2 = " exec " + ns + " ";
+  for (std::size_t i = log.size(); i-- > 0;) {
+    const std::string& c = rendered[i];
+    if (c.empty() || (c.find(in_ns1) == std::string::npos && c.find(in_ns2) == std::string::npos)) continue;
+    bool all = true;
+    for (const auto& n : needles) all = all && c.find(n) != std::string::npos;
+    if (all && log[i].refused.empty()) return &log[i];
+  }
+  return nullptr;
+}
+
+// Who made a row: the command found by the row's key, else the kernel's own reason.
+TableRow origin_of(const std::string& title, const std::string& row, const std::string& ns, const std::vector<cluster::LogEntry>& log,
+                   const std::vector<std::string>& rendered) {
+  TableRow r{row, "", ""};
+  const cluster::LogEntry* e = nullptr;
+  std::string kernel_reason;
+  if (title == "ip link") {
+    std::string name = first_word(row, row.find(':') + 1);
+    name = name.substr(0, name.find_first_of("@:"));
+    e = find_command(log, rendered, ns, {" link add " + name + " "});
+    if (!e) e = find_command(log, rendered, ns, {" tuntap add " + name});
+    if (!e) e = find_command(log, rendered, ns, {"peer name " + name});
+    if (!e) e = find_command(log, rendered, ns, {" link set " + name + " netns"});
+    kernel_reason = name == "lo" ? "kernel: every namespace has a loopback" : "kernel: moved in by another namespace's command";
+  } else if (title == "ip addr") {
+    const std::string inet = first_word(row);
+    if (inet == "inet") e = find_command(log, rendered, ns, {" addr add " + first_word(row, row.find("inet ") + 5)});
+    kernel_reason = "kernel";
+  } else if (title.starts_with("ip route")) {
+    std::string key = first_word(row);
+    const bool typed = key == "local" || key == "broadcast";
+    if (typed) key = first_word(row, row.find(' ') + 1);
+    if (typed || row.find("proto kernel") != std::string::npos) {
+      const std::string dev = first_word(row, row.find(" dev ") + 5);
+      e = find_command(log, rendered, ns, {" addr add ", " dev " + dev});
+      if (e) r.component = "kernel, for the address of: " + e->origin;
+    } else {
+      e = find_command(log, rendered, ns, {" route ", " " + key + " "});
+      if (!e && key == "default") e = find_command(log, rendered, ns, {" route ", " default "});
+    }
+    kernel_reason = "kernel";
+  } else if (title == "ip neigh") {
+    e = find_command(log, rendered, ns, {" neigh ", " " + first_word(row) + " "});
+    kernel_reason = "kernel: learnt by ARP (neigh_resolve_output / arp_process)";
+  } else {  // bridge fdb
+    e = find_command(log, rendered, ns, {" fdb ", first_word(row)});
+    kernel_reason = row.find("permanent") != std::string::npos ? "kernel: a port's or the bridge's own address"
+                                                                : "kernel: learnt by the bridge (br_fdb_update)";
+  }
+  if (e) {
+    r.command = netconfig::render(*e->op);
+    if (r.component.empty()) r.component = e->origin;
+  } else {
+    r.component = kernel_reason;
+  }
+  return r;
+}
+
+}  // namespace
+
+const NamespacePicture* ClusterPicture::find(const std::string& name) const {
+  for (const auto& n : namespaces)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend mode) {
+  scenario::Scenario s = in;
+  scenario::override_backend(s, mode);
+  cluster::Session session(s);
+  session.cluster.converge();
+  const auto& log = session.cluster.log();
+  std::vector<std::string> rendered;
+  for (const auto& e : log) rendered.push_back(e.op ? netconfig::render(*e.op) : std::string());
+  ClusterPicture pic;
+  for (const auto& ns : session.world.namespaces()) {
+    NamespacePicture p;
+    p.name = ns->name;
+    p.node = ns->node;
+    p.is_pod = ns->name != ns->node;
+    for (const auto& d : ns->devices())
+      if (d->name != "lo") p.devices.push_back(d->name);
+    const std::pair<const char*, std::string> dumps[] = {
+        {"ip link", kernel::dump_links(*ns)},         {"ip addr", kernel::dump_addrs(*ns)},
+        {"ip route", kernel::dump_routes(*ns)},       {"ip route show table local", kernel::dump_local_routes(*ns)},
+        {"ip neigh", kernel::dump_neigh(*ns)},        {"bridge fdb", kernel::dump_fdb(*ns)}};
+    for (const auto& [title, text] : dumps) {
+      Table t{title, {}};
+      for (const auto& line : lines_of(text)) {
+        if (line.starts_with("    ") && !t.rows.empty() && std::string(title) != "ip addr") {
+          t.rows.back().text += "\n" + line;  // a link's second line belongs to it
+          continue;
+        }
+        if (std::string(title) == "ip addr" && !line.starts_with("    inet ")) continue;  // addresses only
+        t.rows.push_back(origin_of(title, std::string(title) == "ip addr" ? line.substr(4) : line, p.name, log, rendered));
+      }
+      p.tables.push_back(std::move(t));
+    }
+    pic.namespaces.push_back(std::move(p));
+  }
+  return pic;
+}
+
+}  // namespace ol::gui

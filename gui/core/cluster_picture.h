@@ -1,0 +1,37 @@
+// What the topology view draws and the tables inspector lists, from a converged session: each
+// node's devices, each pod's namespace and devices, and every namespace's tables with, for each
+// entry, the command and the component that created it (or the kernel behaviour that did).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "models/scenario/spec.h"
+
+namespace ol::gui {
+
+struct TableRow {
+  std::string text;       // as ip/bridge print it
+  std::string command;    // the command that made it ("" when the kernel did it on its own)
+  std::string component;  // "CNI bridge", "flanneld vxlan backend", …, or "kernel: …"
+};
+
+struct Table {
+  std::string title;  // "ip link", "ip addr", "ip route", "ip route show table local", "ip neigh", "bridge fdb"
+  std::vector<TableRow> rows;
+};
+
+struct NamespacePicture {
+  std::string name, node;  // a node's own namespace has name == node
+  bool is_pod = false;
+  std::vector<std::string> devices;  // in creation order, lo left out
+  std::vector<Table> tables;
+};
+
+struct ClusterPicture {
+  std::vector<NamespacePicture> namespaces;
+  const NamespacePicture* find(const std::string& name) const;
+};
+
+ClusterPicture picture_cluster(const scenario::Scenario& s, scenario::Backend mode);
+
+}  // namespace ol::gui

@@ -1,0 +1,44 @@
+// A packet walk as the GUI replays it: each step with the table that step consulted (as
+// `ip route` / `ip neigh` / `bridge fdb` printed it at that very moment) and the row it matched,
+// the header stack as nested layers, the time since the send and the modelled CPU cost so far.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "models/scenario/spec.h"
+#include "sim/cluster/walk.h"
+#include "sim/trace.h"
+
+namespace ol::gui {
+
+struct HeaderLayer {
+  std::string name;   // "eth", "ipv4", "udp", "vxlan", "icmp", "data", …
+  int bytes = 0;
+  bool inner = false;  // inside an encapsulation (after the outer UDP)
+};
+
+struct WalkStep {
+  TraceEvent event;
+  std::string table_command;             // e.g. "ip -n node-1 route" (empty: no table consulted)
+  std::vector<std::string> table_rows;   // the table as it stood when the step looked it up
+  int matched_row = -1;                  // the row equal to event.entry, or -1 (no match)
+  std::vector<HeaderLayer> headers;      // outermost first
+  double cpu_ns_so_far = 0;              // the profile's cost of this and every earlier step
+};
+
+struct WalkRecording {
+  std::string mode, from, to;
+  cluster::WalkResult result;            // outcome, crossings, bytes (its steps moved out)
+  std::vector<WalkStep> steps;
+  std::size_t request_steps = 0;
+};
+
+// Runs the walk in a fresh session of `s` in `mode`. Throws std::invalid_argument (unknown pod,
+// pod without an address) as cluster::walk does.
+WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, const std::string& from, const std::string& to,
+                          int size = 56);
+
+// "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | …" as layers.
+std::vector<HeaderLayer> parse_headers(const std::string& stack);
+
+}  // namespace ol::gui
