@@ -1,5 +1,6 @@
 // The modes compared from a run (Qt Charts): goodput per flow, ping RTT p50/p99, CPU per packet
-// stacked by step, crossings per packet, and the RTT CDF of the ping flow.
+// stacked by step, crossings per packet, the RTT CDF of the ping flow, and a timeline of the
+// scenario's events (nodes joining and leaving, pods deleted) against each ping's fate.
 #pragma once
 #include <vector>
 
@@ -16,7 +17,7 @@ class ChartsView : public QWidget {
   Q_OBJECT
  public:
   explicit ChartsView(QWidget* parent = nullptr);
-  void set_results(const std::vector<ModeResults>& results);
+  void set_results(const std::vector<ModeResults>& results, const scenario::Scenario* s = nullptr);
   int charts() const { return charts_; }
 
  private:

@@ -241,7 +241,7 @@ void MainWindow::run_all_modes(bool wait) {
   connect(dialog, &QProgressDialog::canceled, worker, &RunWorker::cancel);
   connect(worker, &QThread::finished, this, [this, worker, dialog] {
     if (!worker->cancelled()) {
-      charts_->set_results(worker->results);
+      charts_->set_results(worker->results, scenario_ ? &*scenario_ : nullptr);
       tabs_->setCurrentWidget(charts_);
     }
     statusBar()->showMessage(worker->cancelled() ? "run cancelled" : "run done: charts updated");

@@ -65,6 +65,13 @@ void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks)
              .arg(QString::fromStdString(w.result.outcome).toHtmlEscaped());
   }
   summary_->setText(s);
+  // Start where the modes part ways (a little above it, for context).
+  for (std::size_t r = 0; r < rows_.size(); ++r)
+    if (rows_[r][0] < 0 || rows_[r][1] < 0 || rows_[r][2] < 0) {
+      table_->scrollToItem(table_->item(std::max(0, int(r) - 2), 0), QAbstractItemView::PositionAtTop);
+      table_->selectRow(int(r));
+      break;
+    }
 }
 
 void SideBySideView::select_row(int row) {

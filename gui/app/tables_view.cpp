@@ -18,7 +18,7 @@ TablesView::TablesView(QWidget* parent) : QWidget(parent) {
   entries_->setHeaderLabels({"entry (as ip / bridge print it)", "created by", "command"});
   entries_->header()->setSectionResizeMode(QHeaderView::Interactive);
   entries_->setColumnWidth(0, 430);
-  entries_->setColumnWidth(1, 200);
+  entries_->setColumnWidth(1, 270);
   QFont mono("DejaVu Sans Mono");
   mono.setPointSizeF(8.5);
   entries_->setFont(mono);
@@ -40,6 +40,9 @@ void TablesView::set_picture(const ClusterPicture& pic) {
     item->setData(0, Qt::UserRole, QString::fromStdString(ns.name));
   }
   namespaces_->expandAll();
+  // Open on the first node that has pods (the switch namespace is the least interesting).
+  for (const auto& ns : pic_.namespaces)
+    if (ns.is_pod) return show_namespace(ns.node);
   if (!pic_.namespaces.empty()) show_namespace(pic_.namespaces.front().name);
 }
 

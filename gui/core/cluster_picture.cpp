@@ -25,13 +25,13 @@ std::string first_word(const std::string& s, std::size_t from = 0) {
   return s.substr(b, s.find(' ', b) - b);
 }
 
-// The latest logged command in `ns` whose text holds every one of `needles`.
+// The latest logged command in `ns` (any namespace when empty) whose text holds every one of `needles`.
 const cluster::LogEntry* find_command(const std::vector<cluster::LogEntry>& log, const std::vector<std::string>& rendered,
                                       const std::string& ns, const std::vector<std::string>& needles) {
   const std::string in_ns1 = " -n " + ns + " ", in_ns2 = " exec " + ns + " ";
   for (std::size_t i = log.size(); i-- > 0;) {
     const std::string& c = rendered[i];
-    if (c.empty() || (c.find(in_ns1) == std::string::npos && c.find(in_ns2) == std::string::npos)) continue;
+    if (c.empty() || (!ns.empty() && c.find(in_ns1) == std::string::npos && c.find(in_ns2) == std::string::npos)) continue;
     bool all = true;
     for (const auto& n : needles) all = all && c.find(n) != std::string::npos;
     if (all && log[i].refused.empty()) return &log[i];
@@ -50,7 +50,7 @@ TableRow origin_of(const std::string& title, const std::string& row, const std::
     name = name.substr(0, name.find_first_of("@:"));
     e = find_command(log, rendered, ns, {" link add " + name + " "});
     if (!e) e = find_command(log, rendered, ns, {" tuntap add " + name});
-    if (!e) e = find_command(log, rendered, ns, {"peer name " + name});
+    if (!e) e = find_command(log, rendered, "", {"peer name " + name + " ", " netns " + ns});  // made elsewhere, its end moved here
     if (!e) e = find_command(log, rendered, ns, {" link set " + name + " netns"});
     kernel_reason = name == "lo" ? "kernel: every namespace has a loopback" : "kernel: moved in by another namespace's command";
   } else if (title == "ip addr") {

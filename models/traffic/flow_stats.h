@@ -3,6 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "sim/time.h"
@@ -18,6 +19,7 @@ struct FlowStats {
   Nanos first_sent = -1, last_delivered = 0;
   std::vector<Nanos> rtts;      // ping: per echo; TCP: per ACK sample
   std::vector<Nanos> one_ways;  // UDP: per datagram
+  std::vector<std::pair<Nanos, bool>> echoes;  // ping: each echo's send time, and whether its reply came
 };
 
 // The p-th percentile (0..100) by nearest rank; -1 when there are no samples.

@@ -172,6 +172,8 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     r.flows.push_back(row);
     std::vector<Nanos> rtts = st.rtts;
     std::sort(rtts.begin(), rtts.end());
+    auto& echoes = r.echoes.emplace_back();
+    for (const auto& [t, ok] : st.echoes) echoes.emplace_back(double(t) / 1e9, ok);
     auto& cdf = r.rtt_samples_us.emplace_back();
     const std::size_t n = std::min<std::size_t>(rtts.size(), 2000);
     for (std::size_t k = 0; k < n; ++k) cdf.push_back(double(rtts[k * rtts.size() / n]) / 1000.0);

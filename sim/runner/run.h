@@ -54,6 +54,7 @@ struct RunResult {
   std::vector<StepRow> steps;
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
   std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
+  std::vector<std::vector<std::pair<double, bool>>> echoes;  // per flow (ping): send time in s, reply came
 };
 
 int overhead_of(scenario::Backend b);  // bytes the mode's encapsulation adds to each packet

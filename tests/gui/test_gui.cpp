@@ -1,0 +1,206 @@
+// The teaching GUI, offscreen: every bundled scenario loads and is drawn, a vxlan walk highlights
+// at each step exactly the table row the trace says the step matched, the side-by-side view lines
+// the three modes up, the tables inspector names each entry's command, a run fills the charts,
+// and a bad scenario gives the loader's message in a dialog.
+#include <QApplication>
+#include <QDir>
+#include <QGraphicsRectItem>
+#include <QMessageBox>
+#include <QTableWidget>
+#include <QTreeWidget>
+
+#include <catch2/catch.hpp>
+
+#include "gui/app/charts_view.h"
+#include "gui/app/lane_diagram.h"
+#include "gui/app/main_window.h"
+#include "gui/app/side_by_side_view.h"
+#include "gui/app/tables_view.h"
+#include "gui/app/topology_view.h"
+#include "gui/app/walk_panel.h"
+#include "gui/core/alignment.h"
+#include "gui/core/layout.h"
+#include "gui/core/walk_recording.h"
+#include "models/scenario/load.h"
+
+using namespace ol;
+
+namespace {
+
+QApplication& app() {
+  static int argc = 1;
+  static char name[] = "test_gui";
+  static char* argv[] = {name, nullptr};
+  qputenv("QT_QPA_PLATFORM", "offscreen");
+  static QApplication a(argc, argv);
+  return a;
+}
+
+QString scenario_path(const char* name) { return QString(OVERLAYLAB_SOURCE) + "/scenarios/" + name; }
+
+}  // namespace
+
+TEST_CASE("every bundled scenario loads and each node, pod and switch is drawn") {
+  app();
+  gui::MainWindow w;
+  const QStringList files = QDir(QString(OVERLAYLAB_SOURCE) + "/scenarios").entryList({"*.json"}, QDir::Files);
+  int loaded = 0;
+  for (const QString& f : files) {
+    if (f == "schema.json") continue;
+    INFO(f.toStdString());
+    REQUIRE(w.open_scenario(scenario_path(f.toStdString().c_str())));
+    const auto s = scenario::load_file(scenario_path(f.toStdString().c_str()).toStdString());
+    for (const auto& n : s.nodes) {  // joins have happened: the picture is of the settled cluster
+      CHECK(w.topology()->item_for(n.name) != nullptr);
+      for (const auto& p : n.pods) CHECK(w.topology()->item_for(p + "/eth0") != nullptr);
+    }
+    for (const auto& seg : s.segments) CHECK(w.topology()->item_for(seg.name) != nullptr);
+    ++loaded;
+  }
+  CHECK(loaded == 5);
+}
+
+TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace's matched entry at every step") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  const gui::WalkRecording* walk = w.current_walk();
+  REQUIRE(walk != nullptr);
+  REQUIRE(w.step_count() > 40);
+  int with_table = 0;
+  for (int k = 0; k < w.step_count(); ++k) {
+    w.go_to_step(k);
+    const auto& st = walk->steps[std::size_t(k)];
+    INFO("step " << k + 1 << " " << st.event.function << " [" << st.event.table << "] " << st.event.entry);
+    CHECK(w.step() == k);
+    if (st.matched_row >= 0) {
+      ++with_table;
+      CHECK(w.panel()->highlighted_row().toStdString() == st.event.entry);
+    } else {
+      CHECK(w.panel()->highlighted_row().isEmpty());
+    }
+    CHECK(w.topology()->highlighted() != nullptr);  // the hop glows
+  }
+  CHECK(with_table >= 10);
+  // At the encapsulation: the VXLAN FDB entry is the highlighted row, and the outer headers show.
+  const int x = w.find_step("vxlan_xmit");
+  REQUIRE(x >= 0);
+  w.go_to_step(x);
+  CHECK(w.panel()->highlighted_row().toStdString() == walk->steps[std::size_t(x)].event.entry);
+  CHECK_THAT(w.panel()->highlighted_row().toStdString(), Catch::Contains("dev flannel.1 dst 192.168.100.12 self permanent"));
+  CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/flannel.1"));
+  const auto outer = w.panel()->header_tree()->findItems("outer udp", Qt::MatchExactly | Qt::MatchRecursive);
+  CHECK(outer.size() == 1);
+}
+
+TEST_CASE("the udp walk marks its four crossings on the nodes in the lanes") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Udp);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  CHECK(w.current_walk()->result.crossings == 4);
+  const int read = w.find_step("tun_do_read");
+  REQUIRE(read >= 0);
+  w.go_to_step(read);
+  CHECK(w.current_walk()->steps[std::size_t(read)].event.crossing == "kernel->user");
+  CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/flannel0"));
+  CHECK(w.panel()->lanes()->crossings_shown() >= 8);  // 4 each way, plus the pods' own send and receive
+  const auto user = gui::user_space_steps(*w.current_walk());
+  CHECK(user[std::size_t(read) + 1]);  // the proxy runs in user space after its read
+}
+
+TEST_CASE("side by side: the three walks aligned, extra steps shown as gaps, crossings only in udp") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  QTableWidget* t = w.side_by_side()->table();
+  REQUIRE(t->rowCount() > 20);
+  int gaps_hostgw = 0, crossings_udp = 0, crossings_other = 0;
+  for (int r = 0; r < t->rowCount(); ++r) {
+    gaps_hostgw += t->item(r, 0)->text() == "—";
+    crossings_udp += t->item(r, 1)->text().contains("kernel->user") || t->item(r, 1)->text().contains("user->kernel");
+    crossings_other += t->item(r, 0)->text().contains("->user") + t->item(r, 2)->text().contains("->user");
+  }
+  CHECK(gaps_hostgw > 5);        // vxlan's and udp's own steps
+  CHECK(crossings_udp >= 3);     // tun_do_read, udp_sendmsg, … (the pod's own sendmsg is in every mode)
+  CHECK(crossings_other == 0);
+}
+
+TEST_CASE("the tables inspector names the command and the component behind each entry") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  w.tables()->show_namespace("node-1");
+  const auto hits = w.tables()->entries()->findItems("10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink", Qt::MatchExactly | Qt::MatchRecursive, 0);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0]->text(1).toStdString() == "flanneld vxlan backend");
+  CHECK(hits[0]->text(2).toStdString() == "ip -n node-1 route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink");
+  const auto kernel = w.tables()->entries()->findItems("10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1",
+                                                       Qt::MatchExactly | Qt::MatchRecursive, 0);
+  REQUIRE(kernel.size() == 1);
+  CHECK_THAT(kernel[0]->text(1).toStdString(), Catch::StartsWith("kernel, for the address of: CNI bridge"));
+}
+
+TEST_CASE("a run of the three modes, off the UI thread, fills the charts") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.run_all_modes(true);
+  CHECK(w.charts()->charts() == 6);
+}
+
+TEST_CASE("an invalid scenario gives a dialog with the loader's message, and the window stays usable") {
+  app();
+  gui::MainWindow w;
+  const QString bad = QString(OVERLAYLAB_SOURCE) + "/tests/data/bad/unknown-backend.json";
+  std::string expected;
+  try {
+    scenario::load_file(bad.toStdString());
+  } catch (const scenario::ScenarioError& e) {
+    expected = e.what();
+  }
+  REQUIRE(!expected.empty());
+  CHECK_FALSE(w.open_scenario(bad));
+  REQUIRE(w.error_box() != nullptr);
+  CHECK(w.error_box()->isVisible());
+  CHECK(w.error_box()->informativeText().toStdString() == expected);
+  CHECK(w.open_scenario(scenario_path("two-nodes.json")));
+}
+
+TEST_CASE("the layout puts every node, switch and router at its own place in the unit square") {
+  for (const char* f : {"two-nodes.json", "l3-separated.json", "three-nodes-join.json"}) {
+    const auto s = scenario::load_file(scenario_path(f).toStdString());
+    const auto l = gui::layout_topology(s);
+    CHECK(l.items.size() == s.nodes.size() + s.segments.size() + (s.router ? 1 : 0));
+    for (const auto& a : l.items) {
+      CHECK(a.x >= 0);
+      CHECK(a.x <= 1);
+      CHECK(a.y >= 0);
+      CHECK(a.y <= 1);
+      for (const auto& b : l.items)
+        if (&a != &b) CHECK(std::hypot(a.x - b.x, a.y - b.y) > 0.05);
+    }
+  }
+}
+
+TEST_CASE("aligning walks: common steps share a row, a mode's own steps get rows with gaps") {
+  const auto rows = gui::align_walks({std::vector<std::string>{"a", "b", "c"}, {"a", "x", "b", "c"}, {"a", "b", "y", "c"}});
+  const std::vector<gui::AlignedRow> want = {{0, 0, 0}, {-1, 1, -1}, {1, 2, 1}, {-1, -1, 2}, {2, 3, 3}};
+  CHECK(rows == want);
+}
+
+TEST_CASE("header stacks: the pod's packet inside an encapsulation is inner") {
+  const auto h = gui::parse_headers("eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | ipv4 20 | icmp 8 | data 56");
+  REQUIRE(h.size() == 8);
+  CHECK_FALSE(h[3].inner);
+  CHECK(h[4].inner);
+  CHECK(h[4].name == "eth");
+  const auto u = gui::parse_headers("ipv4 20 | udp 8 | ipv4 20 | icmp 8 | data 56");
+  CHECK_FALSE(u[1].inner);
+  CHECK(u[2].inner);
+}
