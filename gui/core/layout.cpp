@@ -17,6 +17,17 @@ using Point = Topology::point_type;
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::property<boost::vertex_index_t, int>,
                                     boost::property<boost::edge_weight_t, double>>;
 
+// Kamada–Kawai stops when the largest energy gradient is small, or after a bounded number of
+// moves: on a symmetric graph (a star: one switch, N nodes) it can otherwise circle forever.
+struct BoundedDone {
+  std::size_t moves = 0, limit;
+  explicit BoundedDone(std::size_t n) : limit(200 * n) {}
+  template <class Graph_>
+  bool operator()(double delta_p, typename boost::graph_traits<Graph_>::vertex_descriptor, const Graph_&, bool global) {
+    return (global && delta_p < 1e-3) || ++moves > limit;
+  }
+};
+
 }  // namespace
 
 const LayoutItem* TopologyLayout::find(const std::string& name) const {
@@ -44,7 +55,7 @@ TopologyLayout layout_topology(const scenario::Scenario& s) {
   const bool connected = out.edges.size() + 1 >= n && n > 2;
   if (connected)
     boost::kamada_kawai_spring_layout(g, pmap, boost::get(boost::edge_weight, g), Topology(), boost::side_length(2.0),
-                                      boost::layout_tolerance<double>(1e-4));
+                                      BoundedDone(n));
   double minx = 1e9, maxx = -1e9, miny = 1e9, maxy = -1e9;
   for (const auto& p : pos) minx = std::min(minx, p[0]), maxx = std::max(maxx, p[0]), miny = std::min(miny, p[1]), maxy = std::max(maxy, p[1]);
   for (std::size_t i = 0; i < n; ++i) {

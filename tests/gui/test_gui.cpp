@@ -188,6 +188,21 @@ TEST_CASE("the layout puts every node, switch and router at its own place in the
   }
 }
 
+TEST_CASE("eight nodes on one switch (a symmetric star) are laid out apart, promptly, and drawn") {
+  app();
+  const auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/tests/data/eight-nodes.json");
+  const auto l = gui::layout_topology(s);  // Kamada–Kawai once circled forever on this graph
+  REQUIRE(l.items.size() == 9);
+  for (const auto& a : l.items)
+    for (const auto& b : l.items)
+      if (&a != &b) CHECK(std::hypot(a.x - b.x, a.y - b.y) > 0.2);
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(QString(OVERLAYLAB_SOURCE) + "/tests/data/eight-nodes.json"));
+  for (int i = 1; i <= 8; ++i) CHECK(w.topology()->item_for("node-" + std::to_string(i)) != nullptr);
+  REQUIRE(w.walk("p1a", "p8b"));
+  CHECK(w.current_walk()->result.delivered);
+}
+
 TEST_CASE("aligning walks: common steps share a row, a mode's own steps get rows with gaps") {
   const auto rows = gui::align_walks({std::vector<std::string>{"a", "b", "c"}, {"a", "x", "b", "c"}, {"a", "b", "y", "c"}});
   const std::vector<gui::AlignedRow> want = {{0, 0, 0}, {-1, 1, -1}, {1, 2, 1}, {-1, -1, 2}, {2, 3, 3}};
