@@ -225,6 +225,8 @@ void MainWindow::go_to_step(int k) {
   const TraceEvent& e = walk_->steps[std::size_t(k)].event;
   topology_->highlight(e.netns, e.device, animate);
   panel_->show_step(k);
+  const int column = mode_ == scenario::Backend::HostGw ? 0 : mode_ == scenario::Backend::Udp ? 1 : 2;
+  side_->follow(column, k);  // the side-by-side view keeps in step
   step_label_->setText(QString("step %1 / %2: %3").arg(k + 1).arg(step_count()).arg(QString::fromStdString(e.function)));
 }
 

@@ -74,10 +74,19 @@ void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks)
     }
 }
 
+int SideBySideView::follow(int column, int step) {
+  for (std::size_t r = 0; r < rows_.size(); ++r)
+    if (rows_[r][std::size_t(column)] == step) {
+      select_row(int(r));
+      return int(r);
+    }
+  return -1;
+}
+
 void SideBySideView::select_row(int row) {
   if (row < 0 || row >= int(rows_.size())) return;
   table_->selectRow(row);
-  table_->scrollToItem(table_->item(row, 0));
+  table_->scrollToItem(table_->item(row, 0), QAbstractItemView::PositionAtCenter);
 }
 
 }  // namespace ol::gui

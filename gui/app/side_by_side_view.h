@@ -21,6 +21,9 @@ class SideBySideView : public QWidget {
   // walks: host-gw, udp, vxlan (the request leg of each is aligned).
   void set_walks(const std::array<const WalkRecording*, 3>& walks);
   void select_row(int row);
+  // Lockstep with the walk: selects the row holding step `step` of walk `column` (0 host-gw, 1 udp,
+  // 2 vxlan); returns the row, or -1.
+  int follow(int column, int step);
   int rows() const { return int(rows_.size()); }
   QTableWidget* table() const { return table_; }
 

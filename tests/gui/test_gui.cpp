@@ -128,6 +128,13 @@ TEST_CASE("side by side: the three walks aligned, extra steps shown as gaps, cro
   CHECK(gaps_hostgw > 5);        // vxlan's and udp's own steps
   CHECK(crossings_udp >= 3);     // tun_do_read, udp_sendmsg, … (the pod's own sendmsg is in every mode)
   CHECK(crossings_other == 0);
+  // In lockstep: stepping the (vxlan) walk selects the row with that step in the vxlan column.
+  const int x = w.find_step("vxlan_xmit");
+  w.go_to_step(x);
+  const int row = t->currentRow();
+  REQUIRE(row >= 0);
+  CHECK_THAT(t->item(row, 2)->text().toStdString(), Catch::Contains("vxlan_xmit"));
+  CHECK(t->item(row, 0)->text() == "—");
 }
 
 TEST_CASE("the tables inspector names the command and the component behind each entry") {
