@@ -62,6 +62,7 @@ void dev_queue_xmit(Device& dev, PacketPtr p) {
 }
 
 void kfree_skb_reason(Netns& ns, const Device* dev, PacketPtr p, DropReason reason, const char* function) {
+  ++ns.world.drops[std::size_t(reason)];
   if (p->traced) ns.world.trace(*p, ns, dev, function, std::string("drop ") + drop_reason_name(reason));
 }
 

@@ -15,6 +15,9 @@ const char* drop_reason_name(DropReason r) {
     case DropReason::NeighFailed: return "SKB_DROP_REASON_NEIGH_FAILED";
     case DropReason::NeighQueueFull: return "SKB_DROP_REASON_NEIGH_QUEUEFULL";
     case DropReason::NoSocket: return "SKB_DROP_REASON_NO_SOCKET";
+    case DropReason::CpuBacklog: return "SKB_DROP_REASON_CPU_BACKLOG";
+    case DropReason::SocketRcvbuff: return "SKB_DROP_REASON_SOCKET_RCVBUFF";
+    case DropReason::kCount: break;
     case DropReason::UdpCsum: return "SKB_DROP_REASON_UDP_CSUM";
     case DropReason::NoTxTarget: return "SKB_DROP_REASON_NO_TX_TARGET";
     case DropReason::VxlanInvalidHdr: return "SKB_DROP_REASON_VXLAN_INVALID_HDR";

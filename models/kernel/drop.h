@@ -25,6 +25,9 @@ enum class DropReason {
   QdiscDrop,         // link queue (netem limit) full
   UnhandledProto,    // ethertype or IP protocol the stack does not handle
   BrForwardDisabled, // hairpin off: a bridge does not send a frame back out its ingress port
+  CpuBacklog,        // the receiving core's backlog already holds netdev_max_backlog packets
+  SocketRcvbuff,     // the socket's receive buffer (SO_RCVBUF) is full
+  kCount
 };
 
 const char* drop_reason_name(DropReason r);

@@ -127,6 +127,11 @@ void World::on_event(std::uint64_t cookie) {
   if (c) {
     Backlog& b = backlog(c, pending_[slot].core);
     if (!b.slots.empty() || c->free_at(b.core) > sim.now()) {  // the core is busy: wait in its backlog
+      if (b.slots.size() >= netdev_max_backlog) {  // enqueue_to_backlog: the per-CPU queue is full
+        PacketPtr p = std::move(pending_[slot].p);
+        free_pending_.push_back(slot);
+        return kfree_skb_reason(*dev->netns, dev, std::move(p), DropReason::CpuBacklog, "enqueue_to_backlog");
+      }
       b.slots.push_back(slot);
       if (!b.scheduled) {
         b.scheduled = true;

@@ -1,6 +1,8 @@
 // Every namespace of one simulation, the packet pool they share, and the receive backlog that
 // turns netif_rx() into a later netif_receive_skb() (the softirq). No globals: a GUI can hold many.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "models/cost/cpu.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/netns.h"
 #include "models/kernel/packet.h"
 #include "sim/simulator.h"
@@ -71,6 +74,8 @@ class World final : public EventTarget {
   // and merged by GRO. False where the "wire" is a veth pair (a lab in namespaces, as validate
   // builds it): veth carries the burst whole, so there is no per-frame work.
   bool wire_frames = true;
+  std::size_t netdev_max_backlog = 1000;  // sysctl net.core.netdev_max_backlog: a core's receive queue
+  std::array<std::uint64_t, std::size_t(DropReason::kCount)> drops{};  // packets freed, by reason (all flows)
   // Sees every frame a device transmits (the hook a pcap writer or a test uses); unset costs nothing.
   std::function<void(const Device&, const Packet&)> tap;
   std::function<void(const Device&, const Packet&)> tap_rx;  // every frame a device receives

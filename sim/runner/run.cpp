@@ -7,6 +7,7 @@
 
 #include "models/flannel/udp.h"
 #include "models/flannel/vxlan.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/scenario/load.h"
 #include "models/traffic/ping_app.h"
@@ -188,6 +189,8 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
       }
     }
   }
+  for (std::size_t k = 0; k < s.world.drops.size(); ++k)
+    if (s.world.drops[k]) r.drops[kernel::drop_reason_name(kernel::DropReason(k))] = s.world.drops[k];
   r.trace = std::move(log.events);
   return r;
 }

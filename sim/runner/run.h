@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,7 @@ struct RunResult {
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
   std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
   std::vector<std::vector<std::pair<double, bool>>> echoes;  // per flow (ping): send time in s, reply came
+  std::map<std::string, std::uint64_t> drops;  // packets the kernel freed, by SKB_DROP_REASON_… (every flow)
 };
 
 int overhead_of(scenario::Backend b);  // bytes the mode's encapsulation adds to each packet

@@ -52,7 +52,7 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
   }
   if (s->rx_bytes + p->size() > s->rcvbuf) {
     ++s->drops;
-    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "__udp_enqueue_schedule_skb");
+    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::SocketRcvbuff, "__udp_enqueue_schedule_skb");
   }
   ns.world.charge(cost::Step::UdpQueueRcvSkb, p->size());
   if (p->traced) ns.world.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port));
