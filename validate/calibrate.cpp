@@ -61,10 +61,11 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
   // Every "node" of the lab runs on this one machine: share its cores out among them.
   const int cores = std::max(1, int(std::thread::hardware_concurrency()) / int(std::max<std::size_t>(1, sc.nodes.size())));
   for (auto& n : sc.nodes) n.cores = cores;
+  scenario::Scenario first = sc;  // the pod's route MTU, from the ping alone (not the whole run)
+  first.workloads.resize(1);
   runner::RunOptions ro;
   ro.veth_wires = true;
-  runner::RunResult base = runner::run_mode(sc, mode, ro);
-  const int mtu = base.flows.at(3).mtu;
+  const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
   run = {mode, sc, measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out)};
   return true;
 }
@@ -166,7 +167,6 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
   for (std::size_t i = 0; i < cost::kSteps; ++i)
     profile.steps[i].source = fmt::format("x{:.3f} ({}) of the default: {}", std::exp(fit.scales[std::size_t(group_of(cost::Step(i)))]),
                                           group_name(group_of(cost::Step(i))), profile.steps[i].source);
-  std::string csv_rows;
   std::vector<runner::FlowRow> rows;
   runner::RunOptions ro;
   ro.profile = &profile;

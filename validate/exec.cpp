@@ -15,6 +15,20 @@ extern char** environ;
 
 namespace ol::validate {
 
+namespace {
+
+// posix_spawnp with the given file actions (then destroyed); the error number, 0 when it ran.
+int spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t& fa, pid_t& pid) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc;
+}
+
+}  // namespace
+
 ExecResult run_command(const std::string& line) {
   std::vector<std::string> argv;
   std::istringstream in(line);
@@ -35,12 +49,8 @@ ExecResult run_argv(const std::vector<std::string>& argv, const std::string* inp
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   posix_spawn_file_actions_addclose(&fa, out[0]);
   posix_spawn_file_actions_addclose(&fa, err[0]);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
   pid_t pid;
-  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
+  const int rc = spawn(argv, fa, pid);
   ::close(out[1]);
   ::close(err[1]);
   ::close(in[0]);
@@ -76,13 +86,8 @@ int spawn_background(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
   pid_t pid;
-  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? int(pid) : -1;
+  return spawn(argv, fa, pid) == 0 ? int(pid) : -1;
 }
 
 void stop_background(int pid) {

@@ -20,10 +20,8 @@ constexpr Nanos kPingInterval = kNanosPerMilli;  // at 5 ms the idle CPU's wake-
 constexpr Nanos kSimFlood = 50 * kNanosPerMilli;
 constexpr Nanos kSimTcp = kNanosPerSecond;  // long enough that a retransmission timeout (200 ms at least) is not the whole flow
 
-const scenario::Node* node_of(const scenario::Scenario& s, const std::string& pod) { return s.node_of_pod(pod); }
-
 bool across_nodes(const scenario::Scenario& s, const std::string& a, const std::string& b) {
-  const auto *na = node_of(s, a), *nb = node_of(s, b);
+  const auto *na = s.node_of_pod(a), *nb = s.node_of_pod(b);
   return na && nb && na != nb;
 }
 
@@ -43,8 +41,7 @@ int start_iperf3_server(const std::string& prefix, const std::string& pod) {
   throw std::runtime_error(fmt::format("iperf3 -s in {} did not start listening", pod));
 }
 
-nlohmann::json iperf3(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
-                      std::vector<std::string> extra) {
+nlohmann::json iperf3(const MeasurePlan& p, const std::string& prefix, const std::string& dst, std::vector<std::string> extra) {
   const int server = start_iperf3_server(prefix, p.to);
   // iperf3 takes whole seconds (-t 0 would run forever); `timeout` guards against a hang all the same.
   const int secs = std::max(1, int(p.seconds + 0.5));
@@ -57,7 +54,6 @@ nlohmann::json iperf3(const scenario::Scenario& s, const MeasurePlan& p, const s
   if (r.status != 0 || j.is_discarded() || j.contains("error"))
     throw std::runtime_error(fmt::format("iperf3 {} in {}: {}", fmt::join(extra, " "), p.from,
                                          j.is_object() && j.contains("error") ? j["error"].dump() : r.err + r.out.substr(0, 300)));
-  (void)s;
   return j;
 }
 
@@ -96,7 +92,7 @@ runner::FlowRow measure_ping(const scenario::Scenario& s, const MeasurePlan& p, 
 
 runner::FlowRow measure_udp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
                             int flow, int size) {
-  const auto j = iperf3(s, p, prefix, dst, {"-u", "-b", "0", "-l", std::to_string(size)});
+  const auto j = iperf3(p, prefix, dst, {"-u", "-b", "0", "-l", std::to_string(size)});
   const auto& sum = j.at("end").at("sum");
   runner::FlowRow row = row_of(s, p, flow, "udp", size);
   const double secs = sum.at("seconds").get<double>();
@@ -112,7 +108,7 @@ runner::FlowRow measure_udp(const scenario::Scenario& s, const MeasurePlan& p, c
 
 runner::FlowRow measure_tcp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
                             int mtu) {
-  const auto j = iperf3(s, p, prefix, dst, {});
+  const auto j = iperf3(p, prefix, dst, {});
   const auto& recv = j.at("end").at("sum_received");
   runner::FlowRow row = row_of(s, p, 3, "tcp", mtu - 52);  // Linux's MSS with TCP timestamps
   row.goodput_gbps = recv.at("bits_per_second").get<double>() / 1e9;

@@ -34,15 +34,14 @@ std::uint16_t udp_port(std::size_t probe) { return std::uint16_t(5001 + probe); 
 // The simulated UDP flow's source port (models/traffic/udp_flow.cpp); the real sender binds the same.
 std::uint16_t udp_src_port(std::uint16_t port) { return std::uint16_t(40000 + port % 20000); }
 
-// The probes as workloads, one after the other once the control plane has settled: pings, then
-// the UDP datagrams, one second per probe.
-scenario::Scenario probe_scenario(const scenario::Scenario& s, const std::vector<PathProbe>& probes, const PathCheckOptions& o) {
-  cluster::Session settle(s, /*keep_log=*/false);
-  settle.cluster.converge();
+// The probes as workloads, one after the other once the control plane has settled (at `settled`):
+// pings, then the UDP datagrams, one second per probe.
+scenario::Scenario probe_scenario(const scenario::Scenario& s, Nanos settled, const std::vector<PathProbe>& probes,
+                                  const PathCheckOptions& o) {
   scenario::Scenario sc = s;
   sc.workloads.clear();
   for (std::size_t i = 0; i < probes.size(); ++i) {
-    const Nanos t0 = settle.sim.now() + 10 * kNanosPerMilli + Nanos(i) * kProbeSpacing;
+    const Nanos t0 = settled + 10 * kNanosPerMilli + Nanos(i) * kProbeSpacing;
     scenario::Workload ping{.type = "ping", .from = probes[i].from, .to = probes[i].to, .at = t0, .count = o.pings,
                             .interval = 200 * kNanosPerMilli, .size = probes[i].ping_size};
     const double pps = 100;
@@ -149,7 +148,9 @@ int compare_captures(const std::string& what, const std::string& sim_file, const
 int path_check(const scenario::Scenario& s, const std::vector<PathProbe>& probes, const PathCheckOptions& o,
                std::ostream& out) {
   const std::string mode = scenario::backend_name(s.net_conf.backend);
-  const scenario::Scenario sc = probe_scenario(s, probes, o);
+  cluster::Session settled(s, /*keep_log=*/false);  // when the control plane is done, and the pods' addresses
+  settled.cluster.converge();
+  const scenario::Scenario sc = probe_scenario(s, settled.sim.now(), probes, o);
   runner::RunOptions ro;
   ro.pcap_dir = o.pcap_dir + "/sim";
   const runner::RunResult sim = runner::run_mode(sc, s.net_conf.backend, ro);
@@ -165,11 +166,9 @@ int path_check(const scenario::Scenario& s, const std::vector<PathProbe>& probes
     captures[n] = std::make_unique<LiveCapture>(o.prefix + n, "eth0", fmt::format("{}/{}-eth0.pcap", real_dir, n));
 
   int differences = 0;
-  cluster::Session addresses(sc, /*keep_log=*/false);
-  addresses.cluster.converge();
   for (std::size_t i = 0; i < probes.size(); ++i) {
     const auto& p = probes[i];
-    const auto* dst_pod = addresses.cluster.pod(p.to);
+    const auto* dst_pod = settled.cluster.pod(p.to);
     if (!dst_pod || !dst_pod->ip) continue;
     const std::string dst = dst_pod->ip->str();
     const ExecResult ping = run_argv({"ip", "netns", "exec", o.prefix + p.from, "ping", "-c", std::to_string(o.pings), "-i",

@@ -1,5 +1,7 @@
 #include "gui/app/main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -33,6 +35,11 @@ namespace ol::gui {
 namespace {
 
 const scenario::Backend kModes[] = {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan};
+
+// The mode's column in kModes (and in the side-by-side view).
+std::size_t column_of(scenario::Backend m) {
+  return std::size_t(std::find(std::begin(kModes), std::end(kModes), m) - std::begin(kModes));
+}
 
 QString bundled_dir() {
   for (const QString& d : {QString(OVERLAYLAB_SOURCE) + "/scenarios", QDir::currentPath() + "/scenarios",
@@ -197,8 +204,8 @@ void MainWindow::refresh_cluster() {
 bool MainWindow::walk(const std::string& from, const std::string& to) {
   if (!scenario_) return false;
   try {
-    walk_ = record_walk(*scenario_, mode_, from, to);
     for (std::size_t k = 0; k < 3; ++k) walks_[k] = record_walk(*scenario_, kModes[k], from, to);
+    walk_ = walks_[column_of(mode_)];
   } catch (const std::exception& e) {
     show_error("This walk cannot be made", QString::fromStdString(e.what()));
     return false;
@@ -225,8 +232,7 @@ void MainWindow::go_to_step(int k) {
   const TraceEvent& e = walk_->steps[std::size_t(k)].event;
   topology_->highlight(e.netns, e.device, animate);
   panel_->show_step(k);
-  const int column = mode_ == scenario::Backend::HostGw ? 0 : mode_ == scenario::Backend::Udp ? 1 : 2;
-  side_->follow(column, k);  // the side-by-side view keeps in step
+  side_->follow(int(column_of(mode_)), k);  // the side-by-side view keeps in step
   step_label_->setText(QString("step %1 / %2: %3").arg(k + 1).arg(step_count()).arg(QString::fromStdString(e.function)));
 }
 

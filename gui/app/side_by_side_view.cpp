@@ -24,7 +24,6 @@ SideBySideView::SideBySideView(QWidget* parent) : QWidget(parent) {
 }
 
 void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks) {
-  walks_ = walks;
   std::array<std::vector<std::string>, 3> names;
   for (std::size_t k = 0; k < 3; ++k)
     for (std::size_t i = 0; i < walks[k]->request_steps; ++i) names[k].push_back(walks[k]->steps[i].event.function);

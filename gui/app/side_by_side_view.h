@@ -28,7 +28,6 @@ class SideBySideView : public QWidget {
   QTableWidget* table() const { return table_; }
 
  private:
-  std::array<const WalkRecording*, 3> walks_{};
   std::vector<AlignedRow> rows_;
   QTableWidget* table_;
   QLabel* summary_;

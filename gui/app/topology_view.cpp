@@ -50,14 +50,13 @@ void TopologyView::show_cluster(const TopologyLayout& layout, const ClusterPictu
   std::map<std::string, std::vector<const NamespacePicture*>> pods;
   for (const auto& ns : pic.namespaces)
     if (ns.is_pod) pods[ns.node].push_back(&ns);
+  // A node's box is as wide as its row of pods or its row of devices, whichever is longer.
+  const auto node_width = [&](const std::string& node, const NamespacePicture& ns) {
+    return std::max({300.0, double(pods[node].size()) * (kPodW + kGap) + kGap, double(ns.devices.size()) * (kDevW + kGap) + kGap});
+  };
   double max_w = 300;
-  for (const auto& it : layout.items) {
-    const auto* ns = pic.find(it.name);
-    if (it.kind != LayoutItem::Kind::Node || !ns) continue;
-    const double w_pods = double(pods[it.name].size()) * (kPodW + kGap) + kGap;
-    const double w_devs = double(ns->devices.size()) * (kDevW + kGap) + kGap;
-    max_w = std::max({max_w, w_pods, w_devs});
-  }
+  for (const auto& it : layout.items)
+    if (const auto* ns = pic.find(it.name); it.kind == LayoutItem::Kind::Node && ns) max_w = std::max(max_w, node_width(it.name, *ns));
   // Spread the layout just enough that no two node boxes overlap (the layout is in [0,1]²).
   const double box_w = max_w + 40, box_h = 28 + kPodH + kDevH + 3 * kGap + 60;
   double spread = 300;
@@ -85,7 +84,7 @@ void TopologyView::show_cluster(const TopologyLayout& layout, const ClusterPictu
     const auto* ns = pic.find(it.name);
     if (!ns) continue;
     const auto& node_pods = pods[it.name];
-    const double w = std::max({300.0, double(node_pods.size()) * (kPodW + kGap) + kGap, double(ns->devices.size()) * (kDevW + kGap) + kGap});
+    const double w = node_width(it.name, *ns);
     const double h = 28 + kPodH + kGap + kDevH + 2 * kGap;
     auto* node = add_box(QRectF(c.x() - w / 2, c.y() - h / 2, w, h), QString::fromStdString("node " + it.name), kNodeFill, nullptr, true);
     items_[it.name] = node;

@@ -1,7 +1,7 @@
 #include "gui/core/cluster_picture.h"
 
-#include <sstream>
 
+#include "gui/core/lines.h"
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
@@ -10,14 +10,6 @@
 namespace ol::gui {
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
 
 std::string first_word(const std::string& s, std::size_t from = 0) {
   const auto b = s.find_first_not_of(' ', from);

@@ -1,7 +1,7 @@
 #include "gui/core/walk_recording.h"
 
-#include <sstream>
 
+#include "gui/core/lines.h"
 #include "models/cost/profile.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/world.h"
@@ -11,14 +11,6 @@
 namespace ol::gui {
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
 
 // The consulted table of the step's namespace, printed as the tool a person would use.
 void snapshot_table(WalkStep& st, const kernel::World& world) {

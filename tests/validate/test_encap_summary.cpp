@@ -1,5 +1,7 @@
 // The path check's packet summaries, read from the simulator's own captures: what the comparison
 // with the kernel's captures looks at, for each mode's encapsulation.
+#include <unistd.h>
+
 #include <filesystem>
 
 #include <catch2/catch.hpp>
@@ -16,7 +18,9 @@ std::vector<std::string> captured(const std::string& scenario, scenario::Backend
   auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/" + scenario + ".json");
   s.workloads.resize(1);  // the first ping workload only
   s.workloads[0].count = 1;
-  const std::string dir = (std::filesystem::temp_directory_path() / "ol-test-encap").string();
+  // Its own directory: CTest runs the test cases as parallel processes.
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("ol-test-encap-" + std::to_string(::getpid()) + "-" + file)).string();
   std::filesystem::remove_all(dir);
   runner::RunOptions o;
   o.pcap_dir = dir;
