@@ -12,7 +12,7 @@
 #include "models/kernel/dump.h"
 #include "bench/peak_rss.h"
 #include "models/scenario/load.h"
-#include "sim/cluster/session.h"
+#include "lab/session.h"
 
 using namespace ol;
 

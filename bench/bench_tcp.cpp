@@ -8,7 +8,7 @@
 
 #include "bench/peak_rss.h"
 #include "models/scenario/load.h"
-#include "sim/runner/run.h"
+#include "runner/run.h"
 
 using namespace ol;
 

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "models/scenario/load.h"
-#include "sim/cluster/session.h"
-#include "sim/runner/atomic_file.h"
+#include "lab/session.h"
+#include "runner/atomic_file.h"
 #include "validate/measure.h"
 #include "validate/prefix.h"
 #include "validate/profile_fit.h"

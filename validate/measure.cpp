@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "models/traffic/flow_stats.h"
+#include "models/userspace/flow_stats.h"
 #include "validate/exec.h"
 
 namespace ol::validate {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/scenario/spec.h"
-#include "sim/runner/run.h"
+#include "runner/run.h"
 
 namespace ol::validate {
 

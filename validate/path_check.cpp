@@ -16,8 +16,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/cluster/session.h"
-#include "sim/runner/run.h"
+#include "lab/session.h"
+#include "runner/run.h"
 #include "validate/encap_summary.h"
 #include "validate/exec.h"
 #include "validate/in_netns.h"

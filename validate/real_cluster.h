@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cluster/session.h"
+#include "lab/session.h"
 #include "validate/real_builder.h"
 
 namespace ol::validate {

@@ -16,7 +16,7 @@
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
-#include "sim/cluster/session.h"
+#include "lab/session.h"
 #include "validate/exec.h"
 #include "validate/path_check.h"
 #include "validate/prefix.h"

@@ -41,9 +41,11 @@ std::size_t column_of(scenario::Backend m) {
   return std::size_t(std::find(std::begin(kModes), std::end(kModes), m) - std::begin(kModes));
 }
 
+// Beside the binary: installed (<prefix>/bin → <prefix>/share/overlaylab/scenarios), or in the
+// build tree (build/ → scenarios/); else the working directory's. No source path is compiled in.
 QString bundled_dir() {
-  for (const QString& d : {QString(OVERLAYLAB_SOURCE) + "/scenarios", QDir::currentPath() + "/scenarios",
-                           QApplication::applicationDirPath() + "/../scenarios"})
+  const QString bin = QApplication::applicationDirPath();
+  for (const QString& d : {bin + "/../share/overlaylab/scenarios", bin + "/../scenarios", QDir::currentPath() + "/scenarios"})
     if (QDir(d).exists()) return d;
   return {};
 }

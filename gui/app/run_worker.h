@@ -7,7 +7,7 @@
 #include <QThread>
 
 #include "models/scenario/spec.h"
-#include "sim/runner/run.h"
+#include "runner/run.h"
 
 namespace ol::gui {
 

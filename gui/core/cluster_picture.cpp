@@ -5,7 +5,7 @@
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
-#include "sim/cluster/session.h"
+#include "lab/session.h"
 
 namespace ol::gui {
 

@@ -6,7 +6,7 @@
 #include "models/kernel/dump.h"
 #include "models/kernel/world.h"
 #include "models/scenario/load.h"
-#include "sim/cluster/session.h"
+#include "lab/session.h"
 
 namespace ol::gui {
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "models/scenario/spec.h"
-#include "sim/cluster/walk.h"
-#include "sim/trace.h"
+#include "lab/walk.h"
+#include "models/kernel/trace_event.h"
 
 namespace ol::gui {
 

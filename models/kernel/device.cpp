@@ -1,6 +1,7 @@
 #include "models/kernel/device.h"
 
 #include "models/kernel/netem.h"
+#include "models/kernel/netns.h"
 
 namespace ol::kernel {
 

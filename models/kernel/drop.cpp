@@ -1,34 +1,29 @@
 #include "models/kernel/drop.h"
 
+#include <array>
+#include <string>
+
+#include "models/kernel/netns.h"
+#include "models/kernel/tracing.h"
+
 namespace ol::kernel {
 
+namespace {
+constexpr std::array<const char*, std::size_t(DropReason::kCount)> kNames = {
+#define OL_DROP_NAME(name, kernel) "SKB_DROP_REASON_" #kernel,
+    OL_DROP_REASONS(OL_DROP_NAME)
+#undef OL_DROP_NAME
+};
+}  // namespace
+
 const char* drop_reason_name(DropReason r) {
-  switch (r) {
-    case DropReason::NotSpecified: return "SKB_DROP_REASON_NOT_SPECIFIED";
-    case DropReason::Otherhost: return "SKB_DROP_REASON_OTHERHOST";
-    case DropReason::IpCsum: return "SKB_DROP_REASON_IP_CSUM";
-    case DropReason::IpInhdr: return "SKB_DROP_REASON_IP_INHDR";
-    case DropReason::IpInaddrErrors: return "SKB_DROP_REASON_IP_INADDRERRORS";
-    case DropReason::IpInNoRoutes: return "SKB_DROP_REASON_IP_INNOROUTES";
-    case DropReason::IpOutNoRoutes: return "SKB_DROP_REASON_IP_OUTNOROUTES";
-    case DropReason::PktTooBig: return "SKB_DROP_REASON_PKT_TOO_BIG";
-    case DropReason::NeighFailed: return "SKB_DROP_REASON_NEIGH_FAILED";
-    case DropReason::NeighQueueFull: return "SKB_DROP_REASON_NEIGH_QUEUEFULL";
-    case DropReason::NoSocket: return "SKB_DROP_REASON_NO_SOCKET";
-    case DropReason::CpuBacklog: return "SKB_DROP_REASON_CPU_BACKLOG";
-    case DropReason::SocketRcvbuff: return "SKB_DROP_REASON_SOCKET_RCVBUFF";
-    case DropReason::kCount: break;
-    case DropReason::UdpCsum: return "SKB_DROP_REASON_UDP_CSUM";
-    case DropReason::NoTxTarget: return "SKB_DROP_REASON_NO_TX_TARGET";
-    case DropReason::VxlanInvalidHdr: return "SKB_DROP_REASON_VXLAN_INVALID_HDR";
-    case DropReason::VxlanVniNotFound: return "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND";
-    case DropReason::DevReady: return "SKB_DROP_REASON_DEV_READY";
-    case DropReason::FullRing: return "SKB_DROP_REASON_FULL_RING";
-    case DropReason::QdiscDrop: return "SKB_DROP_REASON_QDISC_DROP";
-    case DropReason::UnhandledProto: return "SKB_DROP_REASON_UNHANDLED_PROTO";
-    case DropReason::BrForwardDisabled: return "SKB_DROP_REASON_BRIDGE_NO_EGRESS_PORT";
-  }
-  return "SKB_DROP_REASON_NOT_SPECIFIED";
+  const auto i = std::size_t(r);
+  return i < kNames.size() ? kNames[i] : "SKB_DROP_REASON_NOT_SPECIFIED";
+}
+
+void kfree_skb_reason(Netns& ns, const Device* dev, PacketPtr p, DropReason reason, const char* function) {
+  ++ns.tracing.drops[std::size_t(reason)];
+  if (p->traced) ns.tracing.trace(*p, ns, dev, function, std::string("drop ") + drop_reason_name(reason));
 }
 
 }  // namespace ol::kernel

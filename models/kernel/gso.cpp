@@ -4,7 +4,8 @@
 #include <array>
 #include <cstring>
 
-#include "models/kernel/world.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/netns.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
 #include "models/wire/ipv4.h"
@@ -45,7 +46,7 @@ bool layout(const Packet& p, Layout& l) {
 
 }  // namespace
 
-void skb_gso_segment(World& w, PacketPtr p, const std::function<void(PacketPtr)>& out) {
+void skb_gso_segment(Netns& ns, PacketPtr p, const std::function<void(PacketPtr)>& out) {
   Layout l;
   if (!p->gso_size || !layout(*p, l)) return out(std::move(p));
   const std::uint8_t* h = p->data();
@@ -56,8 +57,8 @@ void skb_gso_segment(World& w, PacketPtr p, const std::function<void(PacketPtr)>
   std::uint32_t i = 0;
   for (std::uint32_t off = 0; off < payload; off += p->gso_size, ++i) {
     const std::uint32_t n = std::min<std::uint32_t>(p->gso_size, payload - off);
-    w.charge(cost::Step::GsoSegment, n);
-    PacketPtr s = w.pool.get();
+    ns.work.charge(cost::Step::GsoSegment, n);
+    PacketPtr s = ns.pool.get();
     s->id = p->id;
     s->traced = p->traced;
     s->flow = p->flow;

@@ -10,10 +10,10 @@
 
 namespace ol::kernel {
 
-class World;
+class Netns;
 
 // `p` starts at its Ethernet or IPv4 header. Each segment is handed to `out` in order; a packet
 // that is not TCP (or not GSO) is handed on whole.
-void skb_gso_segment(World& w, PacketPtr p, const std::function<void(PacketPtr)>& out);
+void skb_gso_segment(Netns& ns, PacketPtr p, const std::function<void(PacketPtr)>& out);
 
 }  // namespace ol::kernel

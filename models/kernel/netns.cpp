@@ -9,7 +9,7 @@
 namespace ol::kernel {
 
 Netns::Netns(World& w, std::string n)
-    : world(w), name(std::move(n)), node(name), neigh(*this, w.sim.stream("neigh:" + name)) {
+    : world(w), pool(w.pool), work(w.work), softnet(w.softnet), tracing(w.tracing), name(std::move(n)), node(name), neigh(*this, w.sim.stream("neigh:" + name)) {
   // Every new namespace starts with lo, down (net/core/net_namespace.c → loopback_net_init).
   register_device(std::make_unique<LoopbackDevice>(*this));
 }
@@ -57,6 +57,6 @@ bool Netns::is_local_addr(wire::Ipv4Addr a) const {
   return r && r->type == RouteType::Local;
 }
 
-Nanos Netns::now() const { return world.now(); }
+Nanos Netns::now() const { return work.now(); }
 
 }  // namespace ol::kernel

@@ -15,6 +15,9 @@
 
 namespace ol::kernel {
 
+class CpuWork;
+class Softnet;
+class Tracing;
 class World;
 struct IpFragQueues;
 
@@ -43,7 +46,11 @@ class Netns {
   Nanos now() const;
   Device& loopback() const { return *devices_.front(); }
 
-  World& world;
+  World& world;      // the registry (ip netns); the datapath reaches only the four below
+  PacketPool& pool;  // skb allocation
+  CpuWork& work;     // CPU time of the work in progress
+  Softnet& softnet;  // netif_rx and the per-CPU backlogs
+  Tracing& tracing;  // tracepoints, taps, drop counters
   std::string name;
   std::string node;  // the node this namespace belongs to (itself for a node's root namespace)
   cost::NodeCpu* cpu = nullptr;  // its node's cores; null: its work costs nothing

@@ -58,10 +58,12 @@ class PacketPool {
   PacketPtr clone(const Packet& p);  // skb_clone, as a copy of the bytes in use
   void release(Packet* p) { free_.emplace_back(p); }
   std::size_t allocated() const { return allocated_; }
+  std::uint64_t new_packet_id() { return ++last_packet_id_; }  // one per packet a program sends
 
  private:
   std::vector<std::unique_ptr<Packet>> free_;
   std::size_t allocated_ = 0;
+  std::uint64_t last_packet_id_ = 0;
 };
 
 // "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | ipv4 20 | icmp 8 | data 56": for traces only.

@@ -10,8 +10,8 @@ Lab::Lab(const std::string& script_name, const std::string& extra) {
   std::stringstream ss;
   ss << in.rdbuf() << extra;
   kernel::apply(world, netconfig::parse_script(ss.str(), script_name));
-  world.trace_sink = &log;
-  world.tap = [this](const kernel::Device& d, const kernel::Packet& p) {
+  world.tracing.sink = &log;
+  world.tracing.tap = [this](const kernel::Device& d, const kernel::Packet& p) {
     frames.push_back({d.netns->name, d.name, std::vector<std::uint8_t>(p.data(), p.data() + p.size())});
   };
 }

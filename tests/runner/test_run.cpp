@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/scenario/load.h"
-#include "sim/runner/run.h"
+#include "runner/run.h"
 
 using namespace ol;
 

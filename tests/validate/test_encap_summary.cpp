@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/scenario/load.h"
-#include "sim/runner/run.h"
+#include "runner/run.h"
 #include "validate/encap_summary.h"
 
 using namespace ol;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
-#include "models/kernel/core.h"
+#include "models/kernel/dev.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/ethernet.h"
 
 namespace ol::kernel {
@@ -44,7 +46,7 @@ void BridgeDevice::mtu_auto_adjust() {
 std::string BridgeDevice::fdb_line(const FdbEntry& e) const { return format_bridge_fdb(e, *this); }
 
 void BridgeDevice::br_handle_frame(Device& port, PacketPtr p) {
-  netns->world.charge(cost::Step::BrHandleFrame, p->size());
+  netns->work.charge(cost::Step::BrHandleFrame, p->size());
   if (p->size() < wire::EthernetRepr::kLen)
     return kfree_skb_reason(*netns, &port, std::move(p), DropReason::NotSpecified, "br_handle_frame");
   auto src = wire::eth_src(p->data());
@@ -59,12 +61,12 @@ void BridgeDevice::br_handle_frame(Device& port, PacketPtr p) {
 void BridgeDevice::br_handle_frame_finish(Device& in, PacketPtr p) {
   auto dst = wire::eth_dst(p->data());
   if (dst.is_multicast()) {  // broadcast too: flood, and keep a copy for the host
-    if (p->traced) netns->world.trace(*p, *netns, &in, "br_handle_frame_finish", "flood", "fdb", "");
+    if (p->traced) netns->tracing.trace(*p, *netns, &in, "br_handle_frame_finish", "flood", "fdb", "");
     return br_flood(std::move(p), &in, true);
   }
   const FdbEntry* e = fdb.find(dst, netns->now());
   if (p->traced)
-    netns->world.trace(*p, *netns, &in, "br_fdb_find", e ? (e->is_local ? "local" : "forward") : "flood", "fdb",
+    netns->tracing.trace(*p, *netns, &in, "br_fdb_find", e ? (e->is_local ? "local" : "forward") : "flood", "fdb",
                        e ? fdb_line(*e) : "");
   if (!e) return br_flood(std::move(p), &in, false);
   if (e->is_local) return br_pass_frame_up(std::move(p));
@@ -77,20 +79,20 @@ void BridgeDevice::br_forward(Device& to, PacketPtr p, const Device* from) {
     return kfree_skb_reason(*netns, &to, std::move(p), DropReason::BrForwardDisabled, "br_forward");
   if (p->seglen() > std::uint32_t(to.mtu) + 14)  // br_dev_queue_push_xmit → is_skb_forwardable
     return kfree_skb_reason(*netns, &to, std::move(p), DropReason::PktTooBig, "br_dev_queue_push_xmit");
-  if (p->traced) netns->world.trace(*p, *netns, &to, "br_forward", "xmit on " + to.name);
+  if (p->traced) netns->tracing.trace(*p, *netns, &to, "br_forward", "xmit on " + to.name);
   dev_queue_xmit(to, std::move(p));
 }
 
 void BridgeDevice::br_flood(PacketPtr p, const Device* from, bool local_rcv) {
   for (Device* port : ports) {
     if ((port == from && !port->hairpin) || !port->running()) continue;
-    br_forward(*port, netns->world.pool.clone(*p), from);
+    br_forward(*port, netns->pool.clone(*p), from);
   }
   if (local_rcv) br_pass_frame_up(std::move(p));
 }
 
 void BridgeDevice::br_pass_frame_up(PacketPtr p) {
-  if (p->traced) netns->world.trace(*p, *netns, this, "br_pass_frame_up", "up to " + name);
+  if (p->traced) netns->tracing.trace(*p, *netns, this, "br_pass_frame_up", "up to " + name);
   netif_receive_skb(*this, std::move(p));
 }
 
@@ -99,7 +101,7 @@ void BridgeDevice::start_xmit(PacketPtr p) {
   if (dst.is_multicast()) return br_flood(std::move(p), nullptr, false);
   const FdbEntry* e = fdb.find(dst, netns->now());
   if (p->traced)
-    netns->world.trace(*p, *netns, this, "br_dev_xmit", e && !e->is_local ? "forward" : "flood", "fdb",
+    netns->tracing.trace(*p, *netns, this, "br_dev_xmit", e && !e->is_local ? "forward" : "flood", "fdb",
                        e ? fdb_line(*e) : "");
   if (e && !e->is_local) return br_forward(*e->port, std::move(p), nullptr);
   br_flood(std::move(p), nullptr, false);

@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "models/kernel/core.h"
+#include "models/kernel/dev.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/gso.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/tracing.h"
 
 namespace ol::kernel {
 
@@ -23,7 +25,7 @@ void TunDevice::detach() {
 }
 
 void TunDevice::start_xmit(PacketPtr p) {
-  netns->world.charge(cost::Step::TunNetXmit, p->size());
+  netns->work.charge(cost::Step::TunNetXmit, p->size());
   if (!attached) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::DevReady, "tun_net_xmit");
@@ -32,38 +34,38 @@ void TunDevice::start_xmit(PacketPtr p) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::FullRing, "tun_net_xmit");
   }
-  if (p->traced) netns->world.trace(*p, *netns, this, "tun_net_xmit", "queued for the reader");
+  if (p->traced) netns->tracing.trace(*p, *netns, this, "tun_net_xmit", "queued for the reader");
   queue_.push_back(std::move(p));
   if (on_readable_) on_readable_();
 }
 
 PacketPtr TunDevice::read() {
-  if (queue_.empty()) return PacketPtr(nullptr, PacketReturn{&netns->world.pool});
+  if (queue_.empty()) return PacketPtr(nullptr, PacketReturn{&netns->pool});
   PacketPtr p = std::move(queue_.front());
   queue_.pop_front();
-  World& w = netns->world;  // read(): a system call, the driver's work and the copy out
+  CpuWork& w = netns->work;  // read(): a system call, the driver's work and the copy out
   w.set_flow(p->flow);
   w.charge(cost::Step::Syscall, 0);
   w.charge(cost::Step::TunDoRead, p->size());
   w.charge(cost::Step::CopyToUser, p->size());
   if (p->traced)
-    netns->world.trace(*p, *netns, this, "tun_do_read", "copied to user space", "", "", "kernel->user");
+    netns->tracing.trace(*p, *netns, this, "tun_do_read", "copied to user space", "", "", "kernel->user");
   return p;
 }
 
 void TunDevice::write(wire::Bytes ip_packet, std::uint64_t packet_id, bool traced) {
-  World& world = netns->world;  // write(): a system call, the copy in and the driver's work
-  world.charge(cost::Step::Syscall, 0);
-  world.charge(cost::Step::CopyFromUser, std::uint32_t(ip_packet.size()));
-  world.charge(cost::Step::TunGetUser, std::uint32_t(ip_packet.size()));
-  PacketPtr p = world.pool.get();
+  Netns& ns = *netns;  // write(): a system call, the copy in and the driver's work
+  ns.work.charge(cost::Step::Syscall, 0);
+  ns.work.charge(cost::Step::CopyFromUser, std::uint32_t(ip_packet.size()));
+  ns.work.charge(cost::Step::TunGetUser, std::uint32_t(ip_packet.size()));
+  PacketPtr p = ns.pool.get();
   std::memcpy(p->put(std::uint32_t(ip_packet.size())), ip_packet.data(), ip_packet.size());
   p->at_l3 = true;
-  p->id = packet_id ? packet_id : world.new_packet_id();
+  p->id = packet_id ? packet_id : ns.pool.new_packet_id();
   p->traced = traced;
-  p->flow = world.work_flow();
-  if (p->traced) world.trace(*p, *netns, this, "tun_get_user", "injected as received", "", "", "user->kernel");
-  world.netif_rx(*this, std::move(p), world.now());
+  p->flow = ns.work.flow();
+  if (p->traced) ns.tracing.trace(*p, *netns, this, "tun_get_user", "injected as received", "", "", "user->kernel");
+  ns.softnet.netif_rx(*this, std::move(p), ns.work.now());
 }
 
 }  // namespace ol::kernel

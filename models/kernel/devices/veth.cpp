@@ -1,9 +1,11 @@
 #include "models/kernel/devices/veth.h"
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/dev.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/netem.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 
 namespace ol::kernel {
 
@@ -12,7 +14,6 @@ VethDevice::~VethDevice() {
 }
 
 void VethDevice::start_xmit(PacketPtr p) {
-  World& world = netns->world;
   // veth_forward_skb → is_skb_forwardable(): the peer must be up and the frame must fit its MTU.
   if (!peer || !peer->admin_up) {
     ++stats.tx_dropped;
@@ -23,8 +24,8 @@ void VethDevice::start_xmit(PacketPtr p) {
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::PktTooBig, "veth_xmit");
   }
   // Leaving the node (the underlay NIC) costs a driver's transmit; a veth within it, less.
-  world.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
-  Nanos arrival = world.now();
+  netns->work.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
+  Nanos arrival = netns->work.now();
   if (qdisc) {
     auto at = qdisc->enqueue(arrival, p->wire_len(), p->gso_segs());
     if (!at) {
@@ -34,8 +35,8 @@ void VethDevice::start_xmit(PacketPtr p) {
     arrival = *at;
   }
   if (p->traced)
-    world.trace(*p, *netns, this, "veth_xmit", "to " + peer->name + "@" + peer->netns->name);
-  world.netif_rx(*peer, std::move(p), arrival);
+    netns->tracing.trace(*p, *netns, this, "veth_xmit", "to " + peer->name + "@" + peer->netns->name);
+  netns->softnet.netif_rx(*peer, std::move(p), arrival);
 }
 
 }  // namespace ol::kernel

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 
-#include "models/kernel/core.h"
+#include "models/kernel/dev.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/udp.h"
@@ -54,18 +56,18 @@ void VxlanDevice::start_xmit(PacketPtr p) {
   const VxlanFdbEntry* f = fdb.find(dst);
   if (!f) f = fdb.find(wire::MacAddr::zero());  // the default destination entry
   if (p->traced)
-    netns->world.trace(*p, *netns, this, "vxlan_xmit", f ? "encapsulate" : "no remote", "vxlan fdb",
+    netns->tracing.trace(*p, *netns, this, "vxlan_xmit", f ? "encapsulate" : "no remote", "vxlan fdb",
                        f ? format_vxlan_fdb(*f, *this) : "");
   if (!f || f->remotes.empty()) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::NoTxTarget, "vxlan_xmit");
   }
-  for (std::size_t i = 1; i < f->remotes.size(); ++i) vxlan_xmit_one(netns->world.pool.clone(*p), f->remotes[i]);
+  for (std::size_t i = 1; i < f->remotes.size(); ++i) vxlan_xmit_one(netns->pool.clone(*p), f->remotes[i]);
   vxlan_xmit_one(std::move(p), f->remotes[0]);
 }
 
 void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
-  netns->world.charge(cost::Step::VxlanXmit, p->size());
+  netns->work.charge(cost::Step::VxlanXmit, p->size());
   Netns& ns = *netns;
   auto rt = ip_route_output(ns, remote, local.value_or(wire::Ipv4Addr{}));
   if (!rt || rt->type != RouteType::Unicast) {
@@ -73,7 +75,7 @@ void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
     return kfree_skb_reason(ns, this, std::move(p), DropReason::IpOutNoRoutes, "vxlan_xmit_one");
   }
   if (p->traced)
-    ns.world.trace(*p, ns, this, "fib_lookup", "underlay route", "route", format_route(*rt->route, false));
+    ns.tracing.trace(*p, ns, this, "fib_lookup", "underlay route", "route", format_route(*rt->route, false));
   const std::uint16_t sport = flow_src_port(*p);
   const auto inner_len = p->size();
   // vxlan_build_skb: VXLAN header, then udp_tunnel_xmit_skb: UDP and IPv4 (DF clear, TTL 64).
@@ -85,12 +87,12 @@ void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
   // left to segmentation (each segment gets its own), as the kernel's UDP tunnel GSO does.
   if (!p->gso_size) wire::put16(p->data() + 6, wire::udp_checksum(src, remote, wire::Bytes(p->data(), udp_len)));
   ip_push_header(ns, *p, src, remote, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl), false);
-  if (p->traced) ns.world.trace(*p, ns, this, "vxlan_xmit_one", "encapsulated to " + remote.str());
+  if (p->traced) ns.tracing.trace(*p, ns, this, "vxlan_xmit_one", "encapsulated to " + remote.str());
   ip_local_out(ns, std::move(p), *rt);
 }
 
 void VxlanDevice::vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src) {
-  netns->world.charge(cost::Step::VxlanRcv, p->size());
+  netns->work.charge(cost::Step::VxlanRcv, p->size());
   Netns& ns = *netns;
   if (!admin_up) return kfree_skb_reason(ns, this, std::move(p), DropReason::DevReady, "vxlan_rcv");
   // Flow past the VXLAN header (already checked by the caller) to the inner Ethernet frame.
@@ -99,8 +101,8 @@ void VxlanDevice::vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src) {
   if (p->size() < wire::EthernetRepr::kLen)
     return kfree_skb_reason(ns, this, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
   if (learning) fdb.replace(wire::eth_src(p->data()), outer_src);  // vxlan_snoop
-  if (p->traced) ns.world.trace(*p, ns, this, "vxlan_rcv", "decapsulated from " + outer_src.str());
-  ns.world.netif_rx(*this, std::move(p), ns.now());  // gro_cells_receive
+  if (p->traced) ns.tracing.trace(*p, ns, this, "vxlan_rcv", "decapsulated from " + outer_src.str());
+  ns.softnet.netif_rx(*this, std::move(p), ns.now());  // gro_cells_receive
 }
 
 }  // namespace ol::kernel

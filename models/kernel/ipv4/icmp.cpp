@@ -4,11 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 
@@ -36,7 +37,7 @@ void icmp_echo(Netns& ns, Device& dev, PacketPtr p, std::size_t hl) {
   ip_push_header(ns, *p, dst, src, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), false);
   p->id = id;
   p->traced = traced;
-  if (p->traced) ns.world.trace(*p, ns, &dev, "icmp_echo", "reply to " + src.str());
+  if (p->traced) ns.tracing.trace(*p, ns, &dev, "icmp_echo", "reply to " + src.str());
   ip_local_out(ns, std::move(p), *rt);
 }
 
@@ -57,7 +58,7 @@ void icmp_unreach(Netns& ns, const wire::IcmpRepr& icmp, wire::Ipv4Addr from, wi
 }  // namespace
 
 void icmp_rcv(Netns& ns, Device& dev, PacketPtr p) {
-  ns.world.charge(cost::Step::IcmpRcv, p->size());
+  ns.work.charge(cost::Step::IcmpRcv, p->size());
   const std::size_t hl = wire::ipv4_header_len(p->data());
   wire::Bytes msg(p->data() + hl, p->size() - hl);
   auto icmp = wire::IcmpRepr::parse(msg);
@@ -65,13 +66,13 @@ void icmp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "icmp_rcv");
   const auto from = wire::ipv4_src(p->data());
   if (p->traced)
-    ns.world.trace(*p, ns, &dev, "icmp_rcv", fmt::format("{} from {}", wire::icmp_type_name(icmp->type, icmp->code), from.str()));
+    ns.tracing.trace(*p, ns, &dev, "icmp_rcv", fmt::format("{} from {}", wire::icmp_type_name(icmp->type, icmp->code), from.str()));
   if (icmp->type == wire::icmp::kEchoRequest) return icmp_echo(ns, dev, std::move(p), hl);
   if (icmp->type == wire::icmp::kEchoReply) {
     if (PingSocket* s = ns.sockets.ping_lookup(icmp->id)) {  // ping_rcv
       s->replies.push_back({ns.now(), from, icmp->seq, p->data()[wire::Ipv4Repr::kTtl], icmp->type, 0, 0,
                             std::uint32_t(msg.size())});
-      if (p->traced) ns.world.trace(*p, ns, &dev, "ping_rcv", "deliver to ping", "", "", "kernel->user");
+      if (p->traced) ns.tracing.trace(*p, ns, &dev, "ping_rcv", "deliver to ping", "", "", "kernel->user");
       return;
     }
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "ping_rcv");
@@ -93,7 +94,7 @@ void icmp_send(Netns& ns, const Packet& orig, std::uint8_t type, std::uint8_t co
   auto rt = ip_route_output(ns, osrc, saddr);
   if (!rt) return;
   const std::size_t quoted = std::min<std::size_t>(orig.size(), kIcmpErrorMax - 28);
-  PacketPtr p = ns.world.pool.get();
+  PacketPtr p = ns.pool.get();
   p->id = orig.id;  // keep the walk of the packet that caused it together
   p->traced = orig.traced;
   std::uint8_t* m = p->put(std::uint32_t(wire::IcmpRepr::kLen + quoted));
@@ -101,7 +102,7 @@ void icmp_send(Netns& ns, const Packet& orig, std::uint8_t type, std::uint8_t co
   wire::IcmpRepr{type, code, 0, 0, info}.emit_message(wire::MutBytes(m, wire::IcmpRepr::kLen + quoted));
   ip_push_header(ns, *p, rt->src, osrc, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), false);
   if (p->traced)
-    ns.world.trace(*p, ns, rt->dev, "icmp_send",
+    ns.tracing.trace(*p, ns, rt->dev, "icmp_send",
                    fmt::format("{}{} to {}", wire::icmp_type_name(type, code),
                                code == wire::icmp::kFragNeeded && type == wire::icmp::kDestUnreach ? fmt::format(" (mtu {})", info) : "",
                                osrc.str()));

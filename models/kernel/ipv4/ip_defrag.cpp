@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/checksum.h"
 #include "models/wire/ipv4.h"
 
@@ -36,18 +37,18 @@ PacketPtr ip_defrag(Netns& ns, PacketPtr frag) {
   if (fresh) q.started = ns.now();
   if (!(wire::get16(h + wire::Ipv4Repr::kFrag) & wire::Ipv4Repr::kFlagMF)) q.total = frag_offset(*frag) + frag_payload(*frag);
   q.frags.push_back(std::move(frag));
-  if (q.total == 0) return PacketPtr(nullptr, PacketReturn{&ns.world.pool});
+  if (q.total == 0) return PacketPtr(nullptr, PacketReturn{&ns.pool});
   std::sort(q.frags.begin(), q.frags.end(), [](auto& a, auto& b) { return frag_offset(*a) < frag_offset(*b); });
   std::size_t covered = 0;
   for (auto& f : q.frags) {
-    if (frag_offset(*f) > covered) return PacketPtr(nullptr, PacketReturn{&ns.world.pool});
+    if (frag_offset(*f) > covered) return PacketPtr(nullptr, PacketReturn{&ns.pool});
     covered = std::max(covered, frag_offset(*f) + frag_payload(*f));
   }
-  if (covered < q.total) return PacketPtr(nullptr, PacketReturn{&ns.world.pool});
+  if (covered < q.total) return PacketPtr(nullptr, PacketReturn{&ns.pool});
   // ip_frag_reasm: the first fragment's header, every payload at its offset, then a new checksum.
   const Packet& first = *q.frags.front();
   const std::size_t hl = wire::ipv4_header_len(first.data());
-  PacketPtr whole = ns.world.pool.get();
+  PacketPtr whole = ns.pool.get();
   whole->id = first.id;
   whole->traced = first.traced;
   whole->at_l3 = true;
@@ -61,7 +62,7 @@ PacketPtr ip_defrag(Netns& ns, PacketPtr frag) {
   wire::put16(out + wire::Ipv4Repr::kCsum, 0);
   wire::put16(out + wire::Ipv4Repr::kCsum, wire::internet_checksum(wire::Bytes(out, hl)));
   queues.erase(it);
-  if (whole->traced) ns.world.trace(*whole, ns, whole->dev, "ip_defrag", "reassembled");
+  if (whole->traced) ns.tracing.trace(*whole, ns, whole->dev, "ip_defrag", "reassembled");
   return whole;
 }
 

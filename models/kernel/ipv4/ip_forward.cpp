@@ -1,18 +1,19 @@
 // net/ipv4/ip_forward.c: TTL, MTU with DF, then out through ip_output.
 #include <fmt/format.h>
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 
 namespace ol::kernel {
 
 void ip_forward(Netns& ns, Device& in, PacketPtr p, const RouteResult& rt) {
-  ns.world.charge(cost::Step::IpForward, p->size());
+  ns.work.charge(cost::Step::IpForward, p->size());
   std::uint8_t* h = p->data();
   if (p->pkt_type != PktType::Host)
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::Otherhost, "ip_forward");
@@ -26,7 +27,7 @@ void ip_forward(Netns& ns, Device& in, PacketPtr p, const RouteResult& rt) {
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::PktTooBig, "ip_forward");
   }
   wire::ipv4_decrease_ttl(h);
-  if (p->traced) ns.world.trace(*p, ns, &in, "ip_forward", fmt::format("forward out {} ttl {}", rt.dev->name, h[wire::Ipv4Repr::kTtl]));
+  if (p->traced) ns.tracing.trace(*p, ns, &in, "ip_forward", fmt::format("forward out {} ttl {}", rt.dev->name, h[wire::Ipv4Repr::kTtl]));
   ip_output(ns, std::move(p), rt);  // ip_forward_finish → dst_output
 }
 

@@ -2,13 +2,14 @@
 // (ip_route_input_noref), then ip_local_deliver hands it to ICMP or UDP.
 #include <fmt/format.h>
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/ipv4/ip_defrag.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 
@@ -29,12 +30,12 @@ void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
   const Route* local = ns.local_table.lookup(dst);
   if (local || dst.is_limited_broadcast()) {
     if (p->traced)
-      ns.world.trace(*p, ns, &dev, "fib_lookup", "local", "route", local ? format_route(*local, true) : "");
+      ns.tracing.trace(*p, ns, &dev, "fib_lookup", "local", "route", local ? format_route(*local, true) : "");
     return ip_local_deliver(ns, dev, std::move(p));
   }
   if (!ns.ip_forward) return ip_error(ns, dev, std::move(p), false);
   const Route* r = ns.main_table.lookup(dst);
-  if (p->traced) ns.world.trace(*p, ns, &dev, "fib_lookup", r ? "forward" : "no route", "route", r ? format_route(*r, false) : "");
+  if (p->traced) ns.tracing.trace(*p, ns, &dev, "fib_lookup", r ? "forward" : "no route", "route", r ? format_route(*r, false) : "");
   if (!r) return ip_error(ns, dev, std::move(p), true);
   ip_forward(ns, dev, std::move(p), route_result(*r, dst));
 }
@@ -42,7 +43,7 @@ void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
 }  // namespace
 
 void ip_rcv(Netns& ns, Device& dev, PacketPtr p) {
-  ns.world.charge(cost::Step::IpRcv, p->size());
+  ns.work.charge(cost::Step::IpRcv, p->size());
   // ip_rcv_core: frames for another host (promiscuous bridge ports) are not ours.
   if (p->pkt_type == PktType::Otherhost)
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::Otherhost, "ip_rcv");
@@ -52,7 +53,7 @@ void ip_rcv(Netns& ns, Device& dev, PacketPtr p) {
   if (!wire::ipv4_checksum_ok(wire::Bytes(p->data(), hdr->header_len())))
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpCsum, "ip_rcv");
   p->trim(hdr->total_len);  // drop Ethernet padding
-  if (p->traced) ns.world.trace(*p, ns, &dev, "ip_rcv", fmt::format("{} > {} ttl {}", hdr->src.str(), hdr->dst.str(), hdr->ttl));
+  if (p->traced) ns.tracing.trace(*p, ns, &dev, "ip_rcv", fmt::format("{} > {} ttl {}", hdr->src.str(), hdr->dst.str(), hdr->ttl));
   ip_rcv_finish(ns, dev, std::move(p));
 }
 

@@ -5,12 +5,14 @@
 
 #include <fmt/format.h>
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/dev.h"
 #include "models/kernel/device.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/checksum.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/icmp.h"
@@ -42,7 +44,7 @@ bool ip_dont_fragment(PmtuDisc pmtudisc, std::uint32_t size, const RouteResult& 
 }
 
 void ip_local_out(Netns& ns, PacketPtr p, const RouteResult& rt) {
-  if (p->traced) ns.world.trace(*p, ns, rt.dev, "ip_local_out", "out " + rt.dev->name);
+  if (p->traced) ns.tracing.trace(*p, ns, rt.dev, "ip_local_out", "out " + rt.dev->name);
   ip_output(ns, std::move(p), rt);
 }
 
@@ -57,10 +59,10 @@ void ip_fragment(Netns& ns, PacketPtr p, const RouteResult& rt) {
   const std::uint16_t base_frag = wire::get16(h + wire::Ipv4Repr::kFrag);
   const bool last_has_mf = base_frag & wire::Ipv4Repr::kFlagMF;
   const std::uint16_t base_off = base_frag & wire::Ipv4Repr::kOffsetMask;
-  if (p->traced) ns.world.trace(*p, ns, rt.dev, "ip_fragment", fmt::format("fragment to mtu {}", rt.mtu));
+  if (p->traced) ns.tracing.trace(*p, ns, rt.dev, "ip_fragment", fmt::format("fragment to mtu {}", rt.mtu));
   for (std::size_t off = 0; off < payload; off += chunk) {
     const std::size_t n = std::min(chunk, payload - off);
-    PacketPtr f = ns.world.pool.get();
+    PacketPtr f = ns.pool.get();
     f->id = p->id;
     f->traced = p->traced;
     f->at_l3 = true;
@@ -98,7 +100,7 @@ void ip_output(Netns& ns, PacketPtr p, const RouteResult& rt) {
 }
 
 void ip_finish_output2(Netns& ns, PacketPtr p, const RouteResult& rt) {
-  ns.world.charge(cost::Step::IpOutput, p->size());
+  ns.work.charge(cost::Step::IpOutput, p->size());
   Device& dev = *rt.dev;
   if (!dev.has_l2()) return dev_queue_xmit(dev, std::move(p));  // TUN: no link-layer header
   if (dev.kind == DevKind::Loopback) {
@@ -111,7 +113,7 @@ void ip_finish_output2(Netns& ns, PacketPtr p, const RouteResult& rt) {
   }
   Neighbour& n = ns.neigh.lookup_or_create(&dev, rt.nexthop);
   if (p->traced)
-    ns.world.trace(*p, ns, &dev, "neigh_resolve_output", nud_name(n.state), "neigh", format_neigh(n));
+    ns.tracing.trace(*p, ns, &dev, "neigh_resolve_output", nud_name(n.state), "neigh", format_neigh(n));
   ns.neigh.output(n, std::move(p));
 }
 

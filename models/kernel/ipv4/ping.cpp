@@ -1,12 +1,12 @@
 // net/ipv4/ping.c: ICMP echo requests from an unprivileged "ping socket", as iputils' ping sends.
 #include <cstring>
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 
@@ -14,15 +14,15 @@ namespace ol::kernel {
 
 Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Addr dst, std::uint32_t payload_len,
                    bool traced, PmtuDisc pmtudisc, std::uint8_t ttl, std::uint64_t* packet_id) {
-  ns.world.charge(cost::Step::Syscall, 0);
-  ns.world.charge(cost::Step::CopyFromUser, payload_len);
+  ns.work.charge(cost::Step::Syscall, 0);
+  ns.work.charge(cost::Step::CopyFromUser, payload_len);
   auto rt = ip_route_output(ns, dst);
   const std::uint32_t size = wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen + payload_len;
   if (size > Packet::kMaxData) return Errno::MsgSize;
-  PacketPtr p = ns.world.pool.get();
-  p->id = ns.world.new_packet_id();
-  p->traced = traced || ns.world.trace_all;
-  p->flow = ns.world.work_flow();
+  PacketPtr p = ns.pool.get();
+  p->id = ns.pool.new_packet_id();
+  p->traced = traced || ns.tracing.trace_all;
+  p->flow = ns.work.flow();
   if (packet_id) *packet_id = p->id;
   std::uint8_t* m = p->put(wire::IcmpRepr::kLen + payload_len);
   for (std::uint32_t i = 0; i < payload_len; ++i) m[wire::IcmpRepr::kLen + i] = std::uint8_t(0x10 + i);
@@ -30,8 +30,8 @@ Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Add
   if (!rt) {
     ip_push_header(ns, *p, {}, dst, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), true);
     if (p->traced) {
-      ns.world.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
-      ns.world.trace(*p, ns, nullptr, "fib_lookup", "connect: Network is unreachable", "route", "");
+      ns.tracing.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
+      ns.tracing.trace(*p, ns, nullptr, "fib_lookup", "connect: Network is unreachable", "route", "");
     }
     return Errno::NetUnreach;
   }
@@ -39,8 +39,8 @@ Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Add
   const bool df = ip_dont_fragment(pmtudisc, size, *rt);
   ip_push_header(ns, *p, rt->src, dst, std::uint8_t(wire::IpProto::Icmp), ttl ? ttl : std::uint8_t(ns.default_ttl), df);
   if (p->traced) {
-    ns.world.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
-    ns.world.trace(*p, ns, rt->dev, "fib_lookup", "output", "route",
+    ns.tracing.trace(*p, ns, nullptr, "ping_v4_sendmsg", "send", "", "", "user->kernel");
+    ns.tracing.trace(*p, ns, rt->dev, "fib_lookup", "output", "route",
                    format_route(*rt->route, rt->type != RouteType::Unicast));
   }
   ip_local_out(ns, std::move(p), *rt);

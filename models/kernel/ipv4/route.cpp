@@ -1,10 +1,10 @@
 // net/ipv4/route.c and fib_frontend.c: output route resolution and source address selection.
 #include <algorithm>
 
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
 
 namespace ol::kernel {
 
@@ -22,7 +22,7 @@ const char* strerror_text(Errno e) {
 }
 
 const Route* fib_lookup(Netns& ns, wire::Ipv4Addr dst, Scope min_scope) {
-  ns.world.charge(cost::Step::FibLookup, 0);
+  ns.work.charge(cost::Step::FibLookup, 0);
   if (const Route* r = ns.local_table.lookup(dst, min_scope)) return r;
   return ns.main_table.lookup(dst, min_scope);
 }

@@ -1,22 +1,23 @@
 // net/ipv4/tcp_ipv4.c, the demultiplexing part: find the endpoint by destination port. The
 // connection's state machine lives with the endpoint (models/traffic/tcp_flow).
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/bytes.h"
 #include "models/wire/ipv4.h"
 
 namespace ol::kernel {
 
 void tcp_v4_rcv(Netns& ns, Device& dev, PacketPtr p) {
-  ns.world.charge(cost::Step::TcpV4Rcv, p->size());
+  ns.work.charge(cost::Step::TcpV4Rcv, p->size());
   const std::size_t hl = wire::ipv4_header_len(p->data());
   if (p->size() < hl + 20) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "tcp_v4_rcv");
   SocketTable::TcpHandler* h = ns.sockets.tcp_lookup(wire::get16(p->data() + hl + 2));
   if (!h) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "tcp_v4_rcv");
-  if (p->traced) ns.world.trace(*p, ns, &dev, "tcp_v4_rcv", "to the endpoint");
+  if (p->traced) ns.tracing.trace(*p, ns, &dev, "tcp_v4_rcv", "to the endpoint");
   (*h)(dev, std::move(p));
 }
 

@@ -3,13 +3,14 @@
 
 #include <fmt/format.h>
 
-#include "models/kernel/core.h"
+#include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
 #include "models/kernel/devices/vxlan.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/udp.h"
@@ -40,12 +41,12 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::UdpCsum, "udp_rcv");
   UdpSocket* s = ns.sockets.udp_lookup(dst, udp->dst_port);
   if (!s) {
-    if (p->traced) ns.world.trace(*p, ns, &dev, "__udp4_lib_rcv", fmt::format("no socket on port {}", udp->dst_port));
+    if (p->traced) ns.tracing.trace(*p, ns, &dev, "__udp4_lib_rcv", fmt::format("no socket on port {}", udp->dst_port));
     if (!dst.is_limited_broadcast()) icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kPortUnreach, 0);
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "__udp4_lib_rcv");
   }
   if (!s->encap.empty()) {
-    if (p->traced) ns.world.trace(*p, ns, &dev, "udp_rcv", fmt::format("encap socket :{}", udp->dst_port));
+    if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_rcv", fmt::format("encap socket :{}", udp->dst_port));
     p->pull(std::uint32_t(hl + wire::UdpRepr::kLen));
     p->at_l3 = false;
     return vxlan_encap_recv(ns, dev, *s, std::move(p), src);
@@ -54,41 +55,41 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     ++s->drops;
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::SocketRcvbuff, "__udp_enqueue_schedule_skb");
   }
-  ns.world.charge(cost::Step::UdpQueueRcvSkb, p->size());
-  if (p->traced) ns.world.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port));
+  ns.work.charge(cost::Step::UdpQueueRcvSkb, p->size());
+  if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port));
   s->rx_bytes += p->size();
   s->rx.push_back(std::move(p));
   if (s->on_readable) s->on_readable();
 }
 
 PacketPtr udp_recvmsg(Netns& ns, UdpSocket& s) {
-  if (s.rx.empty()) return PacketPtr(nullptr, PacketReturn{&ns.world.pool});
+  if (s.rx.empty()) return PacketPtr(nullptr, PacketReturn{&ns.pool});
   PacketPtr p = std::move(s.rx.front());
   s.rx.pop_front();
   s.rx_bytes -= p->size();
-  ns.world.set_flow(p->flow);
-  ns.world.charge(cost::Step::Syscall, 0);
-  ns.world.charge(cost::Step::UdpRecvmsg, p->size());
-  ns.world.charge(cost::Step::CopyToUser, p->size());
-  if (p->traced) ns.world.trace(*p, ns, nullptr, "udp_recvmsg", "copied to user space", "", "", "kernel->user");
+  ns.work.set_flow(p->flow);
+  ns.work.charge(cost::Step::Syscall, 0);
+  ns.work.charge(cost::Step::UdpRecvmsg, p->size());
+  ns.work.charge(cost::Step::CopyToUser, p->size());
+  if (p->traced) ns.tracing.trace(*p, ns, nullptr, "udp_recvmsg", "copied to user space", "", "", "kernel->user");
   return p;
 }
 
 Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint16_t dport, std::uint32_t payload_len,
                   const std::uint8_t* payload, bool traced, PmtuDisc pmtudisc, std::uint64_t* packet_id) {
-  ns.world.charge(cost::Step::Syscall, 0);
-  ns.world.charge(cost::Step::CopyFromUser, payload_len);
-  ns.world.charge(cost::Step::UdpSendmsg, payload_len);
+  ns.work.charge(cost::Step::Syscall, 0);
+  ns.work.charge(cost::Step::CopyFromUser, payload_len);
+  ns.work.charge(cost::Step::UdpSendmsg, payload_len);
   auto rt = ip_route_output(ns, dst);
   if (!rt) return Errno::NetUnreach;
   const std::uint32_t udp_len = wire::UdpRepr::kLen + payload_len;
   const std::uint32_t size = wire::Ipv4Repr::kLen + udp_len;
   if (size > Packet::kMaxData || udp_len > 0xffff) return Errno::MsgSize;
   if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;
-  PacketPtr p = ns.world.pool.get();
-  p->id = packet_id && *packet_id ? *packet_id : ns.world.new_packet_id();
-  p->traced = traced || ns.world.trace_all;
-  p->flow = ns.world.work_flow();
+  PacketPtr p = ns.pool.get();
+  p->id = packet_id && *packet_id ? *packet_id : ns.pool.new_packet_id();
+  p->traced = traced || ns.tracing.trace_all;
+  p->flow = ns.work.flow();
   if (packet_id) *packet_id = p->id;
   std::uint8_t* d = p->put(udp_len);
   if (payload) std::memcpy(d + wire::UdpRepr::kLen, payload, payload_len);
@@ -98,8 +99,8 @@ Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint1
   ip_push_header(ns, *p, rt->src, dst, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl),
                  ip_dont_fragment(pmtudisc, size, *rt));
   if (p->traced) {
-    ns.world.trace(*p, ns, nullptr, "udp_sendmsg", "send", "", "", "user->kernel");
-    ns.world.trace(*p, ns, rt->dev, "fib_lookup", "output", "route", format_route(*rt->route, rt->type != RouteType::Unicast));
+    ns.tracing.trace(*p, ns, nullptr, "udp_sendmsg", "send", "", "", "user->kernel");
+    ns.tracing.trace(*p, ns, rt->dev, "fib_lookup", "output", "route", format_route(*rt->route, rt->type != RouteType::Unicast));
   }
   ip_local_out(ns, std::move(p), *rt);
   return Errno::Ok;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
-#include "models/kernel/core.h"
+#include "models/kernel/dev.h"
+#include "models/kernel/drop.h"
 #include "models/kernel/device.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/kernel/world.h"
+#include "models/kernel/cpu_work.h"
+#include "models/kernel/tracing.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/icmp.h"
 
@@ -87,12 +89,12 @@ Nanos NeighTable::reachable_time() {
 
 void NeighTable::arm(Neighbour& n, Nanos delay) {
   disarm(n);
-  n.timer = ns_.world.sim.after(delay, this, key(n.dev, n.ip));
+  n.timer = ns_.work.sim.after(delay, this, key(n.dev, n.ip));
   n.timer_armed = true;
 }
 
 void NeighTable::disarm(Neighbour& n) {
-  if (n.timer_armed) ns_.world.sim.cancel(n.timer);
+  if (n.timer_armed) ns_.work.sim.cancel(n.timer);
   n.timer_armed = false;
 }
 
@@ -146,7 +148,7 @@ void NeighTable::flush_queue(Neighbour& n) {
   n.arp_queue.clear();
   n.queued_bytes = 0;
   for (auto& p : q) {
-    if (p->traced) ns_.world.trace(*p, ns_, n.dev, "neigh_update", "send queued packet", "neigh", format_neigh(n));
+    if (p->traced) ns_.tracing.trace(*p, ns_, n.dev, "neigh_update", "send queued packet", "neigh", format_neigh(n));
     connected_output(n, std::move(p));
   }
 }

@@ -1,0 +1,155 @@
+#include "cli/run_commands.h"
+#include "cli/scenario_args.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "models/scenario/load.h"
+#include "runner/atomic_file.h"
+#include "runner/chart.h"
+#include "runner/run.h"
+#include "runner/sweep.h"
+
+namespace ol::cli {
+
+namespace {
+
+// One step per object, the fields of a walk line.
+nlohmann::json trace_json(const std::vector<TraceEvent>& steps) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : steps)
+    out.push_back({{"time_ns", e.time}, {"packet", e.packet}, {"node", e.node}, {"netns", e.netns}, {"device", e.device},
+                   {"function", e.function}, {"table", e.table}, {"entry", e.entry}, {"verdict", e.verdict},
+                   {"headers", e.headers}, {"size", e.size}, {"crossing", e.crossing}});
+  return out;
+}
+
+void print_table(const std::vector<runner::FlowRow>& rows) {
+  std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "mode", "flow",
+                           "proto", "pods", "thru Gb/s", "good Gb/s", "rtt50 us", "rtt99 us", "cpu tx ns", "cpu rx ns",
+                           "cross/pkt", "overhead");
+  for (const auto& r : rows) {
+    auto opt = [](double v, const char* f) { return v < 0 ? std::string("-") : fmt::format(fmt::runtime(f), v); };
+    std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10.0f} {:>10.0f} {:>9.2f} {:>8}\n", r.mode,
+                             r.flow, r.proto, r.src_pod + ">" + r.dst_pod, opt(r.proto == "icmp" ? -1 : r.throughput_gbps, "{:.3f}"),
+                             opt(r.proto == "icmp" ? -1 : r.goodput_gbps, "{:.3f}"), opt(r.rtt_p50_us, "{:.1f}"),
+                             opt(r.rtt_p99_us, "{:.1f}"), r.cpu_ns_per_packet_tx_node, r.cpu_ns_per_packet_rx_node,
+                             r.crossings_per_packet, r.overhead_bytes_per_packet);
+  }
+}
+
+}  // namespace
+
+int cmd_run(const RunCliOptions& o, bool table) {
+  const auto loaded = load_scenario(o.file);
+  const auto parsed = parse_modes(o.mode);
+  if (!loaded || !parsed) return 2;
+  const scenario::Scenario& s = *loaded;
+  const std::vector<scenario::Backend>& modes = *parsed;
+  if (s.workloads.empty()) {
+    std::cerr << fmt::format("{}: $.workloads: nothing to run\n    fix: add a workload, e.g. "
+                             "{{\"type\": \"tcp\", \"from\": POD, \"to\": POD, \"duration\": \"1s\"}}\n",
+                             o.file);
+    return 2;
+  }
+  const std::string dir = o.out.value_or("results/" + s.name);
+  std::optional<cost::Profile> profile;
+  try {
+    if (o.profile) profile = cost::Profile::load_file(*o.profile);
+  } catch (const cost::ProfileError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0, profile ? &*profile : nullptr};
+  nlohmann::json trace_runs = nlohmann::json::array();
+  std::vector<runner::FlowRow> all;
+  try {
+    for (auto m : modes) {  // every mode is computed before anything is written
+      runner::RunResult r = runner::run_mode(s, m, ro);
+      const std::string name = scenario::backend_name(m);
+      runner::write_atomically(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
+      runner::write_atomically(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
+      all.insert(all.end(), r.flows.begin(), r.flows.end());
+      if (o.trace) trace_runs.push_back({{"mode", name}, {"steps", trace_json(r.trace)}});
+    }
+    if (o.trace)
+      runner::write_atomically(*o.trace, nlohmann::json{{"scenario", s.name},
+                                                        {"seed", o.seed.value_or(s.seed)},
+                                                        {"packets_per_flow", o.trace_packets},
+                                                        {"runs", trace_runs}}
+                                             .dump(1) + "\n");
+    if (o.svg)
+      runner::write_atomically(*o.svg, runner::comparison_svg(fmt::format("{}: host-gw, udp and vxlan (seed {})", s.name,
+                                                                          o.seed.value_or(s.seed)),
+                                                              all));
+  } catch (const std::runtime_error& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  if (table) print_table(all);
+  else
+    for (auto m : modes) std::cout << fmt::format("{}/{}.csv\n", dir, scenario::backend_name(m));
+  return 0;
+}
+
+int cmd_sweep(const SweepCliOptions& o) {
+  runner::Shard shard;
+  if (std::sscanf(o.shard.c_str(), "%d/%d", &shard.index, &shard.count) != 2) {
+    std::cerr << fmt::format("--shard: \"{}\" is not I/N\n    fix: write e.g. 1/3\n", o.shard);
+    return 2;
+  }
+  const bool tty = ::isatty(2);
+  auto progress = [tty](int done, int total) {  // a bar on a terminal, nothing otherwise
+    if (!tty) return;
+    const int w = 40, filled = total ? done * w / total : w;
+    std::cerr << fmt::format("\r[{}{}] {}/{} runs", std::string(std::size_t(filled), '#'), std::string(std::size_t(w - filled), ' '),
+                             done, total)
+              << (done == total ? "\n" : "") << std::flush;
+  };
+  try {
+    runner::SweepOutcome r = runner::run_sweep(o.file, o.jobs, shard, progress);
+    const std::string name = std::filesystem::path(o.file).stem().string();
+    const std::string out = o.out.value_or(shard.count == 1 ? fmt::format("results/{}/sweep.csv", name)
+                                                            : fmt::format("results/{}/sweep.shard-{}-of-{}.csv", name,
+                                                                          shard.index, shard.count));
+    runner::write_atomically(out, r.csv);
+    std::cout << fmt::format("{}: {} runs\n", out, r.runs);
+    return 0;
+  } catch (const scenario::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+  }
+  return 2;
+}
+
+int cmd_merge(const std::string& out, const std::vector<std::string>& inputs) {
+  std::vector<std::string> csvs;
+  for (const auto& f : inputs) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      std::cerr << fmt::format("{}: cannot read the file\n", f);
+      return 2;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    csvs.push_back(ss.str());
+  }
+  try {
+    runner::write_atomically(out, runner::merge_csv(csvs));
+  } catch (const std::exception& e) {
+    std::cerr << "merge: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace ol::cli

@@ -1,0 +1,281 @@
+#include "lab/cluster.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "models/cni/bridge.h"
+#include "models/cni/flannel_plugin.h"
+#include "models/cni/loopback.h"
+#include "models/kernel/apply.h"
+#include "models/kernel/devices/tun.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/netconfig/render.h"
+#include "lab/underlay.h"
+
+namespace ol::cluster {
+
+namespace nc = netconfig;
+using scenario::Backend;
+
+namespace {
+
+constexpr std::uint64_t kBoot = 1ull << 40, kEvent = 2ull << 40, kIndexMask = (1ull << 40) - 1;
+constexpr const char* kKubelet = "kubelet (CRI)";
+
+}  // namespace
+
+struct Cluster::NodeState {
+  const scenario::Node* spec = nullptr;
+  std::size_t index = 0;
+  nc::Files files;
+  cni::HostLocal ipam{files};
+  std::unique_ptr<flannel::UdpProxy> proxy;
+  std::unique_ptr<flannel::Flanneld> flanneld;
+  bool up = false;
+};
+
+// The CNI plugins' questions, answered from the simulated kernel.
+class Cluster::HostView final : public cni::HostView {
+ public:
+  explicit HostView(kernel::World& w) : w_(w) {}
+  bool link_exists(const std::string& netns, const std::string& dev) const override {
+    kernel::Netns* ns = w_.netns(netns);
+    return ns && ns->dev_by_name(dev);
+  }
+  std::vector<wire::Ipv4Prefix> addresses(const std::string& netns, const std::string& dev) const override {
+    std::vector<wire::Ipv4Prefix> out;
+    if (kernel::Netns* ns = w_.netns(netns))
+      if (kernel::Device* d = ns->dev_by_name(dev))
+        for (const auto& a : d->addrs) out.push_back(a.local);
+    return out;
+  }
+
+ private:
+  kernel::World& w_;
+};
+
+Cluster::Cluster(const scenario::Scenario& s, kernel::World& world, bool keep_log)
+    : s_(s), world_(world), keep_log_(keep_log), names_(s.seed), store_(world.sim, s.watch_delay),
+      host_(std::make_unique<HostView>(world)) {
+  store_.set_config(s.net_conf.verbatim);
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    auto n = std::make_unique<NodeState>();
+    n->spec = &s.nodes[i];
+    n->index = i;
+    for (const auto& pod : s.nodes[i].pods) {
+      pod_index_.emplace(pod, pods_.size());
+      pods_.push_back({pod, s.nodes[i].name, names_.container_id(pod), std::nullopt, false, {}});
+    }
+    nodes_.push_back(std::move(n));
+  }
+}
+
+Cluster::~Cluster() = default;
+
+void Cluster::start() {
+  nc::NetConfig fabric;
+  wire_fabric(s_, names_, fabric);
+  apply("", std::move(fabric));
+  for (std::size_t i = 0; i < s_.nodes.size(); ++i) {
+    if (s_.nodes[i].joins_at) world_.sim.at(*s_.nodes[i].joins_at, this, kBoot | i);
+    else boot_node(i);
+  }
+  for (std::size_t i = 0; i < s_.events.size(); ++i)
+    if (s_.events[i].kind != scenario::EventKind::NodeJoin) world_.sim.at(s_.events[i].at, this, kEvent | i);
+}
+
+void Cluster::converge() { world_.sim.run(); }
+
+void Cluster::on_event(std::uint64_t cookie) {
+  const std::size_t i = std::size_t(cookie & kIndexMask);
+  if ((cookie & ~kIndexMask) == kBoot) return boot_node(i);
+  const scenario::Event& e = s_.events[i];
+  if (e.kind == scenario::EventKind::NodeLeave) {
+    if (NodeState* n = node_state(e.target)) node_leaves(n->index);
+  } else if (auto it = pod_index_.find(e.target); it != pod_index_.end()) {
+    pod_del(pods_[it->second]);
+  }
+}
+
+void Cluster::boot_node(std::size_t index) {
+  NodeState& n = *nodes_[index];
+  const scenario::Node& spec = *n.spec;
+  nc::NetConfig wiring;
+  wire_node(s_, spec, names_, wiring);
+  apply(spec.name, std::move(wiring));
+  n.up = true;
+
+  kernel::Netns& ns = *world_.netns(spec.name);
+  ns.cpu = &world_.work.add_node_cpu(spec.name, spec.cores);
+  flannel::BackendContext ctx;
+  ctx.netns = spec.name;
+  ctx.public_ip = spec.address;
+  ctx.ext_mtu = spec.mtu;
+  ctx.conf = &s_.net_conf;
+  ctx.vtep_mac = names_.mac(fmt::format("flannel.{} of {}", s_.net_conf.vni, spec.name));
+  ctx.on_link = [&ns](wire::Ipv4Addr peer) {  // `ip route get PEER` shows no gateway
+    auto rt = kernel::ip_route_output(ns, peer);
+    return rt && !rt->route->gw;
+  };
+  if (s_.net_conf.backend == Backend::Udp) {
+    n.proxy = std::make_unique<flannel::UdpProxy>(ns, spec.address, s_.net_conf.port.value_or(8285));
+    n.proxy->core = spec.cores - 1;  // one user-space thread, here on the last core
+    n.proxy->on_command = [this, name = spec.name](const std::string& m) { note(name, "flanneld udp backend", m); };
+    ctx.proxy = n.proxy.get();
+  }
+  const std::string name = spec.name;
+  n.flanneld = std::make_unique<flannel::Flanneld>(
+      name, std::move(ctx), store_, n.files, world_.sim.stream("flanneld:" + name),
+      [this, name](nc::NetConfig&& cfg) { apply(name, std::move(cfg)); });
+  n.flanneld->log = [this, name](const std::string& m) { note(name, "flanneld", m); };
+  try {
+    n.flanneld->start(spec.pod_cidr);
+    if (n.proxy) {
+      auto* tun = static_cast<kernel::TunDevice*>(ns.dev_by_name("flannel0"));
+      if (!tun || !n.proxy->open(*tun, n.flanneld->lease().network()))
+        errors_.push_back(fmt::format("{}: flanneld udp backend: cannot open flannel0 or bind UDP {}", name,
+                                      s_.net_conf.port.value_or(8285)));
+    }
+  } catch (const flannel::FlanneldError& e) {
+    note(name, "flanneld", e.what());
+    errors_.push_back(fmt::format("{}: flanneld: {}", name, e.what()));
+  }
+  for (auto& p : pods_)
+    if (p.node == name) pod_add(n, p);
+}
+
+void Cluster::pod_add(NodeState& n, PodState& p) {
+  const std::string& node = n.spec->name;
+  nc::NetConfig sandbox;
+  sandbox.add(nc::NetnsAdd{p.name}, kKubelet);
+  apply(node, std::move(sandbox));
+  nc::NetConfig lo;
+  cni::loopback_add(p.name, lo);
+  apply(node, std::move(lo));
+  nc::NetConfig cfg;
+  const cni::CniArgs args{p.container_id, p.name, "eth0", node};
+  try {
+    auto r = cni::flannel_add(s_.cni, args, n.files, *host_, n.ipam, names_, cfg);
+    p.ip = r.ipam.address.addr;
+    p.running = true;
+    apply(node, std::move(cfg));
+    note(node, "CNI host-local", fmt::format("{} was given to container {} ({})", r.ipam.address.str(),
+                                             p.container_id.substr(0, 12), p.name));
+  } catch (const cni::CniError& e) {
+    apply(node, std::move(cfg));  // what the plugin did before failing stays done
+    p.error = e.what();
+    note(node, "CNI flannel", fmt::format("ADD {} failed: {}", p.name, e.what()));
+    errors_.push_back(fmt::format("{}: CNI ADD for pod {}: {}", node, p.name, e.what()));
+  }
+}
+
+void Cluster::pod_del(PodState& p) {
+  NodeState* n = node_state(p.node);
+  if (!n || !world_.netns(p.name)) return;
+  nc::NetConfig cfg;
+  const cni::CniArgs args{p.container_id, p.name, "eth0", p.node};
+  try {
+    cni::flannel_del(s_.cni, args, n->files, *host_, n->ipam, cfg);
+  } catch (const cni::CniError& e) {
+    errors_.push_back(fmt::format("{}: CNI DEL for pod {}: {}", p.node, p.name, e.what()));
+  }
+  cni::loopback_del(p.name, cfg);
+  cfg.add(nc::NetnsDel{p.name}, kKubelet);
+  apply(p.node, std::move(cfg));
+  p.running = false;
+  p.ip.reset();
+}
+
+void Cluster::node_leaves(std::size_t index) {
+  NodeState& n = *nodes_[index];
+  if (!n.up) return;
+  const std::string name = n.spec->name;
+  if (n.flanneld) {
+    n.flanneld->stop();
+    const auto lease = n.flanneld->lease();
+    if (store_.remove(lease)) note(name, "lease store", fmt::format("deleted {}", flannel::subnet_key(lease)));
+  }
+  n.proxy.reset();
+  nc::NetConfig cfg;
+  for (auto& p : pods_)
+    if (p.node == name && world_.netns(p.name)) {
+      cfg.add(nc::NetnsDel{p.name}, kKubelet);
+      p.running = false;
+      p.ip.reset();
+    }
+  cfg.add(nc::NetnsDel{name}, kUnderlayOrigin);
+  apply(name, std::move(cfg));
+  n.up = false;
+}
+
+void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
+  for (auto& c : cfg.commands) {
+    std::string refused;
+    try {
+      kernel::apply(world_, c.op);
+      if (const auto* link = std::get_if<nc::LinkAdd>(&c.op)) {
+        set_gso(link->netns, link->name);
+        if (link->peer) set_gso(link->peer->netns.empty() ? link->netns : link->peer->netns, link->peer->name);
+      }
+      if (const auto* add = std::get_if<nc::NetnsAdd>(&c.op); add && !node.empty() && add->name != node) {
+        kernel::Netns& pod = *world_.netns(add->name);
+        pod.node = node;
+        pod.cpu = world_.work.node_cpu(node);  // a pod's work runs on its node's cores
+      }
+    } catch (const kernel::ConfigError& err) {
+      refused = err.what();
+      if (auto nl = refused.find("\n    "); nl != std::string::npos) refused = refused.substr(nl + 5);
+      errors_.push_back(fmt::format("{}: {}: {}: {}", node.empty() ? "underlay" : node, c.origin, nc::render(c.op), refused));
+    }
+    if (!keep_log_ && !on_log) continue;  // a large scenario run for its tables only
+    LogEntry e{world_.sim.now(), node, std::move(c.origin), std::move(c.op), {}, std::move(refused)};
+    if (on_log) on_log(e);
+    if (keep_log_) log_.push_back(std::move(e));
+  }
+}
+
+// The scenario's offloads: GSO off everywhere, or on the devices it names (a TUN never has it).
+void Cluster::set_gso(const std::string& netns, const std::string& dev) {
+  kernel::Netns* ns = world_.netns(netns);
+  kernel::Device* d = ns ? ns->dev_by_name(dev) : nullptr;
+  if (!d) return;
+  d->gso = s_.gso && std::find(s_.gso_off.begin(), s_.gso_off.end(), dev) == s_.gso_off.end();
+}
+
+void Cluster::note(const std::string& node, const std::string& origin, std::string text) {
+  LogEntry e{world_.sim.now(), node, origin, std::nullopt, std::move(text), {}};
+  if (on_log) on_log(e);
+  if (keep_log_) log_.push_back(std::move(e));
+}
+
+Cluster::NodeState* Cluster::node_state(std::string_view name) {
+  for (auto& n : nodes_)
+    if (n->spec->name == name) return n.get();
+  return nullptr;
+}
+
+const PodState* Cluster::pod(std::string_view name) const {
+  auto it = pod_index_.find(name);
+  return it == pod_index_.end() ? nullptr : &pods_[it->second];
+}
+
+const nc::Files* Cluster::files(std::string_view node) const {
+  for (const auto& n : nodes_)
+    if (n->spec->name == node) return &n->files;
+  return nullptr;
+}
+
+std::optional<wire::Ipv4Prefix> Cluster::lease_of(std::string_view node) const {
+  for (const auto& n : nodes_)
+    if (n->spec->name == node && n->flanneld && n->up) return n->flanneld->lease();
+  return std::nullopt;
+}
+
+const flannel::UdpProxy* Cluster::proxy(std::string_view node) const {
+  for (const auto& n : nodes_)
+    if (n->spec->name == node) return n->proxy.get();
+  return nullptr;
+}
+
+}  // namespace ol::cluster

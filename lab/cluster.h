@@ -1,0 +1,92 @@
+// A scenario brought to life: the lab wiring, then on each node flanneld and the kubelet's CNI
+// calls for its pods, at the times the scenario says (boot at 0, joins, leaves, pod deletions).
+// Every command any component issues is applied to the simulated kernel at once and logged with
+// its time and origin; `overlaylab config` prints that log, `tables` the kernel it built.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/cni/host_local.h"
+#include "models/cni/naming.h"
+#include "models/flannel/flanneld.h"
+#include "models/userspace/udp_proxy.h"
+#include "models/kernel/world.h"
+#include "models/netconfig/files.h"
+#include "models/scenario/spec.h"
+
+namespace ol::cluster {
+
+struct LogEntry {
+  Nanos time = 0;
+  std::string node;    // the node the command concerns ("" for the fabric)
+  std::string origin;  // "CNI bridge", "flanneld vxlan backend", …
+  std::optional<netconfig::Op> op;  // a command, or (when empty) a note such as a lease acquired
+  std::string note;
+  std::string refused;  // the kernel's words when it refused the command
+};
+
+struct PodState {
+  std::string name;
+  std::string node;
+  std::string container_id;
+  std::optional<wire::Ipv4Addr> ip;
+  bool running = false;
+  std::string error;  // why CNI ADD failed
+};
+
+class Cluster final : public EventTarget {
+ public:
+  // `world` must outlive the cluster. With keep_log false nothing is logged (large scenarios).
+  Cluster(const scenario::Scenario& s, kernel::World& world, bool keep_log = true);
+  ~Cluster();
+
+  // Schedules the boot and the scenario's events; call once, then run the simulator.
+  void start();
+  // Runs the simulator until no event is left (control plane only: no traffic is scheduled).
+  void converge();
+
+  const std::vector<LogEntry>& log() const { return log_; }
+  std::function<void(const LogEntry&)> on_log;  // sees each entry as it happens
+  const PodState* pod(std::string_view name) const;
+  const std::vector<PodState>& pods() const { return pods_; }
+  const netconfig::Files* files(std::string_view node) const;
+  const flannel::LeaseStore& leases() const { return store_; }
+  std::optional<wire::Ipv4Prefix> lease_of(std::string_view node) const;
+  const flannel::UdpProxy* proxy(std::string_view node) const;
+  const scenario::Scenario& scenario() const { return s_; }
+  // Errors that stopped a component (flanneld out of subnets, CNI ADD failures), in order.
+  const std::vector<std::string>& errors() const { return errors_; }
+
+  void on_event(std::uint64_t cookie) override;
+
+ private:
+  struct NodeState;
+  class HostView;
+
+  void boot_node(std::size_t index);
+  void node_leaves(std::size_t index);
+  void pod_add(NodeState& n, PodState& p);
+  void pod_del(PodState& p);
+  void apply(const std::string& node, netconfig::NetConfig&& cfg);
+  void note(const std::string& node, const std::string& origin, std::string text);
+  void set_gso(const std::string& netns, const std::string& dev);
+  NodeState* node_state(std::string_view name);
+
+  const scenario::Scenario& s_;
+  kernel::World& world_;
+  bool keep_log_;
+  cni::Naming names_;
+  flannel::LeaseStore store_;
+  std::unique_ptr<HostView> host_;
+  std::vector<std::unique_ptr<NodeState>> nodes_;
+  std::vector<PodState> pods_;
+  std::map<std::string, std::size_t, std::less<>> pod_index_;
+  std::vector<LogEntry> log_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace ol::cluster

@@ -1,0 +1,33 @@
+// One scenario, loaded and running: its simulator, its simulated kernel and its control plane,
+// declared in the order they must be built and torn down. The CLI, the runner and the GUI hold one.
+#pragma once
+#include <functional>
+
+#include "models/kernel/world.h"
+#include "models/scenario/spec.h"
+#include "lab/cluster.h"
+#include "sim/simulator.h"
+
+namespace ol::cluster {
+
+class Session {
+ public:
+  // Starts the control plane (boot at t = 0, joins and events scheduled); nothing else has run.
+  // `on_log` sees every log entry from the first; with keep_log false the cluster keeps none.
+  explicit Session(scenario::Scenario s, bool keep_log = true,
+                   std::function<void(const LogEntry&)> on_log = nullptr)
+      : scenario(std::move(s)), sim(scenario.seed), world(sim), cluster(scenario, world, keep_log) {
+    world.work.profile = &cost::Profile::builtin();
+    cluster.on_log = std::move(on_log);
+    cluster.start();
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  scenario::Scenario scenario;
+  Simulator sim;
+  kernel::World world;
+  Cluster cluster;
+};
+
+}  // namespace ol::cluster

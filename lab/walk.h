@@ -1,0 +1,42 @@
+// One packet's walk from a pod to another: an ICMP echo request, traced through every step, with
+// what a student asks afterwards: how many times did it cross between kernel and user space on
+// the nodes, how many bytes did encapsulation add on the wire, and did it arrive (if not, where
+// and why it stopped).
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lab/session.h"
+#include "models/kernel/trace_event.h"
+
+namespace ol::cluster {
+
+struct WalkOptions {
+  std::string from, to;       // pod names
+  std::optional<Nanos> at;    // when to send; absent: once the control plane has settled
+  int size = 56;              // ICMP data bytes
+  // Called at each step as it happens, with the world in the state that step saw (the GUI takes
+  // the consulted table's snapshot here).
+  std::function<void(const TraceEvent&, const kernel::World&)> on_step;
+};
+
+struct WalkResult {
+  Nanos sent_at = 0;
+  wire::Ipv4Addr src, dst;
+  std::vector<TraceEvent> steps;   // the request, then the reply or the error that came back
+  std::size_t request_steps = 0;   // steps[0, request_steps) are the one-way request
+  int crossings = 0;               // kernel/user crossings of the request on the nodes
+  std::vector<std::string> crossing_functions;
+  int inner_bytes = 0;             // the request's IP packet as the pod sent it
+  int wire_bytes = 0;              // its IP packet on the sending node's underlay NIC (0: never got there)
+  bool delivered = false;          // the echo reply came back
+  std::string outcome;             // "echo reply from …" or where and why it stopped
+  int overhead() const { return wire_bytes ? wire_bytes - inner_bytes : 0; }
+};
+
+// Throws std::invalid_argument naming the unknown pod or a pod without an address.
+WalkResult walk(Session& s, const WalkOptions& o);
+
+}  // namespace ol::cluster

@@ -1,0 +1,27 @@
+#include "models/kernel/cpu_work.h"
+
+namespace ol::kernel {
+
+cost::NodeCpu& CpuWork::add_node_cpu(const std::string& node, int cores) {
+  auto& c = cpus_[node];
+  if (!c) c = std::make_unique<cost::NodeCpu>(node, cores);
+  return *c;
+}
+
+cost::NodeCpu* CpuWork::node_cpu(std::string_view node) const {
+  auto it = cpus_.find(std::string(node));
+  return it == cpus_.end() ? nullptr : it->second.get();
+}
+
+bool CpuWork::begin(cost::NodeCpu* c, int core) {
+  if (c && c->free_at(core) > sim.now()) return false;
+  cur_ = {true, c, core, sim.now(), 0, 0};
+  return true;
+}
+
+void CpuWork::end() {
+  if (cur_.cpu) cur_.cpu->occupy(cur_.core, cur_.start, cur_.cost);
+  cur_ = {};
+}
+
+}  // namespace ol::kernel

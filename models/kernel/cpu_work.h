@@ -1,0 +1,59 @@
+// CPU time: which core the current piece of work runs on, and what its steps cost it. A softirq
+// run, a system call or a daemon's loop is one piece of work; a core does one at a time, so queues
+// and saturation emerge from the profile's per-step costs. Off unless a profile is set and a node
+// has cores: namespaces without cores (switches, routers, plain scripts) work for free.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "models/cost/cpu.h"
+#include "models/cost/profile.h"
+#include "sim/simulator.h"
+
+namespace ol::kernel {
+
+class CpuWork {
+ public:
+  explicit CpuWork(Simulator& s) : sim(s) {}
+
+  cost::NodeCpu& add_node_cpu(const std::string& node, int cores);
+  cost::NodeCpu* node_cpu(std::string_view node) const;
+
+  // Starts a piece of work on `core`: false, and nothing starts, while the core is still busy;
+  // then the caller retries at cpu->free_at(core).
+  bool begin(cost::NodeCpu* cpu, int core);
+  void end();
+  // A step of the current work costs its core this much (per the profile).
+  void charge(cost::Step s, std::uint32_t bytes) {
+    if (!cur_.cpu || !profile) return;
+    const Nanos c = profile->cost(s, bytes);
+    cur_.cost += c;
+    cur_.cpu->charge(s, c, cur_.flow);
+  }
+  // The flow the current work is for (a loop serving several packets switches as it goes).
+  void set_flow(std::uint16_t flow) { cur_.flow = flow; }
+  std::uint16_t flow() const { return cur_.flow; }
+  // The time inside the current work (its start plus what it has cost so far), else the clock.
+  Nanos now() const { return cur_.active ? cur_.start + cur_.cost : sim.now(); }
+  bool running_on(const cost::NodeCpu* cpu) const { return cur_.active && cur_.cpu == cpu; }
+  int running_core() const { return cur_.core; }
+
+  Simulator& sim;
+  const cost::Profile* profile = nullptr;
+
+ private:
+  struct Current {
+    bool active = false;
+    cost::NodeCpu* cpu = nullptr;
+    int core = 0;
+    Nanos start = 0;
+    Nanos cost = 0;
+    std::uint16_t flow = 0;
+  };
+  Current cur_;
+  std::unordered_map<std::string, std::unique_ptr<cost::NodeCpu>> cpus_;
+};
+
+}  // namespace ol::kernel

@@ -1,0 +1,226 @@
+#include "runner/run.h"
+
+#include <algorithm>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "models/flannel/udp.h"
+#include "models/flannel/vxlan.h"
+#include "models/kernel/drop.h"
+#include "models/kernel/ipv4/ip.h"
+#include "models/scenario/load.h"
+#include "models/userspace/ping_app.h"
+#include "models/userspace/tcp_flow.h"
+#include "models/userspace/udp_flow.h"
+#include "lab/session.h"
+#include "runner/pcap.h"
+
+namespace ol::runner {
+
+int overhead_of(scenario::Backend b) {
+  switch (b) {
+    case scenario::Backend::HostGw: return 0;
+    case scenario::Backend::Udp: return flannel::UdpNetwork::kOverhead;
+    case scenario::Backend::Vxlan: return flannel::VxlanNetwork::kOverhead;
+  }
+  return 0;
+}
+
+namespace {
+
+// One workload: created when it is due (its pods may not exist before), then measured.
+struct Flow final : EventTarget {
+  Flow(cluster::Session& s, const scenario::Workload& w, int index, bool offloads, int trace_first)
+      : s(s), w(w), index(index), offloads(offloads), trace_first(trace_first) {}
+
+  void on_event(std::uint64_t) override {
+    const auto* dst = s.cluster.pod(w.to);
+    kernel::Netns* src = s.world.netns(w.from);
+    kernel::Netns* dns = s.world.netns(w.to);
+    if (!src || !dst || !dst->ip || !dns) return;  // not running at its time: nothing sent
+    if (auto rt = kernel::ip_route_output(*src, *dst->ip)) mtu = rt->mtu;
+    const Nanos now = s.sim.now();
+    if (w.type == "ping") {
+      ping = std::make_unique<traffic::PingApp>(*src, *dst->ip, std::uint16_t(0x5000 + index), w.count, w.interval, w.size);
+      ping->flow = flow_id();
+      ping->trace_first = trace_first;
+      ping->start(now);
+    } else if (w.type == "udp") {
+      udp = std::make_unique<traffic::UdpFlow>(*src, *dns, *dst->ip, w.port, w.size, w.rate_pps, w.duration);
+      udp->flow = flow_id();
+      udp->trace_first = trace_first;
+      udp->start(now);
+    } else {
+      tcp = std::make_unique<traffic::TcpFlow>(*src, *dns, *dst->ip, w.port, w.duration, offloads);
+      tcp->flow = flow_id();
+      tcp->trace_first = trace_first;
+      tcp->start(now);
+    }
+  }
+  std::uint16_t flow_id() const { return std::uint16_t(index + 1); }
+  Nanos end_time() const {
+    if (w.type == "ping") return w.at + Nanos(w.count - 1) * w.interval + kNanosPerSecond;
+    return w.at + w.duration + kNanosPerSecond / 2;
+  }
+  traffic::FlowStats stats() {
+    if (ping) return ping->finish();
+    if (udp) return udp->stats();
+    if (tcp) return tcp->stats();
+    return {};
+  }
+  int payload() const { return w.type == "tcp" ? (tcp ? int(tcp->mss()) : 0) : w.size; }
+
+  cluster::Session& s;
+  const scenario::Workload& w;
+  int index;
+  bool offloads;
+  int trace_first;
+  int mtu = 0;
+  std::unique_ptr<traffic::PingApp> ping;
+  std::unique_ptr<traffic::UdpFlow> udp;
+  std::unique_ptr<traffic::TcpFlow> tcp;
+};
+
+double us(double ns) { return ns < 0 ? -1 : ns / 1000.0; }
+
+// Kernel/user crossings the datapath itself made (the udp proxy's read, sendto, recvfrom and
+// write on both nodes): the applications' own system calls are not counted.
+std::uint64_t datapath_crossings(const cost::NodeCpu* a, const cost::NodeCpu* b, std::uint16_t flow) {
+  std::uint64_t n = 0;
+  for (const cost::NodeCpu* c : {a, b})
+    if (const auto* st = c ? c->flow_steps(flow) : nullptr)
+      n += 2 * ((*st)[std::size_t(cost::Step::TunDoRead)].calls + (*st)[std::size_t(cost::Step::TunGetUser)].calls);
+  return a == b ? n / 2 : n;
+}
+
+// What a flow's work cost a node, all steps together.
+double flow_ns(const cost::NodeCpu* c, std::uint16_t flow) {
+  const auto* st = c ? c->flow_steps(flow) : nullptr;
+  double ns = 0;
+  if (st)
+    for (const auto& x : *st) ns += double(x.ns);
+  return ns;
+}
+
+}  // namespace
+
+RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const RunOptions& o) {
+  scenario::Scenario sc = in;
+  scenario::override_backend(sc, mode);
+  if (o.seed) sc.seed = *o.seed;
+  if (!o.offloads) sc.gso = false;
+  cluster::Session s(std::move(sc), /*keep_log=*/false);
+  if (o.profile) s.world.work.profile = o.profile;
+  s.world.softnet.wire_frames = !o.veth_wires;
+  std::unique_ptr<PcapWriter> pcap;  // closed (and its files renamed) before the session goes
+  if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(s.world, *o.pcap_dir + "/" + scenario::backend_name(mode));
+  std::vector<std::unique_ptr<Flow>> flows;
+  Nanos end = 0;
+  for (std::size_t i = 0; i < s.scenario.workloads.size(); ++i) {
+    flows.push_back(std::make_unique<Flow>(s, s.scenario.workloads[i], int(i), o.offloads, o.trace_packets));
+    s.sim.at(s.scenario.workloads[i].at, flows.back().get());
+    end = std::max(end, flows.back()->end_time());
+  }
+  TraceLog log;
+  if (o.trace_packets > 0) s.world.tracing.sink = &log;
+  if (o.progress && end > 0) {
+    const Nanos slice = std::max<Nanos>(1, end / 100);
+    for (Nanos t = slice; ; t = std::min(end, t + slice)) {
+      s.sim.run_until(t);
+      if (t >= end || !o.progress(double(t) / double(end))) break;
+    }
+  } else {
+    s.sim.run_until(end);
+  }
+  s.world.tracing.sink = nullptr;
+
+  RunResult r;
+  const std::string mode_name = scenario::backend_name(mode);
+  for (auto& f : flows) {
+    const traffic::FlowStats st = f->stats();
+    FlowRow row;
+    row.scenario = s.scenario.name;
+    row.mode = mode_name;
+    row.seed = s.scenario.seed;
+    row.flow = f->index;
+    row.src_pod = f->w.from;
+    row.dst_pod = f->w.to;
+    row.proto = f->w.type == "ping" ? "icmp" : f->w.type;
+    row.payload_bytes = f->payload();
+    row.mtu = f->mtu;
+    row.packets_sent = st.packets_sent;
+    row.packets_delivered = st.packets_delivered;
+    row.drops = st.packets_sent > st.packets_delivered ? st.packets_sent - st.packets_delivered : 0;
+    const double secs = st.first_sent >= 0 && st.last_delivered > st.first_sent ? double(st.last_delivered - st.first_sent) / 1e9 : 0;
+    if (secs > 0 && f->w.type != "ping") {
+      row.throughput_gbps = double(st.l3_delivered) * 8 / secs / 1e9;
+      row.goodput_gbps = double(st.payload_delivered) * 8 / secs / 1e9;
+    }
+    row.rtt_p50_us = us(traffic::percentile(st.rtts, 50));
+    row.rtt_p99_us = us(traffic::percentile(st.rtts, 99));
+    row.one_way_p50_us = us(traffic::percentile(st.one_ways, 50));
+    const auto* src_node = s.scenario.node_of_pod(f->w.from);
+    const auto* dst_node = s.scenario.node_of_pod(f->w.to);
+    const cost::NodeCpu* tx = src_node ? s.world.work.node_cpu(src_node->name) : nullptr;
+    const cost::NodeCpu* rx = dst_node ? s.world.work.node_cpu(dst_node->name) : nullptr;
+    const double pkts = double(std::max<std::uint64_t>(1, st.packets_delivered));
+    const std::uint16_t id = f->flow_id();
+    row.cpu_ns_per_packet_tx_node = flow_ns(tx, id) / pkts;
+    row.cpu_ns_per_packet_rx_node = flow_ns(rx, id) / pkts;
+    row.crossings_per_packet = double(datapath_crossings(tx, rx, id)) / pkts;
+    row.overhead_bytes_per_packet = overhead_of(mode);
+    r.flows.push_back(row);
+    std::vector<Nanos> rtts = st.rtts;
+    std::sort(rtts.begin(), rtts.end());
+    auto& echoes = r.echoes.emplace_back();
+    for (const auto& [t, ok] : st.echoes) echoes.emplace_back(double(t) / 1e9, ok);
+    auto& cdf = r.rtt_samples_us.emplace_back();
+    const std::size_t n = std::min<std::size_t>(rtts.size(), 2000);
+    for (std::size_t k = 0; k < n; ++k) cdf.push_back(double(rtts[k * rtts.size() / n]) / 1000.0);
+    for (auto [role, cpu] : {std::pair{"tx", tx}, std::pair{"rx", rx}}) {
+      const auto* st = cpu ? cpu->flow_steps(id) : nullptr;
+      if (!st) continue;
+      for (std::size_t k = 0; k < cost::kSteps; ++k) {
+        const auto& ss = (*st)[k];
+        if (!ss.calls) continue;
+        r.steps.push_back({row.scenario, mode_name, row.seed, row.flow, role, cpu->node, cost::step_name(cost::Step(k)), ss.calls,
+                           double(ss.ns), double(ss.ns) / pkts});
+      }
+    }
+  }
+  for (std::size_t k = 0; k < s.world.tracing.drops.size(); ++k)
+    if (s.world.tracing.drops[k]) r.drops[kernel::drop_reason_name(kernel::DropReason(k))] = s.world.tracing.drops[k];
+  r.trace = std::move(log.events);
+  return r;
+}
+
+namespace {
+
+std::string num(double v, int prec) { return v < 0 ? "" : fmt::format("{:.{}f}", v, prec); }
+
+}  // namespace
+
+std::string flows_csv(const std::vector<FlowRow>& rows) {
+  std::string out =
+      "scenario,mode,source,seed,flow,src_pod,dst_pod,proto,payload_bytes,mtu,packets_sent,packets_delivered,drops,"
+      "throughput_gbps,goodput_gbps,rtt_p50_us,rtt_p99_us,one_way_p50_us,cpu_ns_per_packet_tx_node,"
+      "cpu_ns_per_packet_rx_node,crossings_per_packet,overhead_bytes_per_packet\n";
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.mode, r.source, r.seed,
+                       r.flow, r.src_pod, r.dst_pod, r.proto, r.payload_bytes, r.mtu, r.packets_sent, r.packets_delivered,
+                       r.drops, num(r.throughput_gbps, 4), num(r.goodput_gbps, 4), num(r.rtt_p50_us, 3),
+                       num(r.rtt_p99_us, 3), num(r.one_way_p50_us, 3), num(r.cpu_ns_per_packet_tx_node, 1),
+                       num(r.cpu_ns_per_packet_rx_node, 1), num(r.crossings_per_packet, 3), r.overhead_bytes_per_packet);
+  return out;
+}
+
+std::string steps_csv(const std::vector<StepRow>& rows) {
+  std::string out = "scenario,mode,seed,flow,role,node,step,calls,ns_total,ns_per_packet\n";
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.mode, r.seed, r.flow, r.role, r.node, r.step, r.calls,
+                       num(r.ns_total, 0), num(r.ns_per_packet, 2));
+  return out;
+}
+
+}  // namespace ol::runner

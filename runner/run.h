@@ -1,0 +1,70 @@
+// The batch runner: one scenario in one mode, its workloads run on the simulated cluster, and the
+// measurements as tidy rows (one per flow) plus each node's CPU time broken down by step.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/cost/profile.h"
+#include "models/scenario/spec.h"
+#include "models/kernel/trace_event.h"
+
+namespace ol::runner {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;  // overrides the scenario's
+  bool offloads = true;               // GSO on the devices that have it (off: every packet MSS-sized)
+  std::optional<std::string> pcap_dir;  // one capture per interface under <dir>/<mode>/
+  int trace_packets = 0;               // trace each flow's first this many packets (and their answers)
+  const cost::Profile* profile = nullptr;  // the step costs; the built-in default when null
+  bool veth_wires = false;  // the links are veth pairs (validate's lab): no per-frame TSO/GRO work
+  // Told the fraction of simulated time done, every 1% or so; returning false stops the run there
+  // (the rows then cover what ran). The GUI's progress bar and Cancel.
+  std::function<bool(double)> progress;
+};
+
+struct FlowRow {
+  std::string scenario, mode, source = "sim";
+  std::uint64_t seed = 0;
+  int flow = 0;
+  std::string src_pod, dst_pod, proto;
+  int payload_bytes = 0, mtu = 0;
+  std::uint64_t packets_sent = 0, packets_delivered = 0, drops = 0;
+  double throughput_gbps = 0, goodput_gbps = 0;
+  double rtt_p50_us = -1, rtt_p99_us = -1, one_way_p50_us = -1;
+  double cpu_ns_per_packet_tx_node = 0, cpu_ns_per_packet_rx_node = 0;
+  double crossings_per_packet = 0;
+  int overhead_bytes_per_packet = 0;
+};
+
+struct StepRow {
+  std::string scenario, mode;
+  std::uint64_t seed = 0;
+  int flow = 0;
+  std::string role;  // "tx" (the sending pod's node) or "rx"
+  std::string node, step;
+  std::uint64_t calls = 0;
+  double ns_total = 0, ns_per_packet = 0;
+};
+
+struct RunResult {
+  std::vector<FlowRow> flows;
+  std::vector<StepRow> steps;
+  std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
+  std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
+  std::vector<std::vector<std::pair<double, bool>>> echoes;  // per flow (ping): send time in s, reply came
+  std::map<std::string, std::uint64_t> drops;  // packets the kernel freed, by SKB_DROP_REASON_… (every flow)
+};
+
+int overhead_of(scenario::Backend b);  // bytes the mode's encapsulation adds to each packet
+
+RunResult run_mode(const scenario::Scenario& s, scenario::Backend mode, const RunOptions& o);
+
+// The CSV texts, header first; columns documented in results/README.md.
+std::string flows_csv(const std::vector<FlowRow>& rows);
+std::string steps_csv(const std::vector<StepRow>& rows);
+
+}  // namespace ol::runner
