@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,12 +15,18 @@
 
 namespace ol::kernel {
 
-class VxlanDevice;
+struct UdpSocket;
+
+// setup_udp_tunnel_sock: a tunnel's socket hands every datagram to the tunnel's receive function
+// (the kernel's udp_sk(sk)->encap_rcv), with data() at the UDP header and the outer source address.
+// udp.c calls it and knows nothing of the tunnel behind it.
+using EncapRcv = void (*)(UdpSocket& sk, PacketPtr p, wire::Ipv4Addr saddr);
 
 struct UdpSocket {
   wire::Ipv4Addr bound;  // 0.0.0.0 = any
   std::uint16_t port = 0;
-  std::vector<VxlanDevice*> encap;  // a VXLAN port: the devices sharing it, looked up by VNI
+  EncapRcv encap_rcv = nullptr;        // set on a tunnel's socket
+  std::shared_ptr<void> sk_user_data;  // the tunnel's own state (vxlan: the devices on the port)
   std::deque<PacketPtr> rx;         // datagrams at L3 (IPv4 header first), for recvfrom
   std::uint32_t rx_bytes = 0;
   std::uint32_t rcvbuf = 212992;

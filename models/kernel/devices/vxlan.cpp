@@ -16,21 +16,46 @@
 
 namespace ol::kernel {
 
+namespace {
+
+// struct vxlan_sock: the devices sharing one UDP port, found by VNI.
+struct VxlanSock {
+  std::vector<VxlanDevice*> devices;
+};
+
+// vxlan_rcv (the socket's encap_rcv), up to finding the device: check the VXLAN header, then the VNI.
+void vxlan_encap_rcv(UdpSocket& sk, PacketPtr p, wire::Ipv4Addr saddr) {
+  Device& dev = *p->dev;
+  Netns& ns = *dev.netns;
+  p->pull(wire::UdpRepr::kLen);
+  auto vx = wire::VxlanRepr::parse(wire::Bytes(p->data(), p->size()));
+  if (!vx) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
+  for (VxlanDevice* v : static_cast<VxlanSock*>(sk.sk_user_data.get())->devices)
+    if (v->vni == vx->vni) return v->vxlan_rcv(std::move(p), saddr);
+  kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanVniNotFound, "vxlan_rcv");
+}
+
+}  // namespace
+
 VxlanDevice::VxlanDevice(Netns& ns, std::string n, std::uint32_t v, std::uint64_t seed)
     : Device(ns, std::move(n), DevKind::Vxlan), vni(v), hash_seed_(seed) {}
 
 void VxlanDevice::on_state_change() {
   SocketTable& socks = netns->sockets;
   bool want = admin_up && !dead;
-  if (want && !socket_open_) {
+  if (want && !socket_open_) {  // vxlan_sock_add: share the port's socket, or set one up
     UdpSocket* s = socks.udp_lookup({}, dstport);
-    if (!s) s = socks.udp_bind({}, dstport);
-    if (s) s->encap.push_back(this);
-    socket_open_ = s != nullptr;
-  } else if (!want && socket_open_) {
+    if (!s && (s = socks.udp_bind({}, dstport))) {
+      s->encap_rcv = vxlan_encap_rcv;
+      s->sk_user_data = std::make_shared<VxlanSock>();
+    }
+    socket_open_ = s && s->encap_rcv == vxlan_encap_rcv;  // a plain socket on the port: EADDRINUSE
+    if (socket_open_) static_cast<VxlanSock*>(s->sk_user_data.get())->devices.push_back(this);
+  } else if (!want && socket_open_) {  // vxlan_sock_release: the last device closes the socket
     if (UdpSocket* s = socks.udp_lookup({}, dstport)) {
-      std::erase(s->encap, this);
-      if (s->encap.empty()) socks.udp_close(dstport);
+      auto& devices = static_cast<VxlanSock*>(s->sk_user_data.get())->devices;
+      std::erase(devices, this);
+      if (devices.empty()) socks.udp_close(dstport);
     }
     socket_open_ = false;
   }
@@ -95,7 +120,7 @@ void VxlanDevice::vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src) {
   netns->work.charge(cost::Step::VxlanRcv, p->size());
   Netns& ns = *netns;
   if (!admin_up) return kfree_skb_reason(ns, this, std::move(p), DropReason::DevReady, "vxlan_rcv");
-  // Flow past the VXLAN header (already checked by the caller) to the inner Ethernet frame.
+  // Past the VXLAN header (checked by vxlan_encap_rcv) to the inner Ethernet frame.
   p->pull(wire::VxlanRepr::kLen);
   p->at_l3 = false;
   if (p->size() < wire::EthernetRepr::kLen)

@@ -18,7 +18,7 @@ class VxlanDevice final : public Device {
 
   void start_xmit(PacketPtr p) override;  // vxlan_xmit
   void on_state_change() override;        // vxlan_open / vxlan_stop: the UDP socket
-  // Called by udp_rcv with data() at the VXLAN header; `outer_src` is the sending VTEP.
+  // Called by the port socket's encap_rcv with data() at the VXLAN header; `outer_src` is the sending VTEP.
   void vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src);
   // udp_flow_src_port: one source port per inner flow, from a hash of the inner headers.
   std::uint16_t flow_src_port(const Packet& inner) const;

@@ -1,11 +1,10 @@
-// net/ipv4/udp.c: receive to a socket (or to an encapsulation socket such as VXLAN's), and send.
+// net/ipv4/udp.c: receive to a socket (or to a tunnel's encap_rcv, such as VXLAN's), and send.
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "models/kernel/cpu_work.h"
 #include "models/kernel/device.h"
-#include "models/kernel/devices/vxlan.h"
 #include "models/kernel/drop.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/ipv4/ip.h"
@@ -14,22 +13,8 @@
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/udp.h"
-#include "models/wire/vxlan.h"
 
 namespace ol::kernel {
-
-namespace {
-
-// vxlan_udp_encap_recv → vxlan_rcv: find the device by VNI among those sharing the port.
-void vxlan_encap_recv(Netns& ns, Device& dev, UdpSocket& s, PacketPtr p, wire::Ipv4Addr outer_src) {
-  auto vx = wire::VxlanRepr::parse(wire::Bytes(p->data(), p->size()));
-  if (!vx) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
-  for (VxlanDevice* v : s.encap)
-    if (v->vni == vx->vni) return v->vxlan_rcv(std::move(p), outer_src);
-  kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanVniNotFound, "vxlan_rcv");
-}
-
-}  // namespace
 
 void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
   const std::uint8_t* h = p->data();
@@ -45,11 +30,11 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     if (!dst.is_limited_broadcast()) icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kPortUnreach, 0);
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "__udp4_lib_rcv");
   }
-  if (!s->encap.empty()) {
+  if (s->encap_rcv) {  // udp_queue_rcv_one_skb: a tunnel's socket
     if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_rcv", fmt::format("encap socket :{}", udp->dst_port));
-    p->pull(std::uint32_t(hl + wire::UdpRepr::kLen));
+    p->pull(std::uint32_t(hl));
     p->at_l3 = false;
-    return vxlan_encap_recv(ns, dev, *s, std::move(p), src);
+    return s->encap_rcv(*s, std::move(p), src);
   }
   if (s->rx_bytes + p->size() > s->rcvbuf) {
     ++s->drops;
