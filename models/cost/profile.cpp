@@ -11,11 +11,10 @@ namespace ol::cost {
 namespace {
 
 constexpr std::array<const char*, kSteps> kNames = {
-    "netif_receive_skb", "br_handle_frame", "ip_rcv",       "fib_lookup",   "ip_forward",   "ip_output",
-    "veth_xmit",         "nic_xmit",        "vxlan_xmit",   "vxlan_rcv",    "udp_sendmsg",  "udp_queue_rcv_skb",
-    "udp_recvmsg",       "tun_net_xmit",    "tun_do_read",  "tun_get_user", "icmp_rcv",     "tcp_sendmsg",
-    "tcp_v4_rcv",        "syscall",         "wakeup",       "copy_to_user", "copy_from_user", "csum",
-    "skb_gso_segment",   "napi_gro_receive", "app_work"};
+#define OL_COST_STEP_NAME(name, function) #function,
+    OL_COST_STEPS(OL_COST_STEP_NAME)
+#undef OL_COST_STEP_NAME
+};
 
 }  // namespace
 

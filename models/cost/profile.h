@@ -11,10 +11,22 @@
 
 namespace ol::cost {
 
+// Every modelled step, named after the kernel function it stands for (the key in default.json).
+// One list makes the enum and the names.
+#define OL_COST_STEPS(X)                                                                                  \
+  X(NetifReceiveSkb, netif_receive_skb) X(BrHandleFrame, br_handle_frame) X(IpRcv, ip_rcv)                \
+  X(FibLookup, fib_lookup) X(IpForward, ip_forward) X(IpOutput, ip_output) X(VethXmit, veth_xmit)         \
+  X(NicXmit, nic_xmit) X(VxlanXmit, vxlan_xmit) X(VxlanRcv, vxlan_rcv) X(UdpSendmsg, udp_sendmsg)         \
+  X(UdpQueueRcvSkb, udp_queue_rcv_skb) X(UdpRecvmsg, udp_recvmsg) X(TunNetXmit, tun_net_xmit)             \
+  X(TunDoRead, tun_do_read) X(TunGetUser, tun_get_user) X(IcmpRcv, icmp_rcv) X(TcpSendmsg, tcp_sendmsg)   \
+  X(TcpV4Rcv, tcp_v4_rcv) X(Syscall, syscall) X(Wakeup, wakeup) X(CopyToUser, copy_to_user)               \
+  X(CopyFromUser, copy_from_user) X(Csum, csum) X(GsoSegment, skb_gso_segment)                            \
+  X(NapiGroReceive, napi_gro_receive) X(AppWork, app_work)
+
 enum class Step : std::uint8_t {
-  NetifReceiveSkb, BrHandleFrame, IpRcv, FibLookup, IpForward, IpOutput, VethXmit, NicXmit, VxlanXmit, VxlanRcv,
-  UdpSendmsg, UdpQueueRcvSkb, UdpRecvmsg, TunNetXmit, TunDoRead, TunGetUser, IcmpRcv, TcpSendmsg, TcpV4Rcv,
-  Syscall, Wakeup, CopyToUser, CopyFromUser, Csum, GsoSegment, NapiGroReceive, AppWork,
+#define OL_COST_STEP_ENUM(name, function) name,
+  OL_COST_STEPS(OL_COST_STEP_ENUM)
+#undef OL_COST_STEP_ENUM
   kCount
 };
 inline constexpr std::size_t kSteps = std::size_t(Step::kCount);

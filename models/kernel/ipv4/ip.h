@@ -26,7 +26,17 @@ struct RouteResult {
   int mtu = 1500;          // the device MTU, or a smaller learnt path MTU
 };
 
-enum class Errno { Ok, NetUnreach, HostUnreach, MsgSize, NoBufs, AddrInUse, NetDown };
+// The errors a socket call can return here, with strerror's words; one list makes both.
+#define OL_ERRNOS(X)                                                                         \
+  X(Ok, "Success") X(NetUnreach, "Network is unreachable") X(HostUnreach, "No route to host") \
+  X(MsgSize, "Message too long") X(NoBufs, "No buffer space available")                      \
+  X(AddrInUse, "Address already in use") X(NetDown, "Network is down")
+
+enum class Errno {
+#define OL_ERRNO_ENUM(name, text) name,
+  OL_ERRNOS(OL_ERRNO_ENUM)
+#undef OL_ERRNO_ENUM
+};
 const char* strerror_text(Errno e);  // "Network is unreachable", …
 
 // IP_MTU_DISCOVER of the sending socket: WANT (the Linux default) sets DF but fragments locally

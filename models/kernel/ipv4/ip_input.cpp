@@ -25,16 +25,17 @@ void ip_error(Netns& ns, Device& dev, PacketPtr p, bool no_route) {
   kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpInNoRoutes, "ip_error");
 }
 
+// ip_route_input_noref → ip_route_input_slow: one fib_lookup (local table, then main); a local or
+// broadcast route delivers here, anything else is forwarded when forwarding is on.
 void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
   const auto dst = wire::ipv4_dst(p->data());
-  const Route* local = ns.local_table.lookup(dst);
+  const Route* r = fib_lookup(ns, dst);
+  const bool local = r && (r->type == RouteType::Local || r->type == RouteType::Broadcast);
   if (local || dst.is_limited_broadcast()) {
-    if (p->traced)
-      ns.tracing.trace(*p, ns, &dev, "fib_lookup", "local", "route", local ? format_route(*local, true) : "");
+    if (p->traced) ns.tracing.trace(*p, ns, &dev, "fib_lookup", "local", "route", local ? format_route(*r, true) : "");
     return ip_local_deliver(ns, dev, std::move(p));
   }
   if (!ns.ip_forward) return ip_error(ns, dev, std::move(p), false);
-  const Route* r = ns.main_table.lookup(dst);
   if (p->traced) ns.tracing.trace(*p, ns, &dev, "fib_lookup", r ? "forward" : "no route", "route", r ? format_route(*r, false) : "");
   if (!r) return ip_error(ns, dev, std::move(p), true);
   ip_forward(ns, dev, std::move(p), route_result(*r, dst));

@@ -10,13 +10,10 @@ namespace ol::kernel {
 
 const char* strerror_text(Errno e) {
   switch (e) {
-    case Errno::Ok: return "Success";
-    case Errno::NetUnreach: return "Network is unreachable";
-    case Errno::HostUnreach: return "No route to host";
-    case Errno::MsgSize: return "Message too long";
-    case Errno::NoBufs: return "No buffer space available";
-    case Errno::AddrInUse: return "Address already in use";
-    case Errno::NetDown: return "Network is down";
+#define OL_ERRNO_CASE(name, text) \
+  case Errno::name: return text;
+    OL_ERRNOS(OL_ERRNO_CASE)
+#undef OL_ERRNO_CASE
   }
   return "Unknown error";
 }
