@@ -7,7 +7,7 @@
 #include "models/kernel/device.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
-#include "models/wire/bytes.h"
+#include "models/wire/ethernet.h"
 #include "models/wire/icmp.h"
 
 namespace ol::cluster {
@@ -82,7 +82,7 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   s.world.tracing.tap = [&](const kernel::Device& d, const kernel::Packet& p) {
     // The request's first IPv4 frame on the sending node's underlay NIC.
     if (r.wire_bytes || p.id != id || d.name != "eth0" || d.netns->name != a.node) return;
-    if (p.size() >= 14 && wire::get16(p.data() + 12) == 0x0800) r.wire_bytes = int(p.size()) - 14;
+    if (auto eth = wire::EthernetView::new_checked(p.bytes()); eth && eth->is_ipv4()) r.wire_bytes = int(eth->payload().size());
   };
   kernel::PingSocket* sock = ns->sockets.ping_open(kWalkId);
   s.world.work.begin(ns->cpu, 0);  // the ping program's sendmsg, on core 0 (the clock is at a settled point)

@@ -43,17 +43,17 @@ int open_tun(const std::string& name) {
   return fd;
 }
 
-bool decrement_ttl(std::uint8_t* iph) {
-  if (iph[wire::Ipv4Repr::kTtl] <= 1) return false;
-  wire::ipv4_decrease_ttl(iph);
+bool decrement_ttl(const wire::Ipv4ViewMut& ip) {
+  if (ip.ttl() <= 1) return false;
+  ip.decrease_ttl();
   return true;
 }
 
 // A well-formed IPv4 packet: version 4, a sane header, and no longer than what was received.
-bool is_ipv4(const std::uint8_t* p, std::size_t n) {
-  if (n < wire::Ipv4Repr::kLen || (p[0] >> 4) != 4) return false;
-  const std::size_t hl = wire::ipv4_header_len(p);
-  return hl >= wire::Ipv4Repr::kLen && hl <= n && wire::ipv4_total_len(p) >= hl && wire::ipv4_total_len(p) <= n;
+std::optional<wire::Ipv4ViewMut> ipv4_packet(std::span<std::uint8_t> b) {
+  auto ip = wire::Ipv4ViewMut::new_checked(b);
+  if (!ip || ip->total_len() < ip->header_len() || ip->total_len() > b.size()) return std::nullopt;
+  return ip;
 }
 
 class Udpd {
@@ -64,14 +64,14 @@ class Udpd {
     for (;;) {
       const ssize_t n = ::read(tun_, buf_.data(), buf_.size());
       if (n <= 0) return;
-      if (!is_ipv4(buf_.data(), std::size_t(n))) continue;
-      const auto dst = wire::ipv4_dst(buf_.data());
-      const UdpdRoute* r = find_route(dst);
+      auto ip = ipv4_packet(std::span(buf_.data(), std::size_t(n)));
+      if (!ip) continue;
+      const UdpdRoute* r = find_route(ip->dst_addr());
       if (!r) {
-        send_net_unreachable(std::size_t(n));
+        send_net_unreachable(*ip);
         continue;
       }
-      if (!decrement_ttl(buf_.data())) {
+      if (!decrement_ttl(*ip)) {
         ++st_.ttl_dropped;
         continue;
       }
@@ -88,15 +88,16 @@ class Udpd {
     for (;;) {
       const ssize_t n = ::recv(sock_, buf_.data(), buf_.size(), MSG_DONTWAIT);
       if (n < 0) return;
-      if (!is_ipv4(buf_.data(), std::size_t(n))) {
+      auto ip = ipv4_packet(std::span(buf_.data(), std::size_t(n)));
+      if (!ip) {
         ++st_.garbage;
         continue;
       }
-      if (!decrement_ttl(buf_.data())) {
+      if (!decrement_ttl(*ip)) {
         ++st_.ttl_dropped;
         continue;
       }
-      if (::write(tun_, buf_.data(), wire::ipv4_total_len(buf_.data())) > 0) ++st_.udp_to_tun;
+      if (::write(tun_, buf_.data(), ip->total_len()) > 0) ++st_.udp_to_tun;
     }
   }
 
@@ -108,8 +109,8 @@ class Udpd {
   }
 
   // ICMP destination (net) unreachable from the TUN's address to the sender, quoting its header.
-  void send_net_unreachable(std::size_t n) {
-    const std::size_t quoted = std::min(n, wire::ipv4_header_len(buf_.data()) + 8);
+  void send_net_unreachable(const wire::Ipv4ViewMut& offender) {
+    const std::size_t quoted = std::min(offender.bytes().size(), offender.header_len() + 8);
     std::array<std::uint8_t, 20 + 8 + 60 + 8> pkt{};
     const std::size_t icmp_len = wire::IcmpRepr::kLen + quoted;
     std::memcpy(pkt.data() + 20 + 8, buf_.data(), quoted);
@@ -119,7 +120,7 @@ class Udpd {
     ip.ttl = 64;
     ip.protocol = std::uint8_t(wire::IpProto::Icmp);
     ip.src = o_.tun_addr;
-    ip.dst = wire::ipv4_src(buf_.data());
+    ip.dst = offender.src_addr();
     ip.emit(wire::MutBytes(pkt.data(), 20));
     if (::write(tun_, pkt.data(), 20 + icmp_len) > 0) ++st_.net_unreachable;
   }

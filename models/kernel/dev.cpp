@@ -18,13 +18,19 @@ namespace ol::kernel {
 Softnet::~Softnet() = default;
 
 namespace {
-// skb_get_hash, reduced: addresses and ports of an IPv4 packet (at its Ethernet or IPv4 header).
+// skb_get_hash, reduced: the addresses of an IPv4 packet and the 4 bytes after a 20-byte header
+// (the ports of TCP and UDP), at its Ethernet or IPv4 header; 0 for anything else.
 std::uint32_t flow_hash(const Packet& p) {
+  wire::Bytes l3 = p.bytes();
+  if (!p.at_l3) {
+    auto eth = wire::EthernetView::new_checked(l3);
+    if (!eth || !eth->is_ipv4()) return 0;
+    l3 = eth->payload();
+  }
+  constexpr std::size_t kFrom = wire::ipv4::kSrcAddr.start, kTo = wire::ipv4::kHeaderLen + 4;
   std::uint32_t h = 0;
-  const std::uint8_t* d = p.data();
-  std::size_t off = p.at_l3 ? 0 : 14;
-  if (p.size() >= off + 24 && (p.at_l3 || (d[12] == 0x08 && d[13] == 0x00)))
-    for (std::size_t i = off + 12; i < off + 24; ++i) h = (h ^ d[i]) * 16777619u;
+  if (l3.size() >= kTo)
+    for (std::size_t i = kFrom; i < kTo; ++i) h = (h ^ l3[i]) * 16777619u;
   return h;
 }
 }  // namespace
@@ -127,7 +133,7 @@ void Softnet::receive(std::uint32_t slot) {
 namespace {
 // eth_type_trans: classify by destination MAC relative to the receiving device, then pull the header.
 void eth_type_trans(Device& dev, Packet& p) {
-  auto dst = wire::eth_dst(p.data());
+  auto dst = eth_hdr(p).dst_addr();
   if (dst.is_broadcast()) p.pkt_type = PktType::Broadcast;
   else if (dst.is_multicast()) p.pkt_type = PktType::Multicast;
   else if (dev.is_local_mac(dst)) p.pkt_type = PktType::Host;
@@ -152,7 +158,7 @@ void netif_receive_skb(Device& dev, PacketPtr p) {
   }
   if (p->size() < wire::EthernetRepr::kLen)
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "eth_type_trans");
-  std::uint16_t type = wire::eth_type(p->data());
+  const std::uint16_t type = eth_hdr(*p).ethertype();
   eth_type_trans(dev, *p);
   if (type == std::uint16_t(wire::EtherType::Arp)) return arp_rcv(ns, dev, std::move(p));
   if (type == std::uint16_t(wire::EtherType::Ipv4)) return ip_rcv(ns, dev, std::move(p));

@@ -8,8 +8,11 @@
 #include "models/kernel/netns.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
+#include "models/wire/ethernet.h"
 #include "models/wire/ipv4.h"
+#include "models/wire/tcp.h"
 #include "models/wire/udp.h"
+#include "models/wire/vxlan.h"
 
 namespace ol::kernel {
 
@@ -26,20 +29,22 @@ struct Layout {
 };
 
 bool layout(const Packet& p, Layout& l) {
-  const std::uint8_t* d = p.data();
-  std::size_t off = p.at_l3 ? 0 : 14;
-  while (l.ips < l.ip.size() && off + 20 <= p.size()) {
+  const wire::Bytes b = p.bytes();
+  std::size_t off = p.at_l3 ? 0 : wire::ethernet::kHeaderLen;
+  while (l.ips < l.ip.size() && off < b.size()) {
+    auto ip = wire::Ipv4View::new_checked(b.subspan(off));
+    if (!ip) return false;
     l.ip[l.ips++] = off;
-    const std::size_t ihl = wire::ipv4_header_len(d + off);
-    const std::uint8_t proto = wire::ipv4_proto(d + off);
-    if (proto == std::uint8_t(wire::IpProto::Tcp)) {
-      l.tcp = off + ihl;
-      l.hdrs = l.tcp + std::size_t(d[l.tcp + 12] >> 4) * 4;
+    if (ip->protocol() == std::uint8_t(wire::IpProto::Tcp)) {
+      l.tcp = off + ip->header_len();
+      auto tcp = wire::TcpView::new_checked(b.subspan(l.tcp));
+      if (!tcp) return false;
+      l.hdrs = l.tcp + tcp->header_len();
       return true;
     }
-    if (proto != std::uint8_t(wire::IpProto::Udp)) return false;
-    l.udp = off + ihl;
-    off = l.udp + wire::UdpRepr::kLen + 8 + 14;  // VXLAN header, inner Ethernet
+    if (ip->protocol() != std::uint8_t(wire::IpProto::Udp)) return false;
+    l.udp = off + ip->header_len();
+    off = l.udp + wire::udp::kHeaderLen + wire::vxlan::kHeaderLen + wire::ethernet::kHeaderLen;  // to the inner IPv4
   }
   return false;
 }
@@ -49,11 +54,11 @@ bool layout(const Packet& p, Layout& l) {
 void skb_gso_segment(Netns& ns, PacketPtr p, const std::function<void(PacketPtr)>& out) {
   Layout l;
   if (!p->gso_size || !layout(*p, l)) return out(std::move(p));
-  const std::uint8_t* h = p->data();
+  const wire::Bytes h = p->bytes();
   const std::uint32_t payload = p->size() - std::uint32_t(l.hdrs);
-  const std::uint32_t seq0 = wire::get32(h + l.tcp + 4);
+  const std::uint32_t seq0 = wire::TcpView::new_unchecked(h.subspan(l.tcp)).seq_number();
   std::array<std::uint16_t, 2> id0{};
-  for (std::size_t k = 0; k < l.ips; ++k) id0[k] = wire::get16(h + l.ip[k] + wire::Ipv4Repr::kId);
+  for (std::size_t k = 0; k < l.ips; ++k) id0[k] = wire::Ipv4View::new_unchecked(h.subspan(l.ip[k])).ident();
   std::uint32_t i = 0;
   for (std::uint32_t off = 0; off < payload; off += p->gso_size, ++i) {
     const std::uint32_t n = std::min<std::uint32_t>(p->gso_size, payload - off);
@@ -67,22 +72,22 @@ void skb_gso_segment(Netns& ns, PacketPtr p, const std::function<void(PacketPtr)
     s->dev = p->dev;
     const std::uint32_t len = std::uint32_t(l.hdrs) + n;
     std::uint8_t* d = s->put(len);
-    std::memcpy(d, h, l.hdrs);
-    std::memcpy(d + l.hdrs, h + l.hdrs + off, n);
-    wire::put32(d + l.tcp + 4, seq0 + off);
+    std::memcpy(d, h.data(), l.hdrs);
+    std::memcpy(d + l.hdrs, h.data() + l.hdrs + off, n);
+    const wire::MutBytes seg = s->bytes();
+    wire::TcpViewMut::new_unchecked(seg.subspan(l.tcp)).set_seq_number(seq0 + off);
     for (std::size_t k = 0; k < l.ips; ++k) {  // each IPv4 header: its length, id and checksum
-      std::uint8_t* ip = d + l.ip[k];
-      wire::put16(ip + wire::Ipv4Repr::kTotLen, std::uint16_t(len - l.ip[k]));
-      wire::put16(ip + wire::Ipv4Repr::kId, std::uint16_t(id0[k] + i));
-      wire::put16(ip + wire::Ipv4Repr::kCsum, 0);
-      wire::put16(ip + wire::Ipv4Repr::kCsum, wire::internet_checksum(wire::Bytes(ip, wire::ipv4_header_len(ip))));
+      auto ip = wire::Ipv4ViewMut::new_unchecked(seg.subspan(l.ip[k]));
+      ip.set_total_len(std::uint16_t(len - l.ip[k]));
+      ip.set_ident(std::uint16_t(id0[k] + i));
+      ip.fill_checksum();
     }
     if (l.udp) {  // the tunnel's UDP length, and its checksum over this segment
-      const std::uint16_t udp_len = std::uint16_t(len - l.udp);
-      wire::put16(d + l.udp + 4, udp_len);
-      wire::put16(d + l.udp + 6, 0);
-      const std::uint8_t* outer = d + l.ip[0];
-      wire::put16(d + l.udp + 6, wire::udp_checksum(wire::ipv4_src(outer), wire::ipv4_dst(outer), wire::Bytes(d + l.udp, udp_len)));
+      auto udp = wire::UdpViewMut::new_unchecked(seg.subspan(l.udp));
+      udp.set_len(std::uint16_t(len - l.udp));
+      udp.set_checksum(0);
+      const auto outer = wire::Ipv4View::new_unchecked(seg.subspan(l.ip[0]));
+      udp.set_checksum(wire::udp_checksum(outer.src_addr(), outer.dst_addr(), udp.datagram()));
     }
     out(std::move(s));
   }

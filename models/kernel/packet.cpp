@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "models/wire/arp.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
+#include "models/wire/tcp.h"
 #include "models/wire/udp.h"
 #include "models/wire/vxlan.h"
 
@@ -57,49 +59,49 @@ namespace {
 void describe_ip(wire::Bytes b, std::string& out, int depth);
 
 void describe_eth(wire::Bytes b, std::string& out, int depth) {
-  auto eth = wire::EthernetRepr::parse(b);
+  auto eth = wire::EthernetView::new_checked(b);
   if (!eth) {
     out += fmt::format("data {}", b.size());
     return;
   }
   out += "eth 14";
-  b = b.subspan(14);
-  if (eth->ethertype == std::uint16_t(wire::EtherType::Arp)) out += fmt::format(" | arp {}", b.size());
-  else if (eth->ethertype == std::uint16_t(wire::EtherType::Ipv4)) describe_ip(b, out.append(" | "), depth);
+  b = eth->payload();
+  if (eth->ethertype() == std::uint16_t(wire::EtherType::Arp)) out += fmt::format(" | arp {}", b.size());
+  else if (eth->is_ipv4()) describe_ip(b, out.append(" | "), depth);
   else out += fmt::format(" | data {}", b.size());
 }
 
 void describe_ip(wire::Bytes b, std::string& out, int depth) {
-  auto ip = wire::Ipv4Repr::parse(b);
+  auto ip = wire::Ipv4View::new_checked(b);
   if (!ip) {
     out += fmt::format("data {}", b.size());
     return;
   }
   out += fmt::format("ipv4 {}", ip->header_len());
-  auto rest = b.subspan(ip->header_len(), std::min<std::size_t>(b.size(), ip->total_len) - ip->header_len());
-  if (ip->frag_offset != 0) {
+  const wire::Bytes rest = ip->payload();
+  if (ip->frag_offset_units() != 0) {
     out += fmt::format(" | fragment {}", rest.size());
     return;
   }
-  if (ip->protocol == std::uint8_t(wire::IpProto::Icmp) && rest.size() >= 8) {
-    out += fmt::format(" | icmp 8 | data {}", rest.size() - 8);
-  } else if (ip->protocol == std::uint8_t(wire::IpProto::Udp) && rest.size() >= 8) {
-    auto udp = wire::UdpRepr::parse(rest);
+  auto udp = ip->protocol() == std::uint8_t(wire::IpProto::Udp) ? wire::UdpView::new_checked(rest) : std::nullopt;
+  if (ip->protocol() == std::uint8_t(wire::IpProto::Icmp) && rest.size() >= wire::icmp::kHeaderLen) {
+    out += fmt::format(" | icmp 8 | data {}", rest.size() - wire::icmp::kHeaderLen);
+  } else if (udp) {
     out += " | udp 8";
-    auto payload = rest.subspan(8);
+    const wire::Bytes payload = rest.subspan(wire::udp::kHeaderLen);
     // Encapsulations on their well-known ports: VXLAN (Linux 8472, IANA 4789) and flannel's UDP (8285).
-    auto port_is = [&](std::uint16_t port) { return udp && (udp->dst_port == port || udp->src_port == port); };
-    if (depth == 0 && (port_is(8472) || port_is(4789)) && payload.size() >= 8 + 14 &&
-        wire::VxlanRepr::parse(payload)) {
+    auto port_is = [&](std::uint16_t port) { return udp->dst_port() == port || udp->src_port() == port; };
+    auto vx = wire::VxlanView::new_checked(payload);
+    if (depth == 0 && (port_is(8472) || port_is(4789)) && vx && vx->flag_i() && vx->payload().size() >= 14) {
       out += " | vxlan 8 | ";
-      describe_eth(payload.subspan(8), out, depth + 1);
-    } else if (depth == 0 && port_is(8285) && wire::Ipv4Repr::parse(payload)) {
+      describe_eth(vx->payload(), out, depth + 1);
+    } else if (depth == 0 && port_is(8285) && wire::Ipv4View::new_checked(payload)) {
       describe_ip(payload, out.append(" | "), depth + 1);
     } else {
       out += fmt::format(" | data {}", payload.size());
     }
-  } else if (ip->protocol == std::uint8_t(wire::IpProto::Tcp) && rest.size() >= 20) {
-    out += fmt::format(" | tcp 20 | data {}", rest.size() - 20);
+  } else if (ip->protocol() == std::uint8_t(wire::IpProto::Tcp) && rest.size() >= wire::tcp::kHeaderLen) {
+    out += fmt::format(" | tcp 20 | data {}", rest.size() - wire::tcp::kHeaderLen);
   } else {
     out += fmt::format(" | data {}", rest.size());
   }
@@ -109,8 +111,9 @@ void describe_ip(wire::Bytes b, std::string& out, int depth) {
 
 std::string describe_headers(const Packet& p) {
   std::string out;
-  wire::Bytes b(p.data(), p.size());
-  if (p.at_l3 && b.size() >= 4 && wire::get16(b.data()) == 1 && wire::get16(b.data() + 2) == 0x0800)
+  const wire::Bytes b = p.bytes();
+  auto arp = wire::ArpView::new_checked(b);
+  if (p.at_l3 && arp && arp->hardware_type() == 1 && arp->protocol_type() == 0x0800)
     out = fmt::format("arp {}", b.size());  // an ARP packet after eth_type_trans
   else if (p.at_l3) describe_ip(b, out, 0);
   else describe_eth(b, out, 0);

@@ -4,8 +4,12 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "models/wire/ethernet.h"
+#include "models/wire/ipv4.h"
 
 namespace ol::kernel {
 
@@ -21,6 +25,8 @@ struct Packet {
   std::uint8_t* data() { return buf + head; }
   const std::uint8_t* data() const { return buf + head; }
   std::uint32_t size() const { return len; }
+  std::span<std::uint8_t> bytes() { return {data(), len}; }
+  std::span<const std::uint8_t> bytes() const { return {data(), len}; }
   std::uint8_t* push(std::uint32_t n) { head -= n; len += n; return data(); }  // skb_push
   void pull(std::uint32_t n) { head += n; len -= n; }                          // skb_pull
   std::uint8_t* put(std::uint32_t n) { auto* t = data() + len; len += n; return t; }  // skb_put
@@ -65,6 +71,13 @@ class PacketPool {
   std::size_t allocated_ = 0;
   std::uint64_t last_packet_id_ = 0;
 };
+
+// eth_hdr / ip_hdr: views of a packet's outermost header, for a packet whose header the stack has
+// already checked (eth_type_trans, ip_rcv) or built itself; data() must be at that header.
+inline wire::EthernetViewMut eth_hdr(Packet& p) { return wire::EthernetViewMut::new_unchecked(p.bytes()); }
+inline wire::EthernetView eth_hdr(const Packet& p) { return wire::EthernetView::new_unchecked(p.bytes()); }
+inline wire::Ipv4ViewMut ip_hdr(Packet& p) { return wire::Ipv4ViewMut::new_unchecked(p.bytes()); }
+inline wire::Ipv4View ip_hdr(const Packet& p) { return wire::Ipv4View::new_unchecked(p.bytes()); }
 
 // "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | ipv4 20 | icmp 8 | data 56": for traces only.
 std::string describe_headers(const Packet& p);

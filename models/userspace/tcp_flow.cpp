@@ -12,6 +12,7 @@
 #include "models/wire/bytes.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/tcp.h"
+#include "models/kernel/packet.h"
 
 namespace ol::traffic {
 
@@ -30,12 +31,12 @@ struct Seg {
   wire::Ipv4Addr src;
 };
 
+// A segment tcp_v4_rcv handed over: its IPv4 and TCP headers were checked on the way in.
 Seg parse(const kernel::Packet& p) {
-  const std::uint8_t* h = p.data();
-  const std::size_t ihl = wire::ipv4_header_len(h);
-  const std::uint8_t* t = h + ihl;
-  const std::size_t thl = std::size_t(t[12] >> 4) * 4;
-  return {wire::get32(t + 4), wire::get32(t + 8), std::uint32_t(p.size() - ihl - thl), wire::get16(t + 14), wire::ipv4_src(h)};
+  const auto ip = kernel::ip_hdr(p);
+  const auto tcp = wire::TcpView::new_unchecked(ip.payload());
+  return {tcp.seq_number(), tcp.ack_number(), std::uint32_t(ip.payload().size() - tcp.header_len()), tcp.window_len(),
+          ip.src_addr()};
 }
 
 }  // namespace

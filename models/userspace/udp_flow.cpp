@@ -64,9 +64,12 @@ void UdpFlow::read() {
   w.work.set_flow(flow);
   w.work.charge(cost::Step::Wakeup, 0);
   while (kernel::PacketPtr p = kernel::udp_recvmsg(dst_, *sock_)) {
-    const std::size_t off = wire::ipv4_header_len(p->data()) + wire::UdpRepr::kLen;
-    if (p->size() < off + 16) continue;
-    const Nanos sent = Nanos(std::uint64_t(wire::get32(p->data() + off)) << 32 | wire::get32(p->data() + off + 4));
+    // The payload starts with the send time (8 bytes, network order), as the sender wrote it.
+    const auto ip = kernel::ip_hdr(*p);
+    const std::size_t off = ip.header_len() + wire::UdpRepr::kLen;
+    const wire::Bytes payload = ip.payload().subspan(wire::UdpRepr::kLen);
+    if (payload.size() < 16) continue;
+    const Nanos sent = Nanos(std::uint64_t(wire::get32(payload.data())) << 32 | wire::get32(payload.data() + 4));
     w.work.charge(cost::Step::AppWork, std::uint32_t(p->size() - off));
     const Nanos now = w.work.now();
     ++stats_.packets_delivered;

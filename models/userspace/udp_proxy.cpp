@@ -103,9 +103,11 @@ const UdpProxy::Route* UdpProxy::find_route(wire::Ipv4Addr dst) const {
 namespace {
 
 // decrement_ttl: false when the TTL reaches zero (the packet is then dropped without a word).
-bool decrement_ttl(std::uint8_t* iph) {
-  if (iph[wire::Ipv4Repr::kTtl] <= 1) return false;
-  wire::ipv4_decrease_ttl(iph);
+// Like flannel's C proxy it trusts the bytes: any 20 of them are taken for an IPv4 header.
+bool decrement_ttl(wire::MutBytes packet) {
+  const auto ip = wire::Ipv4ViewMut::new_unchecked(packet);
+  if (ip.ttl() <= 1) return false;
+  ip.decrease_ttl();
   return true;
 }
 
@@ -114,13 +116,13 @@ bool decrement_ttl(std::uint8_t* iph) {
 void UdpProxy::tun_to_udp(kn::PacketPtr p) {
   const std::uint32_t len = p->size();
   std::memcpy(buf_.data(), p->data(), len);
-  const auto dst = wire::ipv4_dst(buf_.data());
+  const auto dst = kn::ip_hdr(*p).dst_addr();
   const Route* r = find_route(dst);
   if (p->traced)
     ns_.tracing.trace(*p, ns_, tun_, "find_route", r ? "peer found" : "no lease holds the destination", "flannel udp routes",
                     r ? fmt::format("{} -> {}:{}", r->subnet.str(), r->peer.str(), r->port) : "");
   if (!r) return send_net_unreachable(*p);
-  if (!decrement_ttl(buf_.data())) {
+  if (!decrement_ttl(wire::MutBytes(buf_.data(), len))) {
     ++stats.ttl_dropped;
     if (p->traced) ns_.tracing.trace(*p, ns_, tun_, "decrement_ttl", "drop: TTL reached 0");
     return;
@@ -135,11 +137,11 @@ void UdpProxy::tun_to_udp(kn::PacketPtr p) {
 }
 
 void UdpProxy::udp_to_tun(kn::PacketPtr p) {
-  const std::size_t skip = wire::ipv4_header_len(p->data()) + wire::UdpRepr::kLen;
-  if (p->size() < skip + wire::Ipv4Repr::kLen) return;
-  const std::uint32_t len = std::uint32_t(p->size() - skip);
-  std::memcpy(buf_.data(), p->data() + skip, len);
-  if (!decrement_ttl(buf_.data())) {
+  const wire::Bytes inner = kn::ip_hdr(*p).payload().subspan(wire::UdpRepr::kLen);  // checked by udp_rcv
+  if (inner.size() < wire::Ipv4Repr::kLen) return;
+  const auto len = std::uint32_t(inner.size());
+  std::memcpy(buf_.data(), inner.data(), len);
+  if (!decrement_ttl(wire::MutBytes(buf_.data(), len))) {
     ++stats.ttl_dropped;
     if (p->traced) ns_.tracing.trace(*p, ns_, tun_, "decrement_ttl", "drop: TTL reached 0");
     return;
@@ -152,11 +154,11 @@ void UdpProxy::udp_to_tun(kn::PacketPtr p) {
 // An ICMP net unreachable from flannel0's address back to the sender, written into the TUN.
 void UdpProxy::send_net_unreachable(const kn::Packet& offender) {
   ++stats.net_unreachable;
-  const std::uint8_t* oh = offender.data();
-  const std::size_t quoted = std::min<std::size_t>(offender.size(), wire::ipv4_header_len(oh) + 8);
+  const auto oh = kn::ip_hdr(offender);
+  const std::size_t quoted = std::min<std::size_t>(offender.size(), oh.header_len() + 8);
   const std::size_t icmp_len = wire::IcmpRepr::kLen + quoted;
   std::uint8_t* b = buf_.data();
-  std::memcpy(b + wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen, oh, quoted);
+  std::memcpy(b + wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen, offender.data(), quoted);
   wire::IcmpRepr{wire::icmp::kDestUnreach, wire::icmp::kNetUnreach, 0, 0, 0}.emit_message(
       wire::MutBytes(b + wire::Ipv4Repr::kLen, icmp_len));
   wire::Ipv4Repr ip;
@@ -164,7 +166,7 @@ void UdpProxy::send_net_unreachable(const kn::Packet& offender) {
   ip.ttl = 64;
   ip.protocol = std::uint8_t(wire::IpProto::Icmp);
   ip.src = tun_addr_;
-  ip.dst = wire::ipv4_src(oh);
+  ip.dst = oh.src_addr();
   ip.emit(wire::MutBytes(b, wire::Ipv4Repr::kLen));
   if (offender.traced) ns_.tracing.trace(offender, ns_, tun_, "send_net_unreachable", fmt::format("to {}", ip.dst.str()));
   tun_->write(wire::Bytes(b, wire::Ipv4Repr::kLen + icmp_len), offender.id, offender.traced);

@@ -1,18 +1,18 @@
 #include "models/wire/ethernet.h"
 
-#include <algorithm>
-
 namespace ol::wire {
 
 std::optional<EthernetRepr> EthernetRepr::parse(Bytes b) {
-  if (b.size() < kLen) return std::nullopt;
-  return EthernetRepr{eth_dst(b.data()), eth_src(b.data()), eth_type(b.data())};
+  auto f = EthernetView::new_checked(b);
+  if (!f) return std::nullopt;
+  return EthernetRepr{f->dst_addr(), f->src_addr(), f->ethertype()};
 }
 
 void EthernetRepr::emit(MutBytes b) const {
-  std::copy(dst.b.begin(), dst.b.end(), b.data() + kDst);
-  std::copy(src.b.begin(), src.b.end(), b.data() + kSrc);
-  put16(b.data() + kType, ethertype);
+  auto f = *EthernetViewMut::new_checked(b);
+  f.set_dst_addr(dst);
+  f.set_src_addr(src);
+  f.set_ethertype(ethertype);
 }
 
 }  // namespace ol::wire

@@ -5,19 +5,19 @@
 namespace ol::wire {
 
 std::optional<IcmpRepr> IcmpRepr::parse(Bytes b) {
-  if (b.size() < kLen) return std::nullopt;
-  const auto* p = b.data();
-  return IcmpRepr{p[0], p[1], get16(p + 2), get16(p + 4), get16(p + 6)};
+  auto p = IcmpView::new_checked(b);
+  if (!p) return std::nullopt;
+  return IcmpRepr{p->msg_type(), p->msg_code(), p->checksum(), p->echo_ident(), p->echo_seq_no()};
 }
 
 void IcmpRepr::emit_message(MutBytes m) const {
-  auto* p = m.data();
-  p[0] = type;
-  p[1] = code;
-  put16(p + 2, 0);
-  put16(p + 4, id);
-  put16(p + 6, seq);
-  put16(p + 2, internet_checksum(m));
+  auto p = *IcmpViewMut::new_checked(m);
+  p.set_msg_type(type);
+  p.set_msg_code(code);
+  p.set_checksum(0);
+  p.set_echo_ident(id);
+  p.set_echo_seq_no(seq);
+  p.set_checksum(internet_checksum(m));
 }
 
 bool icmp_checksum_ok(Bytes message) { return internet_checksum(message) == 0; }

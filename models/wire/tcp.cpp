@@ -3,25 +3,23 @@
 namespace ol::wire {
 
 std::optional<TcpRepr> TcpRepr::parse(Bytes b) {
-  if (b.size() < kLen) return std::nullopt;
-  const auto* p = b.data();
-  TcpRepr r{get16(p), get16(p + 2), get32(p + 4), get32(p + 8), std::uint8_t(p[12] >> 4), p[13],
-            get16(p + 14), get16(p + 16), get16(p + 18)};
-  if (r.data_offset < 5 || std::size_t(r.data_offset) * 4 > b.size()) return std::nullopt;
-  return r;
+  auto p = TcpView::new_checked(b);
+  if (!p) return std::nullopt;
+  return TcpRepr{p->src_port(),   p->dst_port(),   p->seq_number(), p->ack_number(), std::uint8_t(p->header_len() / 4),
+                 p->flags(),      p->window_len(), p->checksum(),   p->urgent_at()};
 }
 
 void TcpRepr::emit(MutBytes b) const {
-  auto* p = b.data();
-  put16(p, src_port);
-  put16(p + 2, dst_port);
-  put32(p + 4, seq);
-  put32(p + 8, ack);
-  p[12] = std::uint8_t(data_offset << 4);
-  p[13] = flags;
-  put16(p + 14, window);
-  put16(p + 16, checksum);
-  put16(p + 18, urgent);
+  auto p = TcpViewMut::new_unchecked(b.first(kLen));
+  p.set_src_port(src_port);
+  p.set_dst_port(dst_port);
+  p.set_seq_number(seq);
+  p.set_ack_number(ack);
+  p.set_header_len_words(data_offset);
+  p.set_flags(flags);
+  p.set_window_len(window);
+  p.set_checksum(checksum);
+  p.set_urgent_at(urgent);
 }
 
 }  // namespace ol::wire

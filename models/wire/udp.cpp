@@ -5,19 +5,17 @@
 namespace ol::wire {
 
 std::optional<UdpRepr> UdpRepr::parse(Bytes b) {
-  if (b.size() < kLen) return std::nullopt;
-  const auto* p = b.data();
-  UdpRepr r{get16(p), get16(p + 2), get16(p + 4), get16(p + 6)};
-  if (r.length < kLen || r.length > b.size()) return std::nullopt;
-  return r;
+  auto p = UdpView::new_checked(b);
+  if (!p) return std::nullopt;
+  return UdpRepr{p->src_port(), p->dst_port(), p->len(), p->checksum()};
 }
 
 void UdpRepr::emit(MutBytes b) const {
-  auto* p = b.data();
-  put16(p, src_port);
-  put16(p + 2, dst_port);
-  put16(p + 4, length);
-  put16(p + 6, checksum);
+  auto p = UdpViewMut::new_unchecked(b.first(kLen));
+  p.set_src_port(src_port);
+  p.set_dst_port(dst_port);
+  p.set_len(length);
+  p.set_checksum(checksum);
 }
 
 namespace {

@@ -18,11 +18,21 @@ TEST_CASE("vxlan: the packet leaves node-a with VNI 1 to node-b:8472, 50 bytes b
   for (auto& f : lab.frames)
     if (f.netns == "node-a" && f.dev == "eth0" && f.bytes.size() > 100) { outer = &f; break; }
   REQUIRE(outer);
-  const std::uint8_t* b = outer->bytes.data();
-  auto ip = *wire::Ipv4Repr::parse(wire::Bytes(b + 14, outer->bytes.size() - 14));
-  auto udp = *wire::UdpRepr::parse(wire::Bytes(b + 34, outer->bytes.size() - 34));
-  auto vx = *wire::VxlanRepr::parse(wire::Bytes(b + 42, 8));
-  auto inner = *wire::Ipv4Repr::parse(wire::Bytes(b + 64, outer->bytes.size() - 64));
+  // The frame, header by header: outer Ethernet, IPv4, UDP, VXLAN, inner Ethernet, inner IPv4.
+  auto outer_eth = wire::EthernetView::new_checked(outer->bytes);
+  REQUIRE(outer_eth);
+  auto outer_ip = wire::Ipv4View::new_checked(outer_eth->payload());
+  REQUIRE(outer_ip);
+  auto outer_udp = wire::UdpView::new_checked(outer_ip->payload());
+  REQUIRE(outer_udp);
+  auto vxlan = wire::VxlanView::new_checked(outer_udp->payload());
+  REQUIRE(vxlan);
+  auto inner_eth = wire::EthernetView::new_checked(vxlan->payload());
+  REQUIRE(inner_eth);
+  auto ip = *wire::Ipv4Repr::parse(outer_ip->bytes());
+  auto udp = *wire::UdpRepr::parse(outer_udp->bytes());
+  auto vx = *wire::VxlanRepr::parse(vxlan->bytes());
+  auto inner = *wire::Ipv4Repr::parse(inner_eth->payload());
   CHECK(ip.src.str() == "192.168.100.1");
   CHECK(ip.dst.str() == "192.168.100.2");
   CHECK(ip.protocol == 17);
@@ -30,10 +40,10 @@ TEST_CASE("vxlan: the packet leaves node-a with VNI 1 to node-b:8472, 50 bytes b
   CHECK(udp.dst_port == 8472);
   CHECK(udp.src_port >= 32768);
   CHECK(udp.src_port <= 60999);
-  CHECK(wire::udp_checksum_ok(ip.src, ip.dst, wire::Bytes(b + 34, udp.length)));
+  CHECK(wire::udp_checksum_ok(ip.src, ip.dst, outer_udp->datagram()));
   CHECK(vx.vni == 1);
-  CHECK(wire::eth_dst(b + 50).str() == "0a:bb:bb:bb:bb:02");  // inner: node-b's VTEP MAC
-  CHECK(wire::eth_src(b + 50).str() == "0a:aa:aa:aa:aa:01");
+  CHECK(inner_eth->dst_addr().str() == "0a:bb:bb:bb:bb:02");  // inner: node-b's VTEP MAC
+  CHECK(inner_eth->src_addr().str() == "0a:aa:aa:aa:aa:01");
   CHECK(inner.total_len == 84);
   CHECK(inner.src.str() == "10.244.1.2");
   CHECK(inner.dst.str() == "10.244.2.2");
@@ -56,7 +66,9 @@ TEST_CASE("vxlan: one flow keeps one outer source port") {
   lab.ping("pod-a1", "10.244.2.2", 2);
   std::vector<std::uint16_t> ports;
   for (auto& f : lab.frames)
-    if (f.netns == "node-a" && f.dev == "eth0" && f.bytes.size() > 100) ports.push_back(wire::get16(f.bytes.data() + 34));
+    if (f.netns == "node-a" && f.dev == "eth0" && f.bytes.size() > 100) ports.push_back(
+          wire::UdpView::new_checked(wire::Ipv4View::new_checked(wire::EthernetView::new_checked(f.bytes)->payload())->payload())
+              ->src_port());
   REQUIRE(ports.size() == 2);
   CHECK(ports[0] == ports[1]);
 }

@@ -22,7 +22,7 @@ TEST_CASE("IPv4 header parses every field and emits the same bytes, checksum inc
   CHECK(ip->checksum == 0xb861);
   CHECK(ip->src.str() == "192.168.0.1");
   CHECK(ip->dst.str() == "192.168.0.199");
-  CHECK(ipv4_checksum_ok(kIpv4));
+  CHECK(Ipv4View::new_checked(kIpv4)->verify_checksum());
   std::vector<std::uint8_t> out(20);
   ip->emit(out);
   CHECK(out == kIpv4);
@@ -37,18 +37,18 @@ TEST_CASE("IPv4 rejects a wrong version, a short header and notices a bad checks
   CHECK_FALSE(Ipv4Repr::parse(bad));
   bad = kIpv4;
   bad[8] = 63;
-  CHECK_FALSE(ipv4_checksum_ok(bad));
+  CHECK_FALSE(Ipv4View::new_checked(bad)->verify_checksum());
 }
 
 TEST_CASE("ip_decrease_ttl's incremental checksum equals a full recomputation") {
   for (std::uint8_t ttl : {std::uint8_t(64), std::uint8_t(2), std::uint8_t(255)}) {
     auto h = kIpv4;
-    h[8] = ttl;
-    put16(&h[10], 0);
-    put16(&h[10], internet_checksum(h));
-    ipv4_decrease_ttl(h.data());
-    CHECK(h[8] == ttl - 1);
-    CHECK(ipv4_checksum_ok(h));
+    auto ip = *Ipv4ViewMut::new_checked(h);
+    ip.set_ttl(ttl);
+    ip.fill_checksum();
+    ip.decrease_ttl();
+    CHECK(ip.ttl() == ttl - 1);
+    CHECK(ip.verify_checksum());
   }
 }
 

@@ -49,7 +49,7 @@ void BridgeDevice::br_handle_frame(Device& port, PacketPtr p) {
   netns->work.charge(cost::Step::BrHandleFrame, p->size());
   if (p->size() < wire::EthernetRepr::kLen)
     return kfree_skb_reason(*netns, &port, std::move(p), DropReason::NotSpecified, "br_handle_frame");
-  auto src = wire::eth_src(p->data());
+  auto src = eth_hdr(*p).src_addr();
   if (src.is_multicast())  // a multicast source MAC is invalid
     return kfree_skb_reason(*netns, &port, std::move(p), DropReason::NotSpecified, "br_handle_frame");
   if (!admin_up)
@@ -59,7 +59,7 @@ void BridgeDevice::br_handle_frame(Device& port, PacketPtr p) {
 }
 
 void BridgeDevice::br_handle_frame_finish(Device& in, PacketPtr p) {
-  auto dst = wire::eth_dst(p->data());
+  auto dst = eth_hdr(*p).dst_addr();
   if (dst.is_multicast()) {  // broadcast too: flood, and keep a copy for the host
     if (p->traced) netns->tracing.trace(*p, *netns, &in, "br_handle_frame_finish", "flood", "fdb", "");
     return br_flood(std::move(p), &in, true);
@@ -97,7 +97,7 @@ void BridgeDevice::br_pass_frame_up(PacketPtr p) {
 }
 
 void BridgeDevice::start_xmit(PacketPtr p) {
-  auto dst = wire::eth_dst(p->data());
+  auto dst = eth_hdr(*p).dst_addr();
   if (dst.is_multicast()) return br_flood(std::move(p), nullptr, false);
   const FdbEntry* e = fdb.find(dst, netns->now());
   if (p->traced)

@@ -27,8 +27,8 @@ struct VxlanSock {
 void vxlan_encap_rcv(UdpSocket& sk, PacketPtr p, wire::Ipv4Addr saddr) {
   Device& dev = *p->dev;
   Netns& ns = *dev.netns;
-  p->pull(wire::UdpRepr::kLen);
-  auto vx = wire::VxlanRepr::parse(wire::Bytes(p->data(), p->size()));
+  p->pull(wire::udp::kHeaderLen);
+  auto vx = wire::VxlanRepr::parse(p->bytes());
   if (!vx) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
   for (VxlanDevice* v : static_cast<VxlanSock*>(sk.sk_user_data.get())->devices)
     if (v->vni == vx->vni) return v->vxlan_rcv(std::move(p), saddr);
@@ -64,20 +64,25 @@ void VxlanDevice::on_state_change() {
 std::uint16_t VxlanDevice::flow_src_port(const Packet& inner) const {
   // The kernel hashes the flow with a boot-time secret (so real ports are unpredictable); we hash
   // addresses, protocol and ports with a seed drawn from the run's seed, then scale into the range.
-  const std::uint8_t* ip = inner.data() + wire::EthernetRepr::kLen;
   std::uint64_t h = hash_seed_;
   auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; h ^= h >> 29; };
-  mix(wire::ipv4_src(ip).v);
-  mix(wire::ipv4_dst(ip).v);
-  mix(wire::ipv4_proto(ip));
-  std::size_t hl = wire::ipv4_header_len(ip);
-  if (inner.size() >= wire::EthernetRepr::kLen + hl + 4) mix(wire::get32(ip + hl));
+  const auto eth = eth_hdr(inner);
+  auto ip = eth.is_ipv4() ? wire::Ipv4View::new_checked(eth.payload()) : std::nullopt;
+  if (!ip) {
+    mix(eth.ethertype());
+  } else {
+    mix(ip->src_addr().v);
+    mix(ip->dst_addr().v);
+    mix(ip->protocol());
+    // The first word of the transport header: TCP's and UDP's ports.
+    if (const wire::Bytes l4 = ip->bytes().subspan(ip->header_len()); l4.size() >= 4) mix(wire::get32(l4.data()));
+  }
   auto h32 = std::uint32_t(h ^ (h >> 32));
   return std::uint16_t((std::uint64_t(h32) * (kPortMax - kPortMin + 1) >> 32) + kPortMin);
 }
 
 void VxlanDevice::start_xmit(PacketPtr p) {
-  auto dst = wire::eth_dst(p->data());
+  const auto dst = eth_hdr(*p).dst_addr();
   const VxlanFdbEntry* f = fdb.find(dst);
   if (!f) f = fdb.find(wire::MacAddr::zero());  // the default destination entry
   if (p->traced)
@@ -107,10 +112,11 @@ void VxlanDevice::vxlan_xmit_one(PacketPtr p, wire::Ipv4Addr remote) {
   wire::VxlanRepr{vni}.emit(wire::MutBytes(p->push(wire::VxlanRepr::kLen), wire::VxlanRepr::kLen));
   const auto udp_len = std::uint16_t(inner_len + wire::VxlanRepr::kLen + wire::UdpRepr::kLen);
   wire::UdpRepr{sport, dstport, udp_len, 0}.emit(wire::MutBytes(p->push(wire::UdpRepr::kLen), wire::UdpRepr::kLen));
+  const auto udp = wire::UdpViewMut::new_unchecked(p->bytes());
   const wire::Ipv4Addr src = local.value_or(rt->src);
   // Outer UDP checksum: on by default for IPv4 (`ip -d link` shows "udpcsum"). A GSO packet's is
   // left to segmentation (each segment gets its own), as the kernel's UDP tunnel GSO does.
-  if (!p->gso_size) wire::put16(p->data() + 6, wire::udp_checksum(src, remote, wire::Bytes(p->data(), udp_len)));
+  if (!p->gso_size) udp.set_checksum(wire::udp_checksum(src, remote, udp.bytes().first(udp_len)));
   ip_push_header(ns, *p, src, remote, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl), false);
   if (p->traced) ns.tracing.trace(*p, ns, this, "vxlan_xmit_one", "encapsulated to " + remote.str());
   ip_local_out(ns, std::move(p), *rt);
@@ -125,7 +131,7 @@ void VxlanDevice::vxlan_rcv(PacketPtr p, wire::Ipv4Addr outer_src) {
   p->at_l3 = false;
   if (p->size() < wire::EthernetRepr::kLen)
     return kfree_skb_reason(ns, this, std::move(p), DropReason::VxlanInvalidHdr, "vxlan_rcv");
-  if (learning) fdb.replace(wire::eth_src(p->data()), outer_src);  // vxlan_snoop
+  if (learning) fdb.replace(eth_hdr(*p).src_addr(), outer_src);  // vxlan_snoop
   if (p->traced) ns.tracing.trace(*p, ns, this, "vxlan_rcv", "decapsulated from " + outer_src.str());
   ns.softnet.netif_rx(*this, std::move(p), ns.now());  // gro_cells_receive
 }

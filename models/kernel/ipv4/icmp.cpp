@@ -25,7 +25,8 @@ bool is_error(std::uint8_t type) { return type != wire::icmp::kEchoRequest && ty
 
 // icmp_echo: the reply carries the request's identifier, sequence and data back.
 void icmp_echo(Netns& ns, Device& dev, PacketPtr p, std::size_t hl) {
-  const auto src = wire::ipv4_src(p->data()), dst = wire::ipv4_dst(p->data());
+  const auto ip = ip_hdr(*p);
+  const auto src = ip.src_addr(), dst = ip.dst_addr();
   auto rt = ip_route_output(ns, src, dst);
   if (!rt) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpOutNoRoutes, "icmp_reply");
   const bool traced = p->traced;
@@ -59,18 +60,19 @@ void icmp_unreach(Netns& ns, const wire::IcmpRepr& icmp, wire::Ipv4Addr from, wi
 
 void icmp_rcv(Netns& ns, Device& dev, PacketPtr p) {
   ns.work.charge(cost::Step::IcmpRcv, p->size());
-  const std::size_t hl = wire::ipv4_header_len(p->data());
-  wire::Bytes msg(p->data() + hl, p->size() - hl);
+  const auto ip = ip_hdr(*p);
+  const std::size_t hl = ip.header_len();
+  const wire::Bytes msg = ip.payload();
   auto icmp = wire::IcmpRepr::parse(msg);
   if (!icmp || !wire::icmp_checksum_ok(msg))
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "icmp_rcv");
-  const auto from = wire::ipv4_src(p->data());
+  const auto from = ip.src_addr();
   if (p->traced)
     ns.tracing.trace(*p, ns, &dev, "icmp_rcv", fmt::format("{} from {}", wire::icmp_type_name(icmp->type, icmp->code), from.str()));
   if (icmp->type == wire::icmp::kEchoRequest) return icmp_echo(ns, dev, std::move(p), hl);
   if (icmp->type == wire::icmp::kEchoReply) {
     if (PingSocket* s = ns.sockets.ping_lookup(icmp->id)) {  // ping_rcv
-      s->replies.push_back({ns.now(), from, icmp->seq, p->data()[wire::Ipv4Repr::kTtl], icmp->type, 0, 0,
+      s->replies.push_back({ns.now(), from, icmp->seq, ip.ttl(), icmp->type, 0, 0,
                             std::uint32_t(msg.size())});
       if (p->traced) ns.tracing.trace(*p, ns, &dev, "ping_rcv", "deliver to ping", "", "", "kernel->user");
       return;
@@ -82,13 +84,15 @@ void icmp_rcv(Netns& ns, Device& dev, PacketPtr p) {
 }
 
 void icmp_send(Netns& ns, const Packet& orig, std::uint8_t type, std::uint8_t code, std::uint16_t info) {
-  const std::uint8_t* oh = orig.data();
-  const auto osrc = wire::ipv4_src(oh), odst = wire::ipv4_dst(oh);
-  const std::size_t ohl = wire::ipv4_header_len(oh);
+  const auto oh = ip_hdr(orig);
+  const auto osrc = oh.src_addr(), odst = oh.dst_addr();
   // Never answer an error with an error, a non-first fragment, or a source that is not a host.
-  if (wire::get16(oh + wire::Ipv4Repr::kFrag) & wire::Ipv4Repr::kOffsetMask) return;
+  if (oh.frag_offset_units()) return;
   if (osrc.is_zero() || osrc.is_limited_broadcast() || osrc.is_multicast()) return;
-  if (wire::ipv4_proto(oh) == std::uint8_t(wire::IpProto::Icmp) && orig.size() >= ohl + 1 && is_error(oh[ohl])) return;
+  if (oh.protocol() == std::uint8_t(wire::IpProto::Icmp)) {
+    const wire::Bytes omsg = oh.payload();
+    if (!omsg.empty() && is_error(omsg[wire::icmp::kType.start])) return;
+  }
   // The source is the original destination when that was us, else what the route back selects.
   const wire::Ipv4Addr saddr = ns.is_local_addr(odst) ? odst : wire::Ipv4Addr{};
   auto rt = ip_route_output(ns, osrc, saddr);
@@ -98,7 +102,7 @@ void icmp_send(Netns& ns, const Packet& orig, std::uint8_t type, std::uint8_t co
   p->id = orig.id;  // keep the walk of the packet that caused it together
   p->traced = orig.traced;
   std::uint8_t* m = p->put(std::uint32_t(wire::IcmpRepr::kLen + quoted));
-  std::memcpy(m + wire::IcmpRepr::kLen, oh, quoted);
+  std::memcpy(m + wire::IcmpRepr::kLen, orig.data(), quoted);
   wire::IcmpRepr{type, code, 0, 0, info}.emit_message(wire::MutBytes(m, wire::IcmpRepr::kLen + quoted));
   ip_push_header(ns, *p, rt->src, osrc, std::uint8_t(wire::IpProto::Icmp), std::uint8_t(ns.default_ttl), false);
   if (p->traced)

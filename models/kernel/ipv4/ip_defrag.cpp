@@ -6,8 +6,9 @@
 #include <tuple>
 #include <vector>
 
-#include "models/kernel/netns.h"
 #include "models/kernel/cpu_work.h"
+#include "models/kernel/drop.h"
+#include "models/kernel/netns.h"
 #include "models/kernel/tracing.h"
 #include "models/wire/checksum.h"
 #include "models/wire/ipv4.h"
@@ -19,10 +20,11 @@ namespace {
 using Key = decltype(IpFragQueues::queues)::key_type;
 constexpr Nanos kIpfragTime = 30 * kNanosPerSecond;
 
-std::size_t frag_offset(const Packet& p) {
-  return std::size_t(wire::get16(p.data() + wire::Ipv4Repr::kFrag) & wire::Ipv4Repr::kOffsetMask) * 8;
-}
-std::size_t frag_payload(const Packet& p) { return p.size() - wire::ipv4_header_len(p.data()); }
+constexpr std::size_t kIpMaxMtu = 65535;  // IP_MAX_MTU: no datagram reassembles past it
+
+std::size_t frag_offset(const Packet& p) { return ip_hdr(p).frag_offset(); }
+wire::Bytes frag_payload(const Packet& p) { return ip_hdr(p).payload(); }
+std::size_t frag_end(const Packet& p) { return frag_offset(p) + frag_payload(p).size(); }
 
 }  // namespace
 
@@ -30,24 +32,29 @@ PacketPtr ip_defrag(Netns& ns, PacketPtr frag) {
   if (!ns.ipfrag) ns.ipfrag = std::make_unique<IpFragQueues>();
   auto& queues = ns.ipfrag->queues;
   std::erase_if(queues, [&](auto& kv) { return ns.now() - kv.second.started > kIpfragTime; });
-  const std::uint8_t* h = frag->data();
-  Key key{wire::ipv4_src(h).v, wire::ipv4_dst(h).v, wire::get16(h + wire::Ipv4Repr::kId), wire::ipv4_proto(h)};
+  const auto h = ip_hdr(*frag);
+  Key key{h.src_addr().v, h.dst_addr().v, h.ident(), h.protocol()};
   auto [it, fresh] = queues.try_emplace(key);
   FragQueue& q = it->second;
   if (fresh) q.started = ns.now();
-  if (!(wire::get16(h + wire::Ipv4Repr::kFrag) & wire::Ipv4Repr::kFlagMF)) q.total = frag_offset(*frag) + frag_payload(*frag);
+  if (frag_end(*frag) + h.header_len() > kIpMaxMtu) {  // ip_frag_queue: "Oversized IP packet", the queue dies
+    queues.erase(it);
+    kfree_skb_reason(ns, frag->dev, std::move(frag), DropReason::IpInhdr, "ip_frag_queue");
+    return PacketPtr(nullptr, PacketReturn{&ns.pool});
+  }
+  if (!h.more_frags()) q.total = frag_end(*frag);
   q.frags.push_back(std::move(frag));
   if (q.total == 0) return PacketPtr(nullptr, PacketReturn{&ns.pool});
   std::sort(q.frags.begin(), q.frags.end(), [](auto& a, auto& b) { return frag_offset(*a) < frag_offset(*b); });
   std::size_t covered = 0;
   for (auto& f : q.frags) {
     if (frag_offset(*f) > covered) return PacketPtr(nullptr, PacketReturn{&ns.pool});
-    covered = std::max(covered, frag_offset(*f) + frag_payload(*f));
+    covered = std::max(covered, frag_end(*f));
   }
   if (covered < q.total) return PacketPtr(nullptr, PacketReturn{&ns.pool});
   // ip_frag_reasm: the first fragment's header, every payload at its offset, then a new checksum.
   const Packet& first = *q.frags.front();
-  const std::size_t hl = wire::ipv4_header_len(first.data());
+  const std::size_t hl = ip_hdr(first).header_len();
   PacketPtr whole = ns.pool.get();
   whole->id = first.id;
   whole->traced = first.traced;
@@ -56,11 +63,16 @@ PacketPtr ip_defrag(Netns& ns, PacketPtr frag) {
   whole->dev = first.dev;
   std::uint8_t* out = whole->put(std::uint32_t(hl + q.total));
   std::memcpy(out, first.data(), hl);
-  for (auto& f : q.frags) std::memcpy(out + hl + frag_offset(*f), f->data() + hl, frag_payload(*f));
-  wire::put16(out + wire::Ipv4Repr::kTotLen, std::uint16_t(hl + q.total));
-  wire::put16(out + wire::Ipv4Repr::kFrag, 0);
-  wire::put16(out + wire::Ipv4Repr::kCsum, 0);
-  wire::put16(out + wire::Ipv4Repr::kCsum, wire::internet_checksum(wire::Bytes(out, hl)));
+  for (auto& f : q.frags) {  // a fragment that overlaps past the end gives only what fits
+    const std::size_t off = frag_offset(*f);
+    if (off >= q.total) continue;
+    const wire::Bytes data = frag_payload(*f);
+    std::memcpy(out + hl + off, data.data(), std::min(data.size(), q.total - off));
+  }
+  auto ip = ip_hdr(*whole);
+  ip.set_total_len(std::uint16_t(hl + q.total));
+  ip.set_frag(false, false, 0);
+  ip.fill_checksum();
   queues.erase(it);
   if (whole->traced) ns.tracing.trace(*whole, ns, whole->dev, "ip_defrag", "reassembled");
   return whole;

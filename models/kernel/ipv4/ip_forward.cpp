@@ -14,20 +14,20 @@ namespace ol::kernel {
 
 void ip_forward(Netns& ns, Device& in, PacketPtr p, const RouteResult& rt) {
   ns.work.charge(cost::Step::IpForward, p->size());
-  std::uint8_t* h = p->data();
   if (p->pkt_type != PktType::Host)
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::Otherhost, "ip_forward");
-  if (h[wire::Ipv4Repr::kTtl] <= 1) {
+  const auto ip = ip_hdr(*p);
+  if (ip.ttl() <= 1) {
     icmp_send(ns, *p, wire::icmp::kTimeExceeded, wire::icmp::kTtlExceeded, 0);
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::IpInhdr, "ip_forward");
   }
   // ip_exceeds_mtu: a DF packet that does not fit the next hop is refused with the next hop's MTU.
-  if (p->seglen() > std::uint32_t(rt.mtu) && wire::ipv4_df(h)) {
+  if (p->seglen() > std::uint32_t(rt.mtu) && ip.dont_frag()) {
     icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kFragNeeded, std::uint16_t(rt.mtu));
     return kfree_skb_reason(ns, &in, std::move(p), DropReason::PktTooBig, "ip_forward");
   }
-  wire::ipv4_decrease_ttl(h);
-  if (p->traced) ns.tracing.trace(*p, ns, &in, "ip_forward", fmt::format("forward out {} ttl {}", rt.dev->name, h[wire::Ipv4Repr::kTtl]));
+  ip.decrease_ttl();
+  if (p->traced) ns.tracing.trace(*p, ns, &in, "ip_forward", fmt::format("forward out {} ttl {}", rt.dev->name, ip.ttl()));
   ip_output(ns, std::move(p), rt);  // ip_forward_finish → dst_output
 }
 

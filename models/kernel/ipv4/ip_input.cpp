@@ -28,7 +28,7 @@ void ip_error(Netns& ns, Device& dev, PacketPtr p, bool no_route) {
 // ip_route_input_noref → ip_route_input_slow: one fib_lookup (local table, then main); a local or
 // broadcast route delivers here, anything else is forwarded when forwarding is on.
 void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
-  const auto dst = wire::ipv4_dst(p->data());
+  const auto dst = ip_hdr(*p).dst_addr();
   const Route* r = fib_lookup(ns, dst);
   const bool local = r && (r->type == RouteType::Local || r->type == RouteType::Broadcast);
   if (local || dst.is_limited_broadcast()) {
@@ -48,24 +48,22 @@ void ip_rcv(Netns& ns, Device& dev, PacketPtr p) {
   // ip_rcv_core: frames for another host (promiscuous bridge ports) are not ours.
   if (p->pkt_type == PktType::Otherhost)
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::Otherhost, "ip_rcv");
-  auto hdr = wire::Ipv4Repr::parse(wire::Bytes(p->data(), p->size()));
-  if (!hdr || hdr->total_len < hdr->header_len() || hdr->total_len > p->size())
+  auto hdr = wire::Ipv4View::new_checked(p->bytes());
+  if (!hdr || hdr->total_len() < hdr->header_len() || hdr->total_len() > p->size())
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpInhdr, "ip_rcv");
-  if (!wire::ipv4_checksum_ok(wire::Bytes(p->data(), hdr->header_len())))
-    return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpCsum, "ip_rcv");
-  p->trim(hdr->total_len);  // drop Ethernet padding
-  if (p->traced) ns.tracing.trace(*p, ns, &dev, "ip_rcv", fmt::format("{} > {} ttl {}", hdr->src.str(), hdr->dst.str(), hdr->ttl));
+  if (!hdr->verify_checksum()) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::IpCsum, "ip_rcv");
+  p->trim(hdr->total_len());  // drop Ethernet padding
+  if (p->traced)
+    ns.tracing.trace(*p, ns, &dev, "ip_rcv", fmt::format("{} > {} ttl {}", hdr->src_addr().str(), hdr->dst_addr().str(), hdr->ttl()));
   ip_rcv_finish(ns, dev, std::move(p));
 }
 
 void ip_local_deliver(Netns& ns, Device& dev, PacketPtr p) {
-  const std::uint8_t* h = p->data();
-  if (wire::get16(h + wire::Ipv4Repr::kFrag) & (wire::Ipv4Repr::kFlagMF | wire::Ipv4Repr::kOffsetMask)) {
+  if (ip_hdr(*p).is_fragment()) {
     p = ip_defrag(ns, std::move(p));
     if (!p) return;  // waiting for the other fragments
-    h = p->data();
   }
-  switch (wire::ipv4_proto(h)) {
+  switch (ip_hdr(*p).protocol()) {
     case std::uint8_t(wire::IpProto::Icmp): return icmp_rcv(ns, dev, std::move(p));
     case std::uint8_t(wire::IpProto::Udp): return udp_rcv(ns, dev, std::move(p));
     case std::uint8_t(wire::IpProto::Tcp): return tcp_v4_rcv(ns, dev, std::move(p));

@@ -52,13 +52,13 @@ namespace {
 
 // ip_do_fragment: split the payload in pieces of (mtu - header) rounded down to 8 bytes.
 void ip_fragment(Netns& ns, PacketPtr p, const RouteResult& rt) {
-  const std::uint8_t* h = p->data();
-  const std::size_t hl = wire::ipv4_header_len(h);
-  const std::size_t payload = p->size() - hl;
+  const auto ip = ip_hdr(*p);
+  const std::size_t hl = ip.header_len();
+  const wire::Bytes data = ip.payload();
+  const std::size_t payload = data.size();
   const std::size_t chunk = (std::size_t(rt.mtu) - hl) & ~std::size_t(7);
-  const std::uint16_t base_frag = wire::get16(h + wire::Ipv4Repr::kFrag);
-  const bool last_has_mf = base_frag & wire::Ipv4Repr::kFlagMF;
-  const std::uint16_t base_off = base_frag & wire::Ipv4Repr::kOffsetMask;
+  const bool last_has_mf = ip.more_frags();
+  const std::uint16_t base_off = ip.frag_offset_units();
   if (p->traced) ns.tracing.trace(*p, ns, rt.dev, "ip_fragment", fmt::format("fragment to mtu {}", rt.mtu));
   for (std::size_t off = 0; off < payload; off += chunk) {
     const std::size_t n = std::min(chunk, payload - off);
@@ -67,13 +67,13 @@ void ip_fragment(Netns& ns, PacketPtr p, const RouteResult& rt) {
     f->traced = p->traced;
     f->at_l3 = true;
     std::uint8_t* fh = f->put(std::uint32_t(hl + n));
-    std::memcpy(fh, h, hl);
-    std::memcpy(fh + hl, h + hl + off, n);
+    std::memcpy(fh, ip.header().data(), hl);
+    std::memcpy(fh + hl, data.data() + off, n);
     const bool more = off + n < payload || last_has_mf;
-    wire::put16(fh + wire::Ipv4Repr::kTotLen, std::uint16_t(hl + n));
-    wire::put16(fh + wire::Ipv4Repr::kFrag, std::uint16_t((more ? wire::Ipv4Repr::kFlagMF : 0) | (base_off + off / 8)));
-    wire::put16(fh + wire::Ipv4Repr::kCsum, 0);
-    wire::put16(fh + wire::Ipv4Repr::kCsum, wire::internet_checksum(wire::Bytes(fh, hl)));
+    auto fip = ip_hdr(*f);
+    fip.set_total_len(std::uint16_t(hl + n));
+    fip.set_frag(false, more, std::uint16_t(base_off + off / 8));
+    fip.fill_checksum();
     ip_finish_output2(ns, std::move(f), rt);
   }
 }
@@ -90,7 +90,7 @@ void ip_output(Netns& ns, PacketPtr p, const RouteResult& rt) {
   // ip_finish_output: fragment a packet larger than the MTU (DF packets were refused earlier; a
   // DF packet still too big here, e.g. after the MTU shrank, is dropped with frag-needed).
   if (p->seglen() > std::uint32_t(rt.mtu)) {
-    if (wire::ipv4_df(p->data())) {
+    if (ip_hdr(*p).dont_frag()) {
       icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kFragNeeded, std::uint16_t(rt.mtu));
       return kfree_skb_reason(ns, rt.dev, std::move(p), DropReason::PktTooBig, "ip_fragment");
     }

@@ -8,14 +8,15 @@
 #include "models/kernel/tracing.h"
 #include "models/wire/bytes.h"
 #include "models/wire/ipv4.h"
+#include "models/wire/tcp.h"
 
 namespace ol::kernel {
 
 void tcp_v4_rcv(Netns& ns, Device& dev, PacketPtr p) {
   ns.work.charge(cost::Step::TcpV4Rcv, p->size());
-  const std::size_t hl = wire::ipv4_header_len(p->data());
-  if (p->size() < hl + 20) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "tcp_v4_rcv");
-  SocketTable::TcpHandler* h = ns.sockets.tcp_lookup(wire::get16(p->data() + hl + 2));
+  auto th = wire::TcpView::new_checked(ip_hdr(*p).payload());
+  if (!th) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "tcp_v4_rcv");
+  SocketTable::TcpHandler* h = ns.sockets.tcp_lookup(th->dst_port());
   if (!h) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "tcp_v4_rcv");
   if (p->traced) ns.tracing.trace(*p, ns, &dev, "tcp_v4_rcv", "to the endpoint");
   (*h)(dev, std::move(p));

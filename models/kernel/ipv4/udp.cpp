@@ -17,21 +17,22 @@
 namespace ol::kernel {
 
 void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
-  const std::uint8_t* h = p->data();
-  const std::size_t hl = wire::ipv4_header_len(h);
-  const auto src = wire::ipv4_src(h), dst = wire::ipv4_dst(h);
-  auto udp = wire::UdpRepr::parse(wire::Bytes(h + hl, p->size() - hl));
+  const auto ip = ip_hdr(*p);
+  const std::size_t hl = ip.header_len();
+  const auto src = ip.src_addr(), dst = ip.dst_addr();
+  auto udp = wire::UdpView::new_checked(ip.payload());
   if (!udp) return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "udp_rcv");
-  if (udp->checksum != 0 && !wire::udp_checksum_ok(src, dst, wire::Bytes(h + hl, udp->length)))
+  if (udp->checksum() != 0 && !wire::udp_checksum_ok(src, dst, udp->datagram()))
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::UdpCsum, "udp_rcv");
-  UdpSocket* s = ns.sockets.udp_lookup(dst, udp->dst_port);
+  const std::uint16_t dport = udp->dst_port();
+  UdpSocket* s = ns.sockets.udp_lookup(dst, dport);
   if (!s) {
-    if (p->traced) ns.tracing.trace(*p, ns, &dev, "__udp4_lib_rcv", fmt::format("no socket on port {}", udp->dst_port));
+    if (p->traced) ns.tracing.trace(*p, ns, &dev, "__udp4_lib_rcv", fmt::format("no socket on port {}", dport));
     if (!dst.is_limited_broadcast()) icmp_send(ns, *p, wire::icmp::kDestUnreach, wire::icmp::kPortUnreach, 0);
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NoSocket, "__udp4_lib_rcv");
   }
   if (s->encap_rcv) {  // udp_queue_rcv_one_skb: a tunnel's socket
-    if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_rcv", fmt::format("encap socket :{}", udp->dst_port));
+    if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_rcv", fmt::format("encap socket :{}", dport));
     p->pull(std::uint32_t(hl));
     p->at_l3 = false;
     return s->encap_rcv(*s, std::move(p), src);
@@ -41,7 +42,7 @@ void udp_rcv(Netns& ns, Device& dev, PacketPtr p) {
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::SocketRcvbuff, "__udp_enqueue_schedule_skb");
   }
   ns.work.charge(cost::Step::UdpQueueRcvSkb, p->size());
-  if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", udp->dst_port));
+  if (p->traced) ns.tracing.trace(*p, ns, &dev, "udp_queue_rcv_skb", fmt::format("queued on :{}", dport));
   s->rx_bytes += p->size();
   s->rx.push_back(std::move(p));
   if (s->on_readable) s->on_readable();
@@ -80,7 +81,8 @@ Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint1
   if (payload) std::memcpy(d + wire::UdpRepr::kLen, payload, payload_len);
   else std::memset(d + wire::UdpRepr::kLen, 0, payload_len);
   wire::UdpRepr{sport, dport, std::uint16_t(udp_len), 0}.emit(wire::MutBytes(d, wire::UdpRepr::kLen));
-  wire::put16(d + 6, wire::udp_checksum(rt->src, dst, wire::Bytes(d, udp_len)));
+  const auto udp = wire::UdpViewMut::new_unchecked(wire::MutBytes(d, udp_len));
+  udp.set_checksum(wire::udp_checksum(rt->src, dst, udp.datagram()));
   ip_push_header(ns, *p, rt->src, dst, std::uint8_t(wire::IpProto::Udp), std::uint8_t(ns.default_ttl),
                  ip_dont_fragment(pmtudisc, size, *rt));
   if (p->traced) {
