@@ -109,7 +109,7 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   if (!retransmit) w.work.charge(cost::Step::CopyFromUser, len);
   kernel::PacketPtr p = w.pool.get();
   p->id = w.pool.new_packet_id();
-  p->traced = w.tracing.trace_all || stats_.packets_sent < std::uint64_t(trace_first);
+  p->traced = stats_.packets_sent < std::uint64_t(trace_first);
   traced_acks_ += p->traced;
   p->flow = flow;
   std::uint8_t* d = p->put(wire::TcpRepr::kLen + len);
@@ -258,7 +258,7 @@ void TcpFlow::send_ack() {
   if (!rt) return;
   kernel::PacketPtr p = w.pool.get();
   p->id = w.pool.new_packet_id();
-  p->traced = w.tracing.trace_all;
+  p->traced = false;
   p->flow = flow;
   std::uint8_t* d = p->put(wire::TcpRepr::kLen);
   if (traced_acks_ > 0) {  // the ACKs answering the traced segments are traced too

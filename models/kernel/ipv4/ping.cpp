@@ -21,7 +21,7 @@ Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Add
   if (size > Packet::kMaxData) return Errno::MsgSize;
   PacketPtr p = ns.pool.get();
   p->id = ns.pool.new_packet_id();
-  p->traced = traced || ns.tracing.trace_all;
+  p->traced = traced;
   p->flow = ns.work.flow();
   if (packet_id) *packet_id = p->id;
   std::uint8_t* m = p->put(wire::IcmpRepr::kLen + payload_len);

@@ -74,7 +74,7 @@ Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint1
   if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;
   PacketPtr p = ns.pool.get();
   p->id = packet_id && *packet_id ? *packet_id : ns.pool.new_packet_id();
-  p->traced = traced || ns.tracing.trace_all;
+  p->traced = traced;
   p->flow = ns.work.flow();
   if (packet_id) *packet_id = p->id;
   std::uint8_t* d = p->put(udp_len);
