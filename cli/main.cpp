@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/run_commands.h"
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);  // large outputs (a thousand-node config is millions of lines)
   CLI::App app{"overlaylab: a simulator of the Linux datapath between Kubernetes pods"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("overlaylab ") + OVERLAYLAB_VERSION);
 
   std::string script;
   auto* netconfig = app.add_subcommand("netconfig", "Parse an ip/bridge/sysctl script and print it normalised");
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a scenario's workloads in one mode or all, and write CSV");
   run_cmd->add_option("SCENARIO", run.file, "the scenario")->required();
   run_cmd->add_option("--mode", run.mode, "host-gw (alias underlay), udp, vxlan or all");
-  run_cmd->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
+  run_cmd->add_option("--out", run.out, "directory for the CSV files (default overlaylab-out/<scenario>/)");
   run_cmd->add_option("--seed", run.seed, "overrides the scenario's seed");
   run_cmd->add_option("--trace", run.trace, "write every step of each flow's first packets (and their answers) as JSON");
   run_cmd->add_option("--trace-packets", run.trace_packets, "how many packets per flow --trace samples (default 3)")
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate) instead of the built-in one");
   auto* compare = app.add_subcommand("compare", "Run a scenario in host-gw, udp and vxlan; print them side by side; write CSV");
   compare->add_option("SCENARIO", run.file, "the scenario")->required();
-  compare->add_option("--out", run.out, "directory for the CSV files (default results/<scenario>/)");
+  compare->add_option("--out", run.out, "directory for the CSV files (default overlaylab-out/<scenario>/)");
   compare->add_option("--seed", run.seed, "overrides the scenario's seed");
   compare->add_option("--offloads", offloads, "on|off")->check(CLI::IsMember({"on", "off"}));
   compare->add_option("--svg", run.svg, "also draw a comparison chart (SVG) to this file");
@@ -82,7 +84,7 @@ int main(int argc, char** argv) {
   sweep->add_option("SWEEP", sw.file, "the sweep file")->required();
   sweep->add_option("--jobs", sw.jobs, "threads")->check(CLI::Range(1, 256));
   sweep->add_option("--shard", sw.shard, "I/N: run every N-th run starting at the I-th (1-based)");
-  sweep->add_option("--out", sw.out, "the CSV file (default results/<sweep>/sweep.csv)");
+  sweep->add_option("--out", sw.out, "the CSV file (default overlaylab-out/<sweep>/sweep.csv)");
   std::string merge_out;
   std::vector<std::string> merge_in;
   auto* merge = app.add_subcommand("merge", "Join the CSVs of a sweep's shards into the one the whole sweep writes");
@@ -107,7 +109,7 @@ int main(int argc, char** argv) {
       "calibrate", "Measure ping, UDP and TCP in real namespaces (root), fit the cost profile to them, report predicted vs measured");
   calibrate->add_option("SCENARIO", ca.file, "the scenario (its first cross-node pair is measured)")->required();
   calibrate->add_option("--mode", ca.mode, "host-gw (alias underlay), vxlan, udp or all");
-  calibrate->add_option("--out", ca.out, "DIR for profile.json, side-by-side.csv, report.txt (default results/calibration/<scenario>/)");
+  calibrate->add_option("--out", ca.out, "DIR for profile.json, side-by-side.csv, report.txt (default overlaylab-out/calibration/<scenario>/)");
   calibrate->add_option("--seconds", ca.seconds, "whole seconds of each iperf3 run (default 2)")->check(CLI::Range(1, 60));
   calibrate->add_option("--iterations", ca.iterations, "Levenberg-Marquardt iterations of the fit (default 10)")->check(CLI::Range(0, 100));
 
@@ -118,6 +120,18 @@ int main(int argc, char** argv) {
   udpd->add_option("--tun-addr", ud.tun_addr, "the TUN's address: the source of ICMP net unreachable")->required();
   udpd->add_option("--route", ud.routes, "SUBNET=IP[:PORT], one per peer lease; first match wins");
 
+  // An unknown first word is a mistyped command, not a missing one: say so and list the commands.
+  std::string all;
+  bool known = false;
+  for (const auto* c : app.get_subcommands({})) {
+    all += (all.empty() ? "" : ", ") + c->get_name();
+    known = known || (argc > 1 && c->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    std::cerr << "overlaylab: \"" << argv[1] << "\" is not a command\n    fix: use one of " << all
+              << " (overlaylab --help explains each)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -126,7 +140,17 @@ int main(int argc, char** argv) {
   }
   if (*netconfig) return ol::cli::cmd_netconfig(script);
   if (*tables) {
-    if (script.ends_with(".json")) {
+    const bool is_scenario = script.ends_with(".json");
+    if (is_scenario && netns) {
+      std::cerr << "tables --netns: only for ip/bridge scripts\n    fix: for a scenario, use --node NODE (its own and its pods' namespaces)\n";
+      return 2;
+    }
+    if (!is_scenario && (sc.node || sc.mode)) {
+      std::cerr << fmt::format("tables {}: only for scenarios (.json)\n    fix: for a script, use --netns NAMESPACE\n",
+                               sc.node ? "--node" : "--mode");
+      return 2;
+    }
+    if (is_scenario) {
       sc.file = script;
       return ol::cli::cmd_scenario_tables(sc);
     }

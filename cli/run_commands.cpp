@@ -32,17 +32,43 @@ nlohmann::json trace_json(const std::vector<TraceEvent>& steps) {
   return out;
 }
 
+// "-" is "not applicable" (no throughput for ping) or "none measured" (nothing delivered): the
+// sent and delivered columns say which.
 void print_table(const std::vector<runner::FlowRow>& rows) {
-  std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "mode", "flow",
-                           "proto", "pods", "thru Gb/s", "good Gb/s", "rtt50 us", "rtt99 us", "cpu tx ns", "cpu rx ns",
-                           "cross/pkt", "overhead");
+  std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>8}\n",
+                           "mode", "flow", "proto", "pods", "sent", "deliv", "thru Gb/s", "good Gb/s", "rtt50 us", "rtt99 us",
+                           "cpu tx ns", "cpu rx ns", "cross/pkt", "overhead");
   for (const auto& r : rows) {
     auto opt = [](double v, const char* f) { return v < 0 ? std::string("-") : fmt::format(fmt::runtime(f), v); };
-    std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>10} {:>10} {:>10} {:>10} {:>10.0f} {:>10.0f} {:>9.2f} {:>8}\n", r.mode,
-                             r.flow, r.proto, r.src_pod + ">" + r.dst_pod, opt(r.proto == "icmp" ? -1 : r.throughput_gbps, "{:.3f}"),
+    std::cout << fmt::format("{:<8} {:>4} {:<5} {:<14} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>8}\n",
+                             r.mode, r.flow, r.proto, r.src_pod + ">" + r.dst_pod, r.packets_sent, r.packets_delivered,
+                             opt(r.proto == "icmp" ? -1 : r.throughput_gbps, "{:.3f}"),
                              opt(r.proto == "icmp" ? -1 : r.goodput_gbps, "{:.3f}"), opt(r.rtt_p50_us, "{:.1f}"),
-                             opt(r.rtt_p99_us, "{:.1f}"), r.cpu_ns_per_packet_tx_node, r.cpu_ns_per_packet_rx_node,
-                             r.crossings_per_packet, r.overhead_bytes_per_packet);
+                             opt(r.rtt_p99_us, "{:.1f}"), opt(r.cpu_ns_per_packet_tx_node, "{:.0f}"),
+                             opt(r.cpu_ns_per_packet_rx_node, "{:.0f}"), opt(r.crossings_per_packet, "{:.2f}"),
+                             r.overhead_bytes_per_packet);
+  }
+}
+
+// Per mode: the packets the kernel freed and the commonest reason; then what the control plane
+// could not do (config shows the same), on stderr, since it explains lost traffic.
+void print_losses(const std::vector<std::pair<std::string, runner::RunResult>>& results, const std::string& file) {
+  for (const auto& [mode, r] : results) {
+    std::uint64_t total = 0;
+    const std::pair<const std::string, std::uint64_t>* top = nullptr;
+    for (const auto& kv : r.drops) {
+      total += kv.second;
+      if (!top || kv.second > top->second) top = &kv;
+    }
+    std::cout << fmt::format("{:<8} drops: {}", mode, total);
+    if (top) std::cout << fmt::format(" (most: {} x{})", top->first, top->second);
+    std::cout << "\n";
+  }
+  for (const auto& [mode, r] : results) {
+    if (r.control_plane_errors.empty()) continue;
+    std::cerr << fmt::format("warning: {}: the control plane failed {} time{}; see overlaylab config {} --mode {}\n", mode,
+                             r.control_plane_errors.size(), r.control_plane_errors.size() == 1 ? "" : "s", file, mode);
+    for (const auto& e : r.control_plane_errors) std::cerr << "  " << e << "\n";
   }
 }
 
@@ -60,7 +86,7 @@ int cmd_run(const RunCliOptions& o, bool table) {
                              o.file);
     return 2;
   }
-  const std::string dir = o.out.value_or("results/" + s.name);
+  const std::string dir = o.out.value_or(default_out_dir(s.name));
   std::optional<cost::Profile> profile;
   try {
     if (o.profile) profile = cost::Profile::load_file(*o.profile);
@@ -71,32 +97,37 @@ int cmd_run(const RunCliOptions& o, bool table) {
   runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0, profile ? &*profile : nullptr};
   nlohmann::json trace_runs = nlohmann::json::array();
   std::vector<runner::FlowRow> all;
+  std::vector<std::pair<std::string, runner::RunResult>> results;
+  std::vector<std::pair<std::string, std::string>> files;  // every file, written only once all modes ran
   try {
-    for (auto m : modes) {  // every mode is computed before anything is written
+    for (auto m : modes) {
       runner::RunResult r = runner::run_mode(s, m, ro);
       const std::string name = scenario::backend_name(m);
-      runner::write_atomically(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
-      runner::write_atomically(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
+      files.emplace_back(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
+      files.emplace_back(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
       all.insert(all.end(), r.flows.begin(), r.flows.end());
       if (o.trace) trace_runs.push_back({{"mode", name}, {"steps", trace_json(r.trace)}});
+      results.emplace_back(name, std::move(r));
     }
     if (o.trace)
-      runner::write_atomically(*o.trace, nlohmann::json{{"scenario", s.name},
-                                                        {"seed", o.seed.value_or(s.seed)},
-                                                        {"packets_per_flow", o.trace_packets},
-                                                        {"runs", trace_runs}}
-                                             .dump(1) + "\n");
+      files.emplace_back(*o.trace, nlohmann::json{{"scenario", s.name},
+                                                  {"seed", o.seed.value_or(s.seed)},
+                                                  {"packets_per_flow", o.trace_packets},
+                                                  {"runs", trace_runs}}
+                                       .dump(1) + "\n");
     if (o.svg)
-      runner::write_atomically(*o.svg, runner::comparison_svg(fmt::format("{}: host-gw, udp and vxlan (seed {})", s.name,
-                                                                          o.seed.value_or(s.seed)),
-                                                              all));
+      files.emplace_back(*o.svg, runner::comparison_svg(fmt::format("{}: host-gw, udp and vxlan (seed {})", s.name,
+                                                                    o.seed.value_or(s.seed)),
+                                                        all));
+    for (const auto& [path, text] : files) runner::write_atomically(path, text);
   } catch (const std::runtime_error& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
   if (table) print_table(all);
-  else
-    for (auto m : modes) std::cout << fmt::format("{}/{}.csv\n", dir, scenario::backend_name(m));
+  print_losses(results, o.file);
+  for (const auto& f : files) std::cerr << "wrote " << f.first << "\n";
+  if (o.pcap) report_pcaps(*o.pcap, modes);
   return 0;
 }
 
@@ -117,8 +148,8 @@ int cmd_sweep(const SweepCliOptions& o) {
   try {
     runner::SweepOutcome r = runner::run_sweep(o.file, o.jobs, shard, progress);
     const std::string name = std::filesystem::path(o.file).stem().string();
-    const std::string out = o.out.value_or(shard.count == 1 ? fmt::format("results/{}/sweep.csv", name)
-                                                            : fmt::format("results/{}/sweep.shard-{}-of-{}.csv", name,
+    const std::string out = o.out.value_or(shard.count == 1 ? fmt::format("{}/sweep.csv", default_out_dir(name))
+                                                            : fmt::format("{}/sweep.shard-{}-of-{}.csv", default_out_dir(name),
                                                                           shard.index, shard.count));
     runner::write_atomically(out, r.csv);
     std::cout << fmt::format("{}: {} runs\n", out, r.runs);
@@ -132,7 +163,7 @@ int cmd_sweep(const SweepCliOptions& o) {
 }
 
 int cmd_merge(const std::string& out, const std::vector<std::string>& inputs) {
-  std::vector<std::string> csvs;
+  std::vector<runner::ShardCsv> csvs;
   for (const auto& f : inputs) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
@@ -141,7 +172,7 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& inputs) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    csvs.push_back(ss.str());
+    csvs.push_back({f, ss.str()});
   }
   try {
     runner::write_atomically(out, runner::merge_csv(csvs));
@@ -149,6 +180,7 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& inputs) {
     std::cerr << "merge: " << e.what() << "\n";
     return 2;
   }
+  std::cerr << "wrote " << out << "\n";
   return 0;
 }
 

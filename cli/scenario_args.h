@@ -15,4 +15,10 @@ std::optional<scenario::Scenario> load_scenario(const std::string& file);
 std::optional<std::vector<scenario::Backend>> parse_modes(const std::string& mode, const std::vector<scenario::Backend>& order = {
     scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan});
 
+// Where run, compare, sweep and calibrate write without --out: a scratch folder of the working
+// directory (overlaylab-out/<name>/), never the reference results a checkout holds in results/.
+std::string default_out_dir(const std::string& name);
+// Names the pcap files a run wrote under dir/<mode>/, with their total size, on stderr.
+void report_pcaps(const std::string& dir, const std::vector<scenario::Backend>& modes);
+
 }  // namespace ol::cli

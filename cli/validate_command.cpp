@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include "cli/scenario_args.h"
@@ -39,14 +40,33 @@ int cmd_validate(const ValidateCliOptions& o) {
   const auto s = load_scenario(o.file);
   const auto modes = parse_modes(o.mode, kRealOrder);
   if (!s || !modes) return 2;
+  if (!o.perturb.empty() && !s->node(o.perturb)) {
+    std::string nodes;
+    for (const auto& n : s->nodes) nodes += (nodes.empty() ? "" : ", ") + n.name;
+    std::cerr << fmt::format("--perturb: {} has no node \"{}\"\n    fix: name one of its nodes: {}\n", o.file, o.perturb, nodes);
+    return 2;
+  }
   validate::install_signal_handlers();
   if (o.cni) return validate::cni_cross_check(*s, std::cout);
   int worst = 0;
+  std::vector<std::string> agree, differ, unchecked;
   for (auto m : *modes) {
     const int rc = validate::validate_mode(*s, m, std::cout, {.keep = o.keep, .perturb_node = o.perturb, .pcap_dir = o.pcap_dir, .sample = o.sample});
     if (rc == 130) return 130;
     if (rc == 1) worst = 1;
+    (rc == 0 ? agree : rc == 1 ? differ : unchecked).push_back(scenario::backend_name(m));
   }
+  // One line to end on: what a reader of a long report wants first.
+  auto list = [](const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); };
+  std::string summary = "summary: ";
+  if (differ.empty() && unchecked.empty()) summary += fmt::format("the kernel agreed with the simulator in {} ({})", agree.size() == 1 ? "the one mode" : agree.size() == 3 ? "all three modes" : "both modes", list(agree));
+  else {
+    if (!agree.empty()) summary += "agreed in " + list(agree) + "; ";
+    if (!differ.empty()) summary += "DIFFERENCES in " + list(differ) + " (above); ";
+    if (!unchecked.empty()) summary += "could not check " + list(unchecked) + " (said why above); ";
+    summary.resize(summary.size() - 2);
+  }
+  std::cout << summary << "\n";
   return worst;
 }
 
@@ -56,7 +76,7 @@ int cmd_calibrate(const CalibrateCliOptions& o) {
   const auto modes = parse_modes(o.mode, kRealOrder);
   if (!s || !modes) return 2;
   validate::install_signal_handlers();
-  validate::CalibrateOptions co{*modes, o.out.value_or("results/calibration/" + s->name), o.seconds, o.iterations};
+  validate::CalibrateOptions co{*modes, o.out.value_or(default_out_dir("calibration/" + s->name)), o.seconds, o.iterations};
   try {
     return validate::calibrate(*s, co, std::cout);
   } catch (const std::runtime_error& e) {

@@ -19,7 +19,13 @@ constexpr Nanos kPatience = 4 * kNanosPerSecond;  // ARP gives up after 3 probes
 
 const PodState& running_pod(const Session& s, const std::string& name, const char* role) {
   const PodState* p = s.cluster.pod(name);
-  if (!p) throw std::invalid_argument(fmt::format("{}: no pod named \"{}\" in {}", role, name, s.scenario.file));
+  if (!p) {
+    std::string pods;
+    for (const auto& n : s.scenario.nodes)
+      for (const auto& q : n.pods) pods += (pods.empty() ? "" : ", ") + q;
+    throw std::invalid_argument(
+        fmt::format("{}: no pod named \"{}\" in {}\n    fix: name one of its pods: {}", role, name, s.scenario.file, pods));
+  }
   if (!p->ip)
     throw std::invalid_argument(fmt::format("{}: pod \"{}\" has no address at t={:.6f}s ({})", role, name,
                                             double(s.sim.now()) / 1e9,

@@ -166,9 +166,11 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     const cost::NodeCpu* rx = dst_node ? s.world.work.node_cpu(dst_node->name) : nullptr;
     const double pkts = double(std::max<std::uint64_t>(1, st.packets_delivered));
     const std::uint16_t id = f->flow_id();
-    row.cpu_ns_per_packet_tx_node = flow_ns(tx, id) / pkts;
-    row.cpu_ns_per_packet_rx_node = flow_ns(rx, id) / pkts;
-    row.crossings_per_packet = double(datapath_crossings(tx, rx, id)) / pkts;
+    if (st.packets_delivered) {  // per delivered packet: nothing to divide by when none arrived (empty in the CSV)
+      row.cpu_ns_per_packet_tx_node = flow_ns(tx, id) / pkts;
+      row.cpu_ns_per_packet_rx_node = flow_ns(rx, id) / pkts;
+      row.crossings_per_packet = double(datapath_crossings(tx, rx, id)) / pkts;
+    }
     row.overhead_bytes_per_packet = overhead_of(mode);
     r.flows.push_back(row);
     std::vector<Nanos> rtts = st.rtts;
@@ -192,6 +194,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   for (std::size_t k = 0; k < s.world.tracing.drops.size(); ++k)
     if (s.world.tracing.drops[k]) r.drops[kernel::drop_reason_name(kernel::DropReason(k))] = s.world.tracing.drops[k];
   r.trace = std::move(log.events);
+  r.control_plane_errors = s.cluster.errors();
   return r;
 }
 

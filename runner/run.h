@@ -35,8 +35,8 @@ struct FlowRow {
   std::uint64_t packets_sent = 0, packets_delivered = 0, drops = 0;
   double throughput_gbps = 0, goodput_gbps = 0;
   double rtt_p50_us = -1, rtt_p99_us = -1, one_way_p50_us = -1;
-  double cpu_ns_per_packet_tx_node = 0, cpu_ns_per_packet_rx_node = 0;
-  double crossings_per_packet = 0;
+  double cpu_ns_per_packet_tx_node = -1, cpu_ns_per_packet_rx_node = -1;  // -1: none delivered (empty in the CSV)
+  double crossings_per_packet = -1;
   int overhead_bytes_per_packet = 0;
 };
 
@@ -57,6 +57,7 @@ struct RunResult {
   std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
   std::vector<std::vector<std::pair<double, bool>>> echoes;  // per flow (ping): send time in s, reply came
   std::map<std::string, std::uint64_t> drops;  // packets the kernel freed, by SKB_DROP_REASON_… (every flow)
+  std::vector<std::string> control_plane_errors;  // commands the kernel refused, failed CNI calls (as config shows them)
 };
 
 int overhead_of(scenario::Backend b);  // bytes the mode's encapsulation adds to each packet

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "models/scenario/load.h"
@@ -119,7 +121,7 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
         for (std::size_t k = 0; k < params.size(); ++k) doc[json::json_pointer(params[k])] = runs[i].values[k];
         scenario::Scenario s = scenario::load_text(doc.dump(), scenario_file);
         RunResult r = run_mode(s, runs[i].mode, {.seed = runs[i].seed});
-        std::string prefix = std::to_string(runs[i].index);
+        std::string prefix = fmt::format("{},{}", runs[i].index, index);
         for (const auto& v : runs[i].values) prefix += "," + cell(v);
         const std::string csv = flows_csv(r.flows);
         std::string out;
@@ -146,7 +148,7 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
 
-  std::string header = "run";
+  std::string header = "run,runs";
   for (const auto& p : params) header += ",param:" + p;
   const std::string flows_header = flows_csv({});
   SweepOutcome out;
@@ -156,24 +158,103 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
   return out;
 }
 
-std::string merge_csv(const std::vector<std::string>& csvs) {
-  std::string header;
-  std::vector<std::pair<long, std::string>> rows;  // (run, line), kept in order within a run
-  for (const auto& csv : csvs) {
+namespace {
+
+struct Row {
+  long run;
+  std::size_t source;  // which of the CSVs (the same path given twice is two sources)
+  std::string line;
+};
+
+long integer_cell(const std::string& cell, const std::string& where) {
+  long v = 0;
+  auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+  if (ec != std::errc() || end != cell.data() + cell.size() || v < 0)
+    throw std::runtime_error(fmt::format("{}: \"{}\" is not a run number: not a sweep's CSV\n    fix: give the CSVs that "
+                                         "overlaylab sweep --shard I/N wrote",
+                                         where, cell));
+  return v;
+}
+
+// Which shard of `count` holds `run`, as --shard writes it.
+std::string shard_of(long run, long count) { return fmt::format("{}/{}", run % count + 1, count); }
+
+}  // namespace
+
+std::string merge_csv(const std::vector<ShardCsv>& shards) {
+  std::string header, header_file;
+  long total = -1;
+  std::vector<Row> rows;
+  long stride = 0;  // the shards' N, from the step between one shard's run numbers
+  for (std::size_t source = 0; source < shards.size(); ++source) {
+    const auto& [file, csv] = shards[source];
     const std::size_t nl = csv.find('\n');
-    const std::string h = csv.substr(0, nl + 1);
-    if (header.empty()) header = h;
-    else if (h != header) throw std::runtime_error("the CSVs have different columns: they are not shards of one sweep");
-    for (std::size_t line = nl + 1; line < csv.size();) {
-      const std::size_t end = csv.find('\n', line);
+    const std::string h = csv.substr(0, nl == std::string::npos ? csv.size() : nl + 1);
+    if (!h.starts_with("run,runs,"))
+      throw std::runtime_error(fmt::format("{}: not a sweep's CSV (its header does not start with run,runs)\n    fix: give "
+                                           "the CSVs that overlaylab sweep --shard I/N wrote",
+                                           file));
+    if (header.empty()) header = h, header_file = file;
+    else if (h != header)
+      throw std::runtime_error(fmt::format("{}: its columns differ from {}'s: they are not shards of one sweep\n    fix: "
+                                           "merge the shards of one sweep file",
+                                           file, header_file));
+    long prev = -1;
+    int n = 1;
+    for (std::size_t line = nl + 1; nl != std::string::npos && line < csv.size(); ++n) {
+      const std::size_t end = std::min(csv.find('\n', line), csv.size());
       const std::string row = csv.substr(line, end - line);
-      rows.emplace_back(std::stol(row.substr(0, row.find(','))), row);
-      line = end == std::string::npos ? csv.size() : end + 1;
+      line = end + 1;
+      const std::string where = fmt::format("{}:{}", file, n + 1);
+      const std::size_t c1 = row.find(','), c2 = row.find(',', c1 + 1);
+      if (c1 == std::string::npos || c2 == std::string::npos)
+        throw std::runtime_error(fmt::format("{}: a row without its run and runs\n    fix: give the CSVs that overlaylab "
+                                             "sweep --shard I/N wrote, unedited",
+                                             where));
+      const long run = integer_cell(row.substr(0, c1), where);
+      const long runs = integer_cell(row.substr(c1 + 1, c2 - c1 - 1), where);
+      if (total < 0) total = runs;
+      if (runs != total || run >= runs)
+        throw std::runtime_error(fmt::format("{}: run {} of {} does not belong to a sweep of {} runs\n    fix: merge the "
+                                             "shards of one sweep file",
+                                             where, run, runs, total));
+      if (prev >= 0 && run > prev && stride == 0) stride = run - prev;
+      prev = run;
+      rows.push_back({run, source, row});
     }
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.run < b.run; });
+  std::vector<long> missing;
+  long expect = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].run < expect) {  // a run met again: from another file, or the same file twice
+      const Row& first = *std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.run == rows[i].run; });
+      if (first.source != rows[i].source)
+        throw std::runtime_error(fmt::format("run {} is in both {} and {}: a shard given twice?\n    fix: give each shard's "
+                                             "CSV once",
+                                             rows[i].run, shards[first.source].file, shards[rows[i].source].file));
+      continue;  // a run's own rows (one per flow) follow each other
+    }
+    for (; expect < rows[i].run; ++expect) missing.push_back(expect);
+    expect = rows[i].run + 1;
+  }
+  for (; expect < std::max(total, 0L); ++expect) missing.push_back(expect);
+  if (!missing.empty()) {
+    std::string which;
+    if (stride > 0) {
+      std::vector<std::string> names;
+      for (long r : missing)
+        if (std::find(names.begin(), names.end(), shard_of(r, stride)) == names.end()) names.push_back(shard_of(r, stride));
+      which = fmt::format("shard{} {} {} ", names.size() == 1 ? "" : "s", fmt::join(names, ", "), names.size() == 1 ? "is" : "are");
+    }
+    throw std::runtime_error(fmt::format("{}missing: {} of the sweep's {} runs are not in these CSVs (run {}{})\n    fix: "
+                                         "run overlaylab sweep SWEEP --shard {} and merge its CSV too",
+                                         which, missing.size(), total, fmt::join(missing.begin(), missing.begin() +
+                                         long(std::min<std::size_t>(missing.size(), 8)), ", "),
+                                         missing.size() > 8 ? ", …" : "", stride > 0 ? shard_of(missing.front(), stride) : "I/N"));
+  }
   std::string out = header;
-  for (const auto& r : rows) out += r.second + "\n";
+  for (const auto& r : rows) out += r.line + "\n";
   return out;
 }
 

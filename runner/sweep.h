@@ -27,7 +27,15 @@ struct SweepOutcome {
 SweepOutcome run_sweep(const std::string& sweep_file, int jobs, Shard shard,
                        const std::function<void(int done, int total)>& progress = nullptr);
 
-// Joins shard CSVs: one header, the rows ordered by run. Throws on differing headers.
-std::string merge_csv(const std::vector<std::string>& csvs);
+struct ShardCsv {
+  std::string file;  // for messages
+  std::string text;
+};
+
+// Joins shard CSVs: one header, the rows ordered by run, exactly the CSV of the unsharded sweep.
+// Throws std::runtime_error naming the file (and line) and the fix when a CSV is not a sweep's, the
+// columns differ, a run is in two files (a shard given twice), or runs are missing (naming the
+// shard that holds them).
+std::string merge_csv(const std::vector<ShardCsv>& shards);
 
 }  // namespace ol::runner

@@ -1,7 +1,7 @@
 // overlaylab-gui [SCENARIO] [--mode M] [--walk POD:POD] [--step K|FUNCTION] [--view walk|side|tables|charts]
 //                [--screenshot FILE]
-// With --screenshot it renders that view to FILE and exits (QT_QPA_PLATFORM=offscreen needs no display).
-#include <cstdio>
+// With --screenshot it renders that view to FILE and exits; without a display it renders offscreen.
+#include <cstdlib>
 #include <iostream>
 
 #include <QApplication>
@@ -11,33 +11,73 @@
 #include "gui/app/main_window.h"
 #include "models/scenario/load.h"
 
-int main(int argc, char** argv) {
-  QApplication app(argc, argv);
-  QApplication::setApplicationName("overlaylab-gui");
-  QCommandLineParser cli;
+namespace {
+
+const QStringList kViews = {"walk", "side", "tables", "charts"};
+
+void describe(QCommandLineParser& cli) {
   cli.setApplicationDescription("overlaylab: walk a packet between pods in host-gw, udp and vxlan");
   cli.addHelpOption();
+  cli.addVersionOption();
   cli.addPositionalArgument("SCENARIO", "a scenario JSON file");
-  cli.addOption({"mode", "host-gw, udp or vxlan (default vxlan)", "M", "vxlan"});
+  cli.addOption({"mode", "host-gw, udp or vxlan (default: the scenario's Backend.Type)", "M"});
   cli.addOption({"walk", "walk a packet from POD to POD", "POD:POD"});
   cli.addOption({"step", "go to step K (1-based) or to the first step running FUNCTION (e.g. vxlan_xmit)", "K"});
   cli.addOption({"view", "walk, side, tables or charts (charts runs the workloads first)", "V", "walk"});
-  cli.addOption({"screenshot", "render the window to FILE (PNG) and exit", "FILE"});
-  cli.process(app);
+  cli.addOption({"screenshot", "render the window to FILE (PNG) and exit; needs no display", "FILE"});
+}
 
-  ol::gui::MainWindow w;
-  const QStringList args = cli.positionalArguments();
+bool has_display() {
+  for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+    if (const char* s = std::getenv(v); s && *s) return true;
+  return false;
+}
+
+int fail(const QString& why) {
+  std::cerr << "overlaylab-gui: " << why.toStdString() << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The command line is read before Qt opens a display, so --help, --version and mistakes need none.
+  QStringList args;
+  for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+  QCoreApplication::setApplicationName("overlaylab-gui");
+  QCoreApplication::setApplicationVersion(OVERLAYLAB_VERSION);
+  QCommandLineParser cli;
+  describe(cli);
+  if (!cli.parse(args)) return fail(cli.errorText() + "\n    fix: overlaylab-gui --help lists the options");
+  if (cli.isSet("help")) {
+    // Without an application object Qt cannot know the program's name.
+    std::cout << cli.helpText().replace("<executable_name>", "overlaylab-gui").toStdString();
+    return 0;
+  }
+  if (cli.isSet("version")) {
+    std::cout << "overlaylab-gui " << OVERLAYLAB_VERSION << "\n";
+    return 0;
+  }
+  if (!kViews.contains(cli.value("view")))
+    return fail("--view: \"" + cli.value("view") + "\" is not a view\n    fix: use one of " + kViews.join(", "));
+  std::optional<ol::scenario::Backend> mode;
+  if (cli.isSet("mode") && !(mode = ol::scenario::parse_backend(cli.value("mode").toStdString())))
+    return fail("--mode: \"" + cli.value("mode") + "\" is not a mode\n    fix: use host-gw, udp or vxlan");
   const bool shot = cli.isSet("screenshot");
-  auto fail = [&](const QString& why) {
-    std::cerr << "overlaylab-gui: " << why.toStdString() << "\n";
-    return 2;
-  };
-  if (!args.isEmpty() && !w.open_scenario(args.front())) {
+  if (!has_display()) {
+    if (!shot)
+      return fail("no display (DISPLAY is not set)\n    fix: run it in a desktop session, or under xvfb-run; or render one "
+                  "view to a PNG with --screenshot FILE, which needs no display");
+    ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  }
+
+  QApplication app(argc, argv);
+  ol::gui::MainWindow w;
+  const QStringList pos = cli.positionalArguments();
+  if (!pos.isEmpty() && !w.open_scenario(pos.front())) {
     if (shot) return fail(w.last_error());
   }
-  const auto mode = ol::scenario::parse_backend(cli.value("mode").toStdString());
-  if (!mode) return fail("--mode: \"" + cli.value("mode") + "\" is not a mode (host-gw, udp or vxlan)");
-  w.set_mode(*mode);
+  if (mode) w.set_mode(*mode);  // else open_scenario chose the scenario's own backend
   if (cli.isSet("walk")) {
     const QStringList pods = cli.value("walk").split(':');
     if (pods.size() != 2) return fail("--walk: write POD:POD");

@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -181,7 +182,7 @@ bool MainWindow::open_scenario(const QString& path) {
       break;
     }
   charts_->set_results({});
-  refresh_cluster();
+  set_mode(scenario_->net_conf.backend);  // the scenario's own Backend.Type, as the command line uses it
   setWindowTitle(QString::fromStdString("overlaylab — " + scenario_->name));
   statusBar()->showMessage(QString::fromStdString(scenario_->name + ": " + scenario_->description));
   return true;
@@ -190,7 +191,10 @@ bool MainWindow::open_scenario(const QString& path) {
 void MainWindow::set_mode(scenario::Backend mode) {
   mode_ = mode;
   const QString name = QString::fromStdString(scenario::backend_name(mode));
-  if (mode_box_->currentText() != name) mode_box_->setCurrentText(name);
+  if (mode_box_->currentText() != name) {
+    const QSignalBlocker quiet(mode_box_);  // this is the change; the box only shows it
+    mode_box_->setCurrentText(name);
+  }
   if (!scenario_) return;
   refresh_cluster();
   if (walk_) walk(walk_->from, walk_->to);

@@ -36,6 +36,7 @@ class MainWindow : public QMainWindow {
   // Loads a scenario; on an error shows the loader's message in a dialog and returns false.
   bool open_scenario(const QString& path);
   void set_mode(scenario::Backend mode);
+  scenario::Backend mode() const { return mode_; }
   // Walks a packet between two pods in the current mode (and in all three for the side by side).
   bool walk(const std::string& from, const std::string& to);
   void go_to_step(int step);  // 0-based

@@ -10,6 +10,9 @@
 #include <QTreeWidget>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "gui/app/charts_view.h"
 #include "gui/app/lane_diagram.h"
@@ -225,4 +228,19 @@ TEST_CASE("header stacks: the pod's packet inside an encapsulation is inner") {
   const auto u = gui::parse_headers("ipv4 20 | udp 8 | ipv4 20 | icmp 8 | data 56");
   CHECK_FALSE(u[1].inner);
   CHECK(u[2].inner);
+}
+
+TEST_CASE("a scenario opens in its own Backend.Type, as the command line runs it") {
+  app();
+  // two-nodes with "Backend": {"Type": "udp"}, written beside the test's working directory.
+  auto j = nlohmann::json::parse(std::ifstream(scenario_path("two-nodes.json").toStdString()));
+  j["net-conf.json"]["Backend"] = {{"Type", "udp"}};
+  const std::string file = "gui-two-nodes-udp.json";
+  std::ofstream(file) << j.dump(2);
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(QString::fromStdString(file)));
+  CHECK(w.mode() == scenario::Backend::Udp);
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  CHECK(w.mode() == scenario::Backend::Vxlan);
+  std::remove(file.c_str());
 }
