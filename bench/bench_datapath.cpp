@@ -2,8 +2,9 @@
 // veth, cni0, ip_forward, the tunnel (or host-gw route), the underlay switch and back up.
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
+
+#include "bench/parse_args.h"
 
 #include "models/kernel/apply.h"
 #include "models/kernel/ipv4/ip.h"
@@ -45,7 +46,10 @@ static void run(const char* label, const char* script, std::uint64_t packets) {
 }
 
 int main(int argc, char** argv) {
-  const std::uint64_t packets = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2'000'000;
+  CLI::App app{"overlaylab-bench-datapath: simulated pod-to-pod UDP packets per wall-second, vxlan and host-gw"};
+  std::uint64_t packets = 2'000'000;
+  app.add_option("PACKETS", packets, "packets per mode (default 2000000)")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 36));
+  if (auto rc = ol::bench::parse_args(app, argc, argv)) return *rc;
   run("vxlan", "two-nodes-vxlan.sh", packets);
   run("host-gw", "two-nodes-host-gw.sh", packets);
 }

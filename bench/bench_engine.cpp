@@ -2,7 +2,9 @@
 // pseudo-random delay, so the queue holds `timers` events throughout (a realistic pending set).
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
+#include <vector>
+
+#include "bench/parse_args.h"
 
 #include "sim/simulator.h"
 
@@ -18,8 +20,13 @@ struct Ticker final : ol::EventTarget {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 50'000'000;
-  for (int timers : {16, 1024, 65536}) {
+  CLI::App app{"overlaylab-bench-engine: events per wall-second of the event queue alone, at several pending-set sizes"};
+  std::uint64_t events = 50'000'000;
+  std::vector<int> pending = {16, 1024, 65536};
+  app.add_option("EVENTS", events, "events to run at each size (default 50000000)")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1) << 40));
+  app.add_option("--pending", pending, "pending-set sizes (default 16 1024 65536)")->check(CLI::Range(1, 1 << 24));
+  if (auto rc = ol::bench::parse_args(app, argc, argv)) return *rc;
+  for (int timers : pending) {
     ol::Simulator sim;
     std::vector<Ticker> t(timers);
     for (int i = 0; i < timers; ++i) {

@@ -4,8 +4,9 @@
 // Usage: overlaylab-bench-scale N [host-gw|udp|vxlan]  (one size per process, so peak RSS is its own)
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
+
+#include "bench/parse_args.h"
 
 #include <fmt/format.h>
 
@@ -43,8 +44,13 @@ double since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int n = argc > 1 ? std::atoi(argv[1]) : 1000;
-  const char* mode = argc > 2 ? argv[2] : "vxlan";
+  CLI::App app{"overlaylab-bench-scale: the control plane and every table of an N-node cluster (2 pods per node)"};
+  int n = 0;
+  std::string mode_word = "vxlan";
+  app.add_option("NODES", n, "nodes in the cluster")->required()->check(CLI::Range(2, 60000));
+  app.add_option("MODE", mode_word, "host-gw, udp or vxlan (default vxlan)")->check(CLI::IsMember({"host-gw", "udp", "vxlan"}));
+  if (auto rc = ol::bench::parse_args(app, argc, argv)) return *rc;
+  const char* mode = mode_word.c_str();
   const std::string text = scenario_text(n, mode);
   auto t0 = std::chrono::steady_clock::now();
   scenario::Scenario s = scenario::load_text(text, "<scale>");

@@ -3,8 +3,9 @@
 // Usage: overlaylab-bench-tcp [SECONDS] [on|off]  (offloads)
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
+
+#include "bench/parse_args.h"
 
 #include "bench/peak_rss.h"
 #include "models/scenario/load.h"
@@ -13,8 +14,13 @@
 using namespace ol;
 
 int main(int argc, char** argv) {
-  const double seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
-  const bool offloads = !(argc > 2 && std::string(argv[2]) == "off");
+  CLI::App app{"overlaylab-bench-tcp: wall time of simulated seconds of one TCP bulk flow, per mode"};
+  double seconds = 1.0;
+  std::string offload_word = "on";
+  app.add_option("SECONDS", seconds, "simulated seconds (default 1)")->check(CLI::Range(0.001, 3600.0));
+  app.add_option("OFFLOADS", offload_word, "on or off (default on)")->check(CLI::IsMember({"on", "off"}));
+  if (auto rc = ol::bench::parse_args(app, argc, argv)) return *rc;
+  const bool offloads = offload_word == "on";
   auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/two-nodes.json");
   s.workloads = {scenario::Workload{.type = "tcp", .from = "pod-b", .to = "pod-d", .at = 10 * kNanosPerMilli,
                                     .duration = Nanos(seconds * 1e9), .port = 5001}};
