@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   config->add_option("--node", sc.node, "only this node's commands");
   config->add_option("--state-dir", state_dir, "also write each node's files (subnet.env, host-local's store) under DIR/<node>/");
 
+  auto* format = app.add_subcommand(
+      "scenario-format", "Print the scenario file's format: every key, its values and what it means (from the schema compiled in)");
+
   ol::cli::WalkCliOptions wk;
   auto* walk = app.add_subcommand("walk", "Send one ICMP echo from a pod to a pod and print every step it takes");
   walk->add_option("SCENARIO", wk.scenario.file, "the scenario")->required();
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
     return ol::cli::cmd_tables(script, netns);
   }
   if (*config) return ol::cli::cmd_config(sc, state_dir);
+  if (*format) return ol::cli::cmd_scenario_format();
   if (*validate) return ol::cli::cmd_validate(va);
   if (*udpd) return ol::cli::cmd_udpd(ud);
   if (*calibrate) return ol::cli::cmd_calibrate(ca);

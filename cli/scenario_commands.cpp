@@ -9,6 +9,8 @@
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
+#include "models/scenario/schema_check.h"
+#include "models/scenario/schema_doc.h"
 #include "lab/session.h"
 #include "lab/walk.h"
 
@@ -151,6 +153,11 @@ int cmd_scenario_tables(const ScenarioOptions& o) {
   }
   if (!o.node) std::cout << "# lease store (etcdctl get --prefix /coreos.com/network)\n" << session.cluster.leases().dump();
   print_errors(session.cluster);
+  return 0;
+}
+
+int cmd_scenario_format() {
+  std::cout << scenario::schema_markdown(scenario::scenario_schema());
   return 0;
 }
 

@@ -12,6 +12,7 @@ struct ScenarioOptions {
 };
 
 int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state_dir);
+int cmd_scenario_format();
 int cmd_scenario_tables(const ScenarioOptions& o);
 
 struct WalkCliOptions {
