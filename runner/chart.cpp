@@ -13,6 +13,7 @@ struct Panel {
   std::string title, unit;
   std::function<double(const FlowRow&)> value;
   std::function<bool(const FlowRow&)> applies;
+  int decimals;  // as `compare` prints the same figure, so the chart and the table agree
 };
 
 const char* colour(const std::string& mode) {
@@ -23,12 +24,12 @@ const char* colour(const std::string& mode) {
 
 std::string comparison_svg(const std::string& title, const std::vector<FlowRow>& rows) {
   const std::vector<Panel> panels = {
-      {"TCP goodput", "Gbit/s", [](const FlowRow& r) { return r.goodput_gbps; }, [](const FlowRow& r) { return r.proto == "tcp"; }},
-      {"ping RTT p50", "us", [](const FlowRow& r) { return r.rtt_p50_us; }, [](const FlowRow& r) { return r.proto == "icmp"; }},
+      {"TCP goodput", "Gbit/s", [](const FlowRow& r) { return r.goodput_gbps; }, [](const FlowRow& r) { return r.proto == "tcp"; }, 3},
+      {"ping RTT p50", "us", [](const FlowRow& r) { return r.rtt_p50_us; }, [](const FlowRow& r) { return r.proto == "icmp"; }, 1},
       {"TCP CPU per packet, receiving node", "ns", [](const FlowRow& r) { return r.cpu_ns_per_packet_rx_node; },
-       [](const FlowRow& r) { return r.proto == "tcp"; }},
+       [](const FlowRow& r) { return r.proto == "tcp"; }, 0},
       {"kernel/user crossings per TCP packet", "", [](const FlowRow& r) { return r.crossings_per_packet; },
-       [](const FlowRow& r) { return r.proto == "tcp"; }},
+       [](const FlowRow& r) { return r.proto == "tcp"; }, 2},
   };
   const int pw = 260, ph = 220, gap = 30, top = 50;
   const int width = int(panels.size()) * (pw + gap) + gap;
@@ -55,7 +56,7 @@ std::string comparison_svg(const std::string& title, const std::vector<FlowRow>&
       svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", x, top + ph - h, bw, h,
                          colour(bars[i]->mode));
       svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{:.{}f}{}</text>\n", x + bw / 2, top + ph - h - 4, v,
-                         v >= 100 ? 0 : 2, p.unit.empty() ? "" : " " + p.unit);
+                         p.decimals, p.unit.empty() ? "" : " " + p.unit);
       svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + bw / 2, top + ph + 16, bars[i]->mode);
     }
   }
