@@ -10,7 +10,7 @@ class UdpNetwork final : public BackendNetwork {
 
   explicit UdpNetwork(BackendContext ctx) : ctx_(std::move(ctx)) {}
   void setup(const Ipv4Prefix& lease, netconfig::NetConfig& out) override;
-  int mtu() const override { return ctx_.conf->mtu.value_or(ctx_.ext_mtu - kOverhead); }
+  int mtu() const override { return ctx_.ext_mtu - kOverhead; }  // Backend.MTU is ignored: always eth0's minus 28
   void add_peer(const Lease& peer, netconfig::NetConfig& out) override;
   void remove_peer(const Lease& peer, netconfig::NetConfig& out) override;
   const char* origin() const override { return "flanneld udp backend"; }

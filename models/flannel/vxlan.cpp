@@ -15,7 +15,9 @@ VxlanNetwork::VxlanNetwork(BackendContext ctx) : ctx_(std::move(ctx)), dev_(fmt:
 void VxlanNetwork::setup(const Ipv4Prefix& lease, nc::NetConfig& out) {
   nc::LinkAdd link{.netns = ctx_.netns, .name = dev_, .kind = nc::LinkKind::Vxlan};
   link.address = ctx_.vtep_mac;
-  link.mtu = ctx_.conf->mtu;  // absent: the kernel derives it from the lower device (eth0 − 50)
+  // flanneld always asks for Backend.MTU (default eth0's) minus 50; without Backend.MTU that is
+  // what the kernel derives from the lower device anyway, so the command leaves it out.
+  if (ctx_.conf->mtu) link.mtu = mtu();
   link.vxlan = nc::VxlanOptions{ctx_.conf->vni, ctx_.public_ip, ctx_.ext_iface, ctx_.conf->port, true};
   out.add(link, origin());
   out.add(nc::AddrAdd{ctx_.netns, {lease.network(), 32}, std::nullopt, dev_}, origin());
@@ -54,7 +56,9 @@ void VxlanNetwork::add_peer(const Lease& peer, nc::NetConfig& out) {
   out.add(nc::NeighOp{.verb = nc::Verb::Replace, .netns = ctx_.netns, .ip = gw, .lladdr = mac, .dev = dev_,
                       .nud = nc::Nud::Permanent},
           origin());
-  out.add(nc::FdbOp{.verb = nc::Verb::Append, .netns = ctx_.netns, .mac = mac, .dev = dev_, .dst = peer.attrs.public_ip,
+  // AddFDB is netlink.NeighSet (NLM_F_CREATE|NLM_F_REPLACE): `bridge fdb replace`, so a peer whose
+  // address changed has one remote, not two.
+  out.add(nc::FdbOp{.verb = nc::Verb::Replace, .netns = ctx_.netns, .mac = mac, .dev = dev_, .dst = peer.attrs.public_ip,
                     .self = true, .permanent = true},
           origin());
   out.add(nc::RouteOp{.verb = nc::Verb::Replace, .netns = ctx_.netns, .dst = peer.subnet, .via = gw, .dev = dev_,

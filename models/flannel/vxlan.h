@@ -11,7 +11,9 @@ class VxlanNetwork final : public BackendNetwork {
   explicit VxlanNetwork(BackendContext ctx);
   void setup(const Ipv4Prefix& lease, netconfig::NetConfig& out) override;
   nlohmann::json backend_data() const override;
-  int mtu() const override { return ctx_.conf->mtu.value_or(ctx_.ext_mtu - kOverhead); }
+  // Backend.MTU is the underlay MTU to assume (default eth0's); the device gets it minus 50
+  // (pkg/backend/vxlan/device.go: MTU: devAttrs.MTU - 50).
+  int mtu() const override { return ctx_.conf->mtu.value_or(ctx_.ext_mtu) - kOverhead; }
   void add_peer(const Lease& peer, netconfig::NetConfig& out) override;
   void remove_peer(const Lease& peer, netconfig::NetConfig& out) override;
   const char* origin() const override { return "flanneld vxlan backend"; }

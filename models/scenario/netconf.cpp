@@ -102,7 +102,13 @@ void apply_netconf_defaults(NetConf& n, const std::string& path, std::vector<Pro
                      "remove it, or use Type \"vxlan\""});
     n.direct_routing = b["DirectRouting"];
   }
-  if (b.contains("MTU")) n.mtu = b["MTU"].get<int>();
+  if (b.contains("MTU")) {
+    n.mtu = b["MTU"].get<int>();
+    // vxlan: the device gets MTU − 50, and the kernel refuses an MTU under 68.
+    if (n.backend == Backend::Vxlan && *n.mtu < 68 + 50)
+      out.push_back({path_key(bpath, "MTU"), fmt::format("{} leaves flannel.{} an MTU of {}, under the 68 IPv4 needs", *n.mtu, n.vni, *n.mtu - 50),
+                     "Backend.MTU is the underlay MTU to assume (the device gets 50 less): use 118 or more, e.g. 1500"});
+  }
 }
 
 }  // namespace ol::scenario

@@ -116,7 +116,7 @@ TEST_CASE("vxlan: device, address, up - per peer neighbour, FDB, route - removal
   b->add_peer(p, add);
   CHECK(rendered(add) == std::vector<std::string>{
                              "ip -n node-1 neigh replace 10.244.2.0 lladdr 0a:bb:bb:bb:bb:02 dev flannel.1 nud permanent",
-                             "bridge -n node-1 fdb append 0a:bb:bb:bb:bb:02 dev flannel.1 dst 192.168.100.12 self permanent",
+                             "bridge -n node-1 fdb replace 0a:bb:bb:bb:bb:02 dev flannel.1 dst 192.168.100.12 self permanent",
                              "ip -n node-1 route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"});
   b->remove_peer(p, del);
   CHECK(rendered(del) == std::vector<std::string>{
@@ -174,4 +174,21 @@ TEST_CASE("host-gw: one route per peer via its underlay address - udp: TUN, /32,
   udp->remove_peer(peer("10.244.2.0/24", "192.168.100.12"), none);
   CHECK(none.commands.empty());
   CHECK(proxy.log == std::vector<std::string>{"10.244.2.0/24 192.168.100.12:8285", "del 10.244.2.0/24"});
+}
+
+TEST_CASE("Backend.MTU: vxlan's device gets it minus 50; udp and host-gw ignore it") {
+  NetConf c = conf(Backend::Vxlan);
+  c.mtu = 9000;  // the underlay MTU to assume (jumbo frames)
+  BackendContext ctx{.netns = "node-1", .public_ip = *wire::Ipv4Addr::parse("192.168.100.11"), .ext_mtu = 1500, .conf = &c};
+  ctx.vtep_mac = *wire::MacAddr::parse("0a:aa:aa:aa:aa:01");
+  auto vx = make_backend(Backend::Vxlan, ctx);
+  CHECK(vx->mtu() == 8950);  // FLANNEL_MTU
+  netconfig::NetConfig setup;
+  vx->setup(*wire::Ipv4Prefix::parse("10.244.1.0/24"), setup);
+  CHECK(rendered(setup).front() ==
+        "ip -n node-1 link add flannel.1 address 0a:aa:aa:aa:aa:01 mtu 8950 type vxlan id 1 local 192.168.100.11 dev eth0 nolearning");
+  c.backend = Backend::Udp;
+  CHECK(make_backend(Backend::Udp, ctx)->mtu() == 1472);
+  c.backend = Backend::HostGw;
+  CHECK(make_backend(Backend::HostGw, ctx)->mtu() == 1500);
 }

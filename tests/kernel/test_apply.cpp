@@ -71,3 +71,26 @@ TEST_CASE("kernel-made routes follow the device: local always, connected and bro
   CHECK(kernel::dump_routes(n).empty());
   CHECK(kernel::dump_local_routes(n) == "local 192.168.1.1 dev eth0 proto kernel scope host src 192.168.1.1\n");
 }
+
+TEST_CASE("vxlan FDB: append keeps a unicast MAC's one remote, replace moves it, the all-zeros entry collects remotes") {
+  // As kernel 6.18 does (vxlan_fdb_update_existing): NLM_F_APPEND adds remotes only to multicast
+  // and all-zeros entries; `bridge fdb append` of a known unicast MAC succeeds and changes nothing.
+  Simulator sim;
+  kernel::World world(sim);
+  kernel::apply(world, netconfig::parse_script(
+                           "ip netns add n\n"
+                           "ip -n n link add vx0 type vxlan id 5 dstport 4789 nolearning\n"
+                           "bridge -n n fdb append 0a:00:00:00:00:01 dev vx0 dst 10.0.0.1 self permanent\n"
+                           "bridge -n n fdb append 0a:00:00:00:00:01 dev vx0 dst 10.0.0.2 self permanent\n"
+                           "bridge -n n fdb append 00:00:00:00:00:00 dev vx0 dst 10.0.0.4 self permanent\n"
+                           "bridge -n n fdb append 00:00:00:00:00:00 dev vx0 dst 10.0.0.5 self permanent\n"));
+  const std::string before = kernel::dump_fdb(*world.netns("n"));
+  CHECK(before.find("0a:00:00:00:00:01 dev vx0 dst 10.0.0.1 self permanent") != std::string::npos);
+  CHECK(before.find("10.0.0.2") == std::string::npos);
+  CHECK(before.find("00:00:00:00:00:00 dev vx0 dst 10.0.0.4 self permanent") != std::string::npos);
+  CHECK(before.find("00:00:00:00:00:00 dev vx0 dst 10.0.0.5 self permanent") != std::string::npos);
+  kernel::apply(world, netconfig::parse_script("bridge -n n fdb replace 0a:00:00:00:00:01 dev vx0 dst 10.0.0.3 self permanent\n"));
+  const std::string after = kernel::dump_fdb(*world.netns("n"));
+  CHECK(after.find("0a:00:00:00:00:01 dev vx0 dst 10.0.0.3 self permanent") != std::string::npos);
+  CHECK(after.find("10.0.0.1 ") == std::string::npos);
+}

@@ -95,6 +95,7 @@ TEST_CASE("each malformed scenario is refused with its JSON path, what is wrong 
       {"unknown-backend.json", "$[\"net-conf.json\"].Backend.Type", "\"ipip\" is not one of \"host-gw\", \"udp\", \"vxlan\""},
       {"vni-out-of-range.json", "$[\"net-conf.json\"].Backend.VNI", "16777216 is above the maximum 16777215"},
       {"vni-on-host-gw.json", "$[\"net-conf.json\"].Backend.VNI", "VNI applies to the vxlan backend only"},
+      {"vxlan-mtu-too-small.json", "$[\"net-conf.json\"].Backend.MTU", "100 leaves flannel.1 an MTU of 50, under the 68 IPv4 needs"},
       {"workload-unknown-pod.json", "$.workloads[0].to", "no pod named \"pod-z\""},
       {"underlay-in-pod-network.json", "$.underlay.segments[0].subnet", "overlaps the pod network 10.244.0.0/16"},
       {"address-outside-segment.json", "$.nodes[1].address", "192.168.101.12 is outside its segment 192.168.100.0/24"},

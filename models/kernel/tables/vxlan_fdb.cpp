@@ -17,10 +17,16 @@ VxlanFdb::Result VxlanFdb::add(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
 }
 
 VxlanFdb::Result VxlanFdb::append(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  auto& e = entries_[mac.key()];
-  e.mac = mac;
-  // vxlan_fdb_append: an existing remote is not an error.
-  if (std::find(e.remotes.begin(), e.remotes.end(), dst) != e.remotes.end()) return Result::Ok;
+  auto it = entries_.find(mac.key());
+  if (it == entries_.end()) {
+    entries_[mac.key()] = VxlanFdbEntry{mac, {dst}, true};
+    return Result::Ok;
+  }
+  // vxlan_fdb_update_existing: NLM_F_APPEND adds a remote only to a multicast or all-zeros entry;
+  // for a unicast MAC the entry keeps its one remote, and the command still succeeds.
+  auto& e = it->second;
+  if (!(mac.is_multicast() || mac.is_zero())) return Result::Ok;
+  if (std::find(e.remotes.begin(), e.remotes.end(), dst) != e.remotes.end()) return Result::Ok;  // vxlan_fdb_append
   e.remotes.push_back(dst);
   return Result::Ok;
 }
