@@ -99,7 +99,14 @@ bool write_state_dir(const cluster::Cluster& c, const std::string& dir) {
   namespace fs = std::filesystem;
   for (const auto& n : c.scenario().nodes)
     for (const auto& [path, body] : c.files(n.name)->all()) {
-      fs::path p = fs::path(dir) / n.name / fs::path(path).relative_path();
+      // Every file stays under DIR/<node>/: a path that climbs out (a hostile name the loader
+      // missed) is refused, not written.
+      const fs::path rel = fs::path(path).relative_path().lexically_normal();
+      if (rel.empty() || *rel.begin() == ".." || fs::path(n.name).lexically_normal() != fs::path(n.name)) {
+        std::cerr << fmt::format("--state-dir: refusing to write \"{}\" of node {}: it leaves {}/{}/\n", path, n.name, dir, n.name);
+        return false;
+      }
+      fs::path p = fs::path(dir) / n.name / rel;
       std::error_code ec;
       fs::create_directories(p.parent_path(), ec);
       std::ofstream out(p.string() + ".tmp", std::ios::binary);
