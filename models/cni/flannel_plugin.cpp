@@ -77,15 +77,17 @@ BridgeResult flannel_add(const CniConf& conf, const CniArgs& a, netconfig::Files
 
 void flannel_del(const CniConf& conf, const CniArgs& a, netconfig::Files& files, const HostView& host, HostLocal& ipam,
                  netconfig::NetConfig& out) {
-  // DEL uses the config saved at ADD (the lease may have changed since); without it, subnet.env.
+  // doCmdDel: DEL delegates the config saved at ADD (the lease may have changed since). Without
+  // that file it returns success and does nothing ("Per spec should ignore error if resources are
+  // missing"): no delegate runs, so host-local keeps the address until its own clean-up.
   const std::string path = saved_path(a.container_id);
-  BridgeConf c = files.exists(path) ? BridgeConf{} : flannel_delegate(conf, parse_subnet_env(files));
-  if (const std::string* saved = files.read(path)) {
-    json j = json::parse(*saved);
-    c = flannel_delegate(conf, SubnetEnv{*wire::Ipv4Prefix::parse(j["ipam"]["routes"][0]["dst"].get<std::string>()),
-                                         *wire::Ipv4Prefix::parse(j["ipam"]["ranges"][0][0]["subnet"].get<std::string>()),
-                                         j["mtu"].get<int>(), !j["ipMasq"].get<bool>()});
-  }
+  const std::string* saved = files.read(path);
+  if (!saved) return;
+  const json j = json::parse(*saved);
+  const BridgeConf c =
+      flannel_delegate(conf, SubnetEnv{*wire::Ipv4Prefix::parse(j["ipam"]["routes"][0]["dst"].get<std::string>()),
+                                       *wire::Ipv4Prefix::parse(j["ipam"]["ranges"][0][0]["subnet"].get<std::string>()),
+                                       j["mtu"].get<int>(), !j["ipMasq"].get<bool>()});
   bridge_del(c, a, host, ipam, out);
   files.remove(path);
 }

@@ -119,3 +119,21 @@ TEST_CASE("DEL removes the container's interface, then releases the address - ag
   CHECK_NOTHROW(flannel_del(CniConf{}, args, files, host, ipam, again));
   CHECK(again.commands.empty());
 }
+
+TEST_CASE("flannel DEL without the file saved at ADD succeeds and does nothing, as the real plugin's doCmdDel") {
+  netconfig::Files files = subnet_env_files();
+  FakeHost host;
+  HostLocal ipam(files);
+  netconfig::NetConfig add;
+  const CniArgs args{"id1", "pod-a", "eth0", "node-1"};
+  flannel_add(CniConf{}, args, files, host, ipam, Naming(1), add);
+  host.links.insert("pod-a/eth0");
+  files.remove("/var/lib/cni/flannel/id1");  // lost (a reboot that kept host-local's store, a failed ADD)
+  netconfig::NetConfig del;
+  CHECK_NOTHROW(flannel_del(CniConf{}, args, files, host, ipam, del));
+  CHECK(del.commands.empty());                                   // no delegate ran: the veth is not deleted here
+  CHECK(files.exists("/var/lib/cni/networks/cbr0/10.244.1.2"));  // and host-local still holds the address
+  netconfig::Files empty;                                        // nor is subnet.env needed
+  HostLocal ipam2(empty);
+  CHECK_NOTHROW(flannel_del(CniConf{}, args, empty, host, ipam2, del));
+}
