@@ -15,9 +15,11 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "models/userspace/udp_proxy_logic.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
 #include "models/wire/icmp.h"
@@ -43,92 +45,73 @@ int open_tun(const std::string& name) {
   return fd;
 }
 
-bool decrement_ttl(const wire::Ipv4ViewMut& ip) {
-  if (ip.ttl() <= 1) return false;
-  ip.decrease_ttl();
-  return true;
+// The TUN's MTU (SIOCGIFMTU): the size of the proxy's one buffer, as flannel's run_proxy takes it.
+int tun_mtu(const std::string& name) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  const int rc = fd < 0 ? -1 : ::ioctl(fd, SIOCGIFMTU, &ifr);
+  if (fd >= 0) ::close(fd);
+  return rc < 0 ? 1500 : ifr.ifr_mtu;
 }
 
-// A well-formed IPv4 packet: version 4, a sane header, and no longer than what was received.
-std::optional<wire::Ipv4ViewMut> ipv4_packet(std::span<std::uint8_t> b) {
-  auto ip = wire::Ipv4ViewMut::new_checked(b);
-  if (!ip || ip->total_len() < ip->header_len() || ip->total_len() > b.size()) return std::nullopt;
-  return ip;
-}
-
+// The loop of flannel's proxy_amd64.c, with its decisions taken from the same code the simulator
+// runs (models/userspace/udp_proxy_logic): each pass one TUN read, then one socket read.
 class Udpd {
  public:
-  Udpd(const UdpdOptions& o, int tun, int sock, UdpdStats& st) : o_(o), tun_(tun), sock_(sock), st_(st) {}
-
-  void tun_to_udp() {
-    for (;;) {
-      const ssize_t n = ::read(tun_, buf_.data(), buf_.size());
-      if (n <= 0) return;
-      auto ip = ipv4_packet(std::span(buf_.data(), std::size_t(n)));
-      if (!ip) continue;
-      const UdpdRoute* r = find_route(ip->dst_addr());
-      if (!r) {
-        send_net_unreachable(*ip);
-        continue;
-      }
-      if (!decrement_ttl(*ip)) {
-        ++st_.ttl_dropped;
-        continue;
-      }
-      sockaddr_in to{};
-      to.sin_family = AF_INET;
-      to.sin_port = htons(r->port);
-      to.sin_addr.s_addr = htonl(r->peer.v);
-      ::sendto(sock_, buf_.data(), std::size_t(n), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-      ++st_.tun_to_udp;
-    }
+  Udpd(const UdpdOptions& o, int tun, int sock, UdpdStats& st, int mtu)
+      : o_(o), tun_(tun), sock_(sock), st_(st), buf_(std::size_t(mtu)) {
+    for (const auto& r : o.routes) routes_.set(r.subnet, r.peer, r.port);
   }
 
-  void udp_to_tun() {
-    for (;;) {
-      const ssize_t n = ::recv(sock_, buf_.data(), buf_.size(), MSG_DONTWAIT);
-      if (n < 0) return;
-      auto ip = ipv4_packet(std::span(buf_.data(), std::size_t(n)));
-      if (!ip) {
-        ++st_.garbage;
-        continue;
-      }
-      if (!decrement_ttl(*ip)) {
-        ++st_.ttl_dropped;
-        continue;
-      }
-      if (::write(tun_, buf_.data(), ip->total_len()) > 0) ++st_.udp_to_tun;
+  // tun_to_udp: false when the read found no packet (EAGAIN, or fewer than 20 bytes).
+  bool tun_to_udp() {
+    const ssize_t n = ::read(tun_, buf_.data(), buf_.size());
+    if (n < ssize_t(wire::Ipv4Repr::kLen)) return false;
+    const wire::MutBytes pkt(buf_.data(), std::size_t(n));
+    const flannel::proxy::Route* r = routes_.find(wire::Ipv4View::new_unchecked(pkt).dst_addr());
+    if (!r) {
+      std::array<std::uint8_t, flannel::proxy::kNetUnreachableMax> icmp{};
+      const std::size_t len = flannel::proxy::build_net_unreachable(pkt, o_.tun_addr, icmp);
+      if (len && ::write(tun_, icmp.data(), len) > 0) ++st_.net_unreachable;
+      return true;
     }
+    if (!flannel::proxy::decrement_ttl(pkt)) {
+      ++st_.ttl_dropped;
+      return true;
+    }
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(r->port);
+    to.sin_addr.s_addr = htonl(r->peer.v);
+    ::sendto(sock_, buf_.data(), std::size_t(n), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    ++st_.tun_to_udp;
+    return true;
+  }
+
+  // udp_to_tun: false when nothing (or fewer than 20 bytes) was received. Like flannel's, it
+  // writes what it got into the TUN whatever it is (the kernel drops what is not IPv4); what is
+  // not a whole IPv4 packet is counted as garbage.
+  bool udp_to_tun() {
+    const ssize_t n = ::recv(sock_, buf_.data(), buf_.size(), MSG_DONTWAIT);
+    if (n < ssize_t(wire::Ipv4Repr::kLen)) return false;
+    const wire::MutBytes pkt(buf_.data(), std::size_t(n));
+    auto ip = wire::Ipv4View::new_checked(pkt);
+    if (!ip || ip->total_len() != std::size_t(n)) ++st_.garbage;
+    if (!flannel::proxy::decrement_ttl(pkt)) {
+      ++st_.ttl_dropped;
+      return true;
+    }
+    if (::write(tun_, buf_.data(), std::size_t(n)) > 0) ++st_.udp_to_tun;
+    return true;
   }
 
  private:
-  const UdpdRoute* find_route(wire::Ipv4Addr dst) const {
-    for (const auto& r : o_.routes)
-      if (r.subnet.contains(dst)) return &r;
-    return nullptr;
-  }
-
-  // ICMP destination (net) unreachable from the TUN's address to the sender, quoting its header.
-  void send_net_unreachable(const wire::Ipv4ViewMut& offender) {
-    const std::size_t quoted = std::min(offender.bytes().size(), offender.header_len() + 8);
-    std::array<std::uint8_t, 20 + 8 + 60 + 8> pkt{};
-    const std::size_t icmp_len = wire::IcmpRepr::kLen + quoted;
-    std::memcpy(pkt.data() + 20 + 8, buf_.data(), quoted);
-    wire::IcmpRepr{wire::icmp::kDestUnreach, wire::icmp::kNetUnreach, 0, 0, 0}.emit_message(wire::MutBytes(pkt.data() + 20, icmp_len));
-    wire::Ipv4Repr ip;
-    ip.total_len = std::uint16_t(20 + icmp_len);
-    ip.ttl = 64;
-    ip.protocol = std::uint8_t(wire::IpProto::Icmp);
-    ip.src = o_.tun_addr;
-    ip.dst = offender.src_addr();
-    ip.emit(wire::MutBytes(pkt.data(), 20));
-    if (::write(tun_, pkt.data(), 20 + icmp_len) > 0) ++st_.net_unreachable;
-  }
-
   const UdpdOptions& o_;
   int tun_, sock_;
   UdpdStats& st_;
-  std::array<std::uint8_t, 65536> buf_{};
+  flannel::proxy::RouteList routes_;
+  std::vector<std::uint8_t> buf_;
 };
 
 }  // namespace
@@ -154,12 +137,15 @@ int run_udpd(const UdpdOptions& o, UdpdStats* out_stats) {
   std::signal(SIGTERM, on_stop);
   std::signal(SIGINT, on_stop);
   UdpdStats st;
-  auto d = std::make_unique<Udpd>(o, tun, sock, st);
-  std::array<pollfd, 2> fds{{{sock, POLLIN, 0}, {tun, POLLIN, 0}}};
+  auto d = std::make_unique<Udpd>(o, tun, sock, st, tun_mtu(o.tun));
+  std::array<pollfd, 2> fds{{{tun, POLLIN, 0}, {sock, POLLIN, 0}}};
   while (!g_stop) {
     if (::poll(fds.data(), fds.size(), 200) <= 0) continue;
-    if (fds[0].revents & POLLIN) d->udp_to_tun();
-    if (fds[1].revents & POLLIN) d->tun_to_udp();
+    if ((fds[0].revents | fds[1].revents) & POLLIN)
+      for (bool activity = true; activity && !g_stop;) {
+        activity = d->tun_to_udp();
+        activity = d->udp_to_tun() || activity;
+      }
   }
   ::close(sock);
   ::close(tun);

@@ -1,10 +1,11 @@
-// overlaylab udpd: a real UDP-backend daemon, doing what flanneld's proxy does, for the validation
-// mode (and usable on its own). One thread, one poll() loop over the TUN device (IFF_TUN |
-// IFF_NO_PI: bare IP packets) and a UDP socket: tun_to_udp reads a packet, finds the peer by a
-// linear first-match search of its routes, decrements the TTL and sends it; udp_to_tun receives,
-// checks that it is an IPv4 packet, decrements the TTL and writes it. A destination no route
-// covers gets an ICMP net unreachable written back into the TUN, from the TUN's address.
-// Garbage on the UDP port is counted and dropped. SIGTERM or SIGINT ends it cleanly.
+// overlaylab udpd: a real UDP-backend daemon, doing what flanneld's proxy (proxy_amd64.c) does,
+// for the validation mode (and usable on its own). One thread, one poll() loop over the TUN device
+// (IFF_TUN | IFF_NO_PI: bare IP packets) and a UDP socket; each pass of its loop does one TUN read
+// (route lookup, TTL, sendto) then one socket read (TTL, write into the TUN), with a buffer of the
+// TUN's MTU. The decisions are the simulator's own (models/userspace/udp_proxy_logic): the route
+// list with its swap to the front, the TTL, and the ICMP net unreachable it writes back (TTL 8,
+// never about ICMP or a later fragment). Datagrams that are no IPv4 packet are counted as garbage
+// and, as flannel does, written on for the kernel to drop. SIGTERM or SIGINT ends it cleanly.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,5 +1,7 @@
 #include "models/userspace/udp_proxy.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -16,12 +18,12 @@ namespace ol::flannel {
 
 namespace kn = kernel;
 
-UdpProxy::UdpProxy(kn::Netns& ns, wire::Ipv4Addr bind_ip, std::uint16_t port)
-    : ns_(ns), bind_ip_(bind_ip), port_(port), buf_(kn::Packet::kMaxData) {}
+UdpProxy::UdpProxy(kn::Netns& ns, wire::Ipv4Addr bind_ip, std::uint16_t port) : ns_(ns), bind_ip_(bind_ip), port_(port) {}
 
 bool UdpProxy::open(kn::TunDevice& tun, wire::Ipv4Addr tun_addr) {
   tun_ = &tun;
   tun_addr_ = tun_addr;
+  buf_.assign(std::size_t(tun.mtu), 0);  // run_proxy: buf = malloc(tun_mtu)
   tun_->attach([this] { wake(); });
   sock_ = ns_.sockets.udp_bind(bind_ip_, port_);
   if (sock_) sock_->on_readable = [this] { wake(); };
@@ -34,98 +36,83 @@ UdpProxy::~UdpProxy() {
 }
 
 void UdpProxy::set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) {
-  if (on_command) on_command(fmt::format("CMD_SET_ROUTE {} -> {}:{}", subnet.str(), peer.str(), port));
-  const std::uint64_t key = std::uint64_t(subnet.len) << 32 | subnet.network().v;
-  if (auto it = index_.find(key); it != index_.end()) {  // an update keeps the entry's place in the list
-    routes_[it->second].peer = peer;
-    routes_[it->second].port = port;
-    return;
-  }
-  index_.emplace(key, routes_.size());
-  routes_.push_back({subnet, peer, port});
+  ctl_.push_back({true, subnet, peer, port});
+  wake();
 }
 
 void UdpProxy::del_route(const Ipv4Prefix& subnet) {
-  if (on_command) on_command(fmt::format("CMD_DEL_ROUTE {}", subnet.str()));
-  std::erase_if(routes_, [&](const Route& r) { return r.subnet == subnet; });
-  index_.clear();
-  for (std::size_t i = 0; i < routes_.size(); ++i)
-    index_.emplace(std::uint64_t(routes_[i].subnet.len) << 32 | routes_[i].subnet.network().v, i);
+  ctl_.push_back({false, subnet, {}, 0});
+  wake();
 }
 
-// The thread sleeps in poll(); a readable TUN or socket wakes it once for whatever is queued.
+// process_cmd: one recv() on the control socket.
+void UdpProxy::process_cmd() {
+  const Command c = ctl_.front();
+  ctl_.pop_front();
+  ns_.work.charge(cost::Step::Syscall, 0);
+  if (c.set) routes_.set(c.subnet, c.peer, c.port);
+  else routes_.del(c.subnet);
+  if (on_command)
+    on_command(c.set ? fmt::format("CMD_SET_ROUTE {} -> {}:{}", c.subnet.str(), c.peer.str(), c.port)
+                     : fmt::format("CMD_DEL_ROUTE {}", c.subnet.str()));
+}
+
+// The thread sleeps in poll(); a readable TUN, socket or control socket wakes it.
 void UdpProxy::wake() {
   if (scheduled_) return;
   scheduled_ = true;
   ns_.work.sim.at(ns_.work.now(), this);
 }
 
-// One turn of the thread: woken from poll() on its core (it waits while the core is busy), then
-// it drains the socket and the TUN.
+// poll() returned, on the thread's core (it waits while the core is busy): the control message
+// first, then the data loop for as long as either side yields a packet.
 void UdpProxy::on_event(std::uint64_t) {
-  if (!tun_ || tun_->dead) {
-    scheduled_ = false;
-    return;
-  }
   kn::World& w = ns_.world;
   if (!w.work.begin(ns_.cpu, core)) {
     w.sim.at(ns_.cpu->free_at(core), this);
     return;
   }
   scheduled_ = false;
-  bool woken = true;  // the wakeup and poll()'s return are booked to the first packet's flow
-  auto woke = [&] {
-    if (!woken) return;
-    woken = false;
-    w.work.charge(cost::Step::Wakeup, 0);
-    w.work.charge(cost::Step::Syscall, 0);
-  };
-  while (sock_) {
-    kn::PacketPtr p = kn::udp_recvmsg(ns_, *sock_);
-    if (!p) break;
-    woke();
-    udp_to_tun(std::move(p));
-  }
-  while (kn::PacketPtr p = tun_->read()) {
-    woke();
-    tun_to_udp(std::move(p));
-  }
-  woke();
+  if (!ctl_.empty()) process_cmd();
+  const bool data = tun_ && !tun_->dead && (tun_->queued() || (sock_ && !sock_->rx.empty()));
+  // The wakeup and poll()'s return are booked to the flow of the first packet the loop reads.
+  if (data) w.work.set_flow(tun_->queued() ? tun_->front_flow() : sock_->rx.front()->flow);
+  w.work.charge(cost::Step::Wakeup, 0);
+  w.work.charge(cost::Step::Syscall, 0);  // poll()
+  if (data)
+    for (bool activity = true; activity;) {
+      activity = tun_to_udp();
+      activity = udp_to_tun() || activity;
+    }
   w.work.end();
+  if (!ctl_.empty()) wake();  // the control socket is still readable: poll() returns at once
 }
 
-const UdpProxy::Route* UdpProxy::find_route(wire::Ipv4Addr dst) const {
-  for (const auto& r : routes_)
-    if (r.subnet.contains(dst)) return &r;
-  return nullptr;
-}
-
-namespace {
-
-// decrement_ttl: false when the TTL reaches zero (the packet is then dropped without a word).
-// Like flannel's C proxy it trusts the bytes: any 20 of them are taken for an IPv4 header.
-bool decrement_ttl(wire::MutBytes packet) {
-  const auto ip = wire::Ipv4ViewMut::new_unchecked(packet);
-  if (ip.ttl() <= 1) return false;
-  ip.decrease_ttl();
-  return true;
-}
-
-}  // namespace
-
-void UdpProxy::tun_to_udp(kn::PacketPtr p) {
-  const std::uint32_t len = p->size();
+bool UdpProxy::tun_to_udp() {
+  kn::PacketPtr p = tun_->read();
+  if (!p) {
+    ns_.work.charge(cost::Step::Syscall, 0);  // read() → EAGAIN
+    return false;
+  }
+  ns_.work.set_flow(p->flow);
+  // tun_recv_packet: read(tun, buf, tun_mtu) takes at most the buffer; fewer than 20 bytes counts
+  // as nothing read.
+  const auto len = std::uint32_t(std::min<std::size_t>(p->size(), buf_.size()));
+  if (len < wire::Ipv4Repr::kLen) return false;
   std::memcpy(buf_.data(), p->data(), len);
-  const auto dst = kn::ip_hdr(*p).dst_addr();
-  const Route* r = find_route(dst);
+  const auto dst = wire::Ipv4View::new_unchecked(wire::Bytes(buf_.data(), len)).dst_addr();
+  const proxy::Route* r = routes_.find(dst);
+  if (!r) {
+    send_net_unreachable(*p);
+    return true;
+  }
   if (p->traced)
-    ns_.tracing.trace(*p, ns_, tun_, "find_route", r ? "peer found" : "no lease holds the destination", "flannel udp routes",
-                    r ? fmt::format("{} -> {}:{}", r->subnet.str(), r->peer.str(), r->port) : "");
-  if (!r) return send_net_unreachable(*p);
-  if (!decrement_ttl(wire::MutBytes(buf_.data(), len))) {
+    ns_.tracing.trace(*p, ns_, tun_, "find_route", "peer found", "flannel udp routes",
+                      fmt::format("{} -> {}:{}", r->subnet.str(), r->peer.str(), r->port));
+  if (!proxy::decrement_ttl(wire::MutBytes(buf_.data(), len))) {
     ++stats.ttl_dropped;
     if (p->traced) ns_.tracing.trace(*p, ns_, tun_, "decrement_ttl", "drop: TTL reached 0");
-    return;
+    return true;
   }
   ++stats.tun_to_udp;
   std::uint64_t id = p->id;
@@ -134,42 +121,47 @@ void UdpProxy::tun_to_udp(kn::PacketPtr p) {
   // sock_send_packet: sendto(sock, buf, len, 0, peer:port)
   auto err = kn::udp_sendmsg(ns_, port_, r->peer, r->port, len, buf_.data(), traced, kn::PmtuDisc::Want, &id);
   (void)err;  // flannel logs a failed send and carries on
+  return true;
 }
 
-void UdpProxy::udp_to_tun(kn::PacketPtr p) {
+bool UdpProxy::udp_to_tun() {
+  kn::PacketPtr p = sock_ ? kn::udp_recvmsg(ns_, *sock_) : kn::PacketPtr(nullptr, kn::PacketReturn{&ns_.pool});
+  if (!p) {
+    ns_.work.charge(cost::Step::Syscall, 0);  // recv(MSG_DONTWAIT) → EAGAIN
+    return false;
+  }
+  // sock_recv_packet: recv(sock, buf, tun_mtu) cuts a longer datagram to the buffer.
   const wire::Bytes inner = kn::ip_hdr(*p).payload().subspan(wire::UdpRepr::kLen);  // checked by udp_rcv
-  if (inner.size() < wire::Ipv4Repr::kLen) return;
-  const auto len = std::uint32_t(inner.size());
+  const auto len = std::uint32_t(std::min<std::size_t>(inner.size(), buf_.size()));
+  if (len < wire::Ipv4Repr::kLen) return false;
   std::memcpy(buf_.data(), inner.data(), len);
-  if (!decrement_ttl(wire::MutBytes(buf_.data(), len))) {
+  if (!proxy::decrement_ttl(wire::MutBytes(buf_.data(), len))) {
     ++stats.ttl_dropped;
     if (p->traced) ns_.tracing.trace(*p, ns_, tun_, "decrement_ttl", "drop: TTL reached 0");
-    return;
+    return true;
   }
   ++stats.udp_to_tun;
   // tun_send_packet: write(tun, buf, len)
   tun_->write(wire::Bytes(buf_.data(), len), p->id, p->traced);
+  return true;
 }
 
-// An ICMP net unreachable from flannel0's address back to the sender, written into the TUN.
+// No lease holds the destination: an ICMP net unreachable from flannel0's address back to the
+// sender, written into the TUN; or, about an ICMP packet or a later fragment, nothing at all (so a
+// ping to an unknown subnet simply goes unanswered).
 void UdpProxy::send_net_unreachable(const kn::Packet& offender) {
+  std::array<std::uint8_t, proxy::kNetUnreachableMax> pkt{};
+  const std::size_t len = proxy::build_net_unreachable(wire::Bytes(buf_.data(), std::min<std::size_t>(offender.size(), buf_.size())),
+                                                       tun_addr_, pkt);
+  if (offender.traced)
+    ns_.tracing.trace(offender, ns_, tun_, "find_route",
+                      len ? "no lease holds the destination" : "drop: no lease holds the destination, and no ICMP error about ICMP",
+                      "flannel udp routes", "");
+  if (!len) return;
   ++stats.net_unreachable;
-  const auto oh = kn::ip_hdr(offender);
-  const std::size_t quoted = std::min<std::size_t>(offender.size(), oh.header_len() + 8);
-  const std::size_t icmp_len = wire::IcmpRepr::kLen + quoted;
-  std::uint8_t* b = buf_.data();
-  std::memcpy(b + wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen, offender.data(), quoted);
-  wire::IcmpRepr{wire::icmp::kDestUnreach, wire::icmp::kNetUnreach, 0, 0, 0}.emit_message(
-      wire::MutBytes(b + wire::Ipv4Repr::kLen, icmp_len));
-  wire::Ipv4Repr ip;
-  ip.total_len = std::uint16_t(wire::Ipv4Repr::kLen + icmp_len);
-  ip.ttl = 64;
-  ip.protocol = std::uint8_t(wire::IpProto::Icmp);
-  ip.src = tun_addr_;
-  ip.dst = oh.src_addr();
-  ip.emit(wire::MutBytes(b, wire::Ipv4Repr::kLen));
-  if (offender.traced) ns_.tracing.trace(offender, ns_, tun_, "send_net_unreachable", fmt::format("to {}", ip.dst.str()));
-  tun_->write(wire::Bytes(b, wire::Ipv4Repr::kLen + icmp_len), offender.id, offender.traced);
+  if (offender.traced)
+    ns_.tracing.trace(offender, ns_, tun_, "send_net_unreachable", fmt::format("to {} (ttl 8)", kn::ip_hdr(offender).src_addr().str()));
+  tun_->write(wire::Bytes(pkt.data(), len), offender.id, offender.traced);
 }
 
 }  // namespace ol::flannel

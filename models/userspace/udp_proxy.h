@@ -1,17 +1,20 @@
-// flanneld's UDP proxy (backend/udp/proxy_amd64.c) as a simulated process: one thread that poll()s
-// the TUN device and the UDP socket and drains each; tun_to_udp reads one bare IP packet, finds
-// the peer by a linear first-match search of its route list, decrements the TTL and sendto()s it
-// to <peer>:8285; udp_to_tun recv()s one, decrements the TTL and write()s it into the TUN. Every
-// packet crosses kernel↔user twice on each node.
+// flanneld's UDP proxy (pkg/backend/udp/proxy_amd64.c) as a simulated process: one thread that
+// sleeps in poll() on the TUN, the UDP socket and the control socket. When poll() returns it reads
+// one control message if one is waiting; then, while either side had data, each pass of its loop
+// does one TUN read (route lookup, TTL, sendto <peer>:8285) and one socket read (TTL, write into
+// the TUN), each read that finds nothing an EAGAIN system call of its own. The decisions (route
+// list, TTL, ICMP errors, the MTU-sized buffer) are udp_proxy_logic's, shared with `overlaylab
+// udpd`. Every packet crosses kernel↔user twice on each node.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "models/flannel/backend.h"
 #include "models/kernel/packet.h"
+#include "models/userspace/udp_proxy_logic.h"
 #include "sim/event_queue.h"
 
 namespace ol::kernel {
@@ -27,32 +30,36 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   UdpProxy(kernel::Netns& ns, wire::Ipv4Addr bind_ip, std::uint16_t port);
   ~UdpProxy() override;
   // Once flanneld has made the TUN: open it (attach as its reader) and bind the UDP socket.
-  // `tun_addr` (flannel0's address) is the source of the ICMP errors the proxy writes back.
-  // Returns false when the port is taken.
+  // `tun_addr` (flannel0's address) is the source of the ICMP errors the proxy writes back; the
+  // proxy's buffer is the TUN's MTU. Returns false when the port is taken.
   bool open(kernel::TunDevice& tun, wire::Ipv4Addr tun_addr);
 
-  void set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) override;  // CMD_SET_ROUTE
-  void del_route(const Ipv4Prefix& subnet) override;                                           // CMD_DEL_ROUTE
-  void on_event(std::uint64_t cookie) override;  // poll() returned: drain both
+  // flanneld writes CMD_SET_ROUTE / CMD_DEL_ROUTE to the control socket; the proxy reads one per
+  // return from poll(), so under traffic a route waits until the data loop goes idle.
+  void set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) override;
+  void del_route(const Ipv4Prefix& subnet) override;
+  void on_event(std::uint64_t cookie) override;  // poll() returned
 
   std::function<void(const std::string&)> on_command;  // sees each control message, for the log
   int core = 0;  // the core its thread runs on
 
-  struct Route {
-    Ipv4Prefix subnet;
-    wire::Ipv4Addr peer;
-    std::uint16_t port;
-  };
-  const std::vector<Route>& routes() const { return routes_; }
+  using Route = proxy::Route;
+  const std::vector<Route>& routes() const { return routes_.routes(); }
   struct Stats {
     std::uint64_t tun_to_udp = 0, udp_to_tun = 0, net_unreachable = 0, ttl_dropped = 0;
   } stats;
 
  private:
+  struct Command {
+    bool set;
+    Ipv4Prefix subnet;
+    wire::Ipv4Addr peer;
+    std::uint16_t port;
+  };
   void wake();
-  void tun_to_udp(kernel::PacketPtr p);
-  void udp_to_tun(kernel::PacketPtr p);
-  const Route* find_route(wire::Ipv4Addr dst) const;
+  void process_cmd();
+  bool tun_to_udp();  // one pass's TUN side: false when the read found nothing
+  bool udp_to_tun();  // one pass's socket side
   void send_net_unreachable(const kernel::Packet& offender);
 
   kernel::Netns& ns_;
@@ -61,9 +68,9 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   wire::Ipv4Addr bind_ip_;
   std::uint16_t port_;
   wire::Ipv4Addr tun_addr_;
-  std::vector<Route> routes_;  // unsorted, first match wins, as flannel's
-  std::unordered_map<std::uint64_t, std::size_t> index_;  // subnet → position, so a set finds its entry at once
-  std::vector<std::uint8_t> buf_;  // the proxy's one packet buffer
+  proxy::RouteList routes_;
+  std::deque<Command> ctl_;        // written by flanneld, not yet read
+  std::vector<std::uint8_t> buf_;  // the proxy's one packet buffer: the TUN's MTU
   bool scheduled_ = false;
 };
 

@@ -25,6 +25,8 @@ class TunDevice final : public Device {
   void attach(std::function<void()> on_readable);
   void detach();
   PacketPtr read();                                            // tun_do_read; null: EAGAIN
+  bool queued() const { return !queue_.empty(); }              // poll() would say POLLIN
+  std::uint16_t front_flow() const { return queue_.front()->flow; }  // the flow the next read() serves
   void write(wire::Bytes ip_packet, std::uint64_t packet_id = 0, bool traced = false);  // tun_get_user
 
   bool attached = false;

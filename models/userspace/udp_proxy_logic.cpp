@@ -1,0 +1,69 @@
+#include "models/userspace/udp_proxy_logic.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "models/wire/icmp.h"
+#include "models/wire/ipv4.h"
+
+namespace ol::flannel::proxy {
+
+void RouteList::set(const wire::Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) {
+  for (auto& r : routes_)
+    if (r.subnet == subnet) {
+      r.peer = peer;
+      r.port = port;
+      return;
+    }
+  routes_.push_back({subnet, peer, port});
+}
+
+bool RouteList::del(const wire::Ipv4Prefix& subnet) {
+  for (auto& r : routes_)
+    if (r.subnet == subnet) {
+      r = routes_.back();  // routes[i] = routes[routes_cnt-1]
+      routes_.pop_back();
+      return true;
+    }
+  return false;
+}
+
+const Route* RouteList::find(wire::Ipv4Addr dst) {
+  for (std::size_t i = 0; i < routes_.size(); ++i)
+    if (routes_[i].subnet.contains(dst)) {
+      if (i != 0) std::swap(routes_[i], routes_[0]);
+      return &routes_[0];
+    }
+  return nullptr;
+}
+
+bool decrement_ttl(wire::MutBytes ip_packet) {
+  const auto ip = wire::Ipv4ViewMut::new_unchecked(ip_packet);
+  const auto ttl = std::uint8_t(ip.ttl() - 1);
+  if (ttl == 0) return false;
+  ip.set_ttl(ttl);
+  ip.fill_checksum();  // the same sum as flannel's RFC 1624 patch, computed whole
+  return true;
+}
+
+std::size_t build_net_unreachable(wire::Bytes offender, wire::Ipv4Addr tun_addr, wire::MutBytes out) {
+  const auto off = wire::Ipv4View::new_unchecked(offender);
+  const std::size_t hl = off.header_len();
+  if (hl >= 60) return 0;                                           // "mulformed ip pkt"
+  if (off.protocol() == std::uint8_t(wire::IpProto::Icmp)) return 0;  // RFC 792: no ICMP about ICMP
+  if (off.frag_offset_units() != 0) return 0;                       // only for the first fragment
+  const std::size_t len = net_unreachable_len(hl);
+  std::fill(out.begin(), out.begin() + std::ptrdiff_t(len), 0);
+  std::memcpy(out.data() + 28, offender.data(), std::min(offender.size(), hl + 8));
+  wire::IcmpRepr{wire::icmp::kDestUnreach, wire::icmp::kNetUnreach, 0, 0, 0}.emit_message(out.subspan(20, len - 20));
+  wire::Ipv4Repr ip;
+  ip.total_len = std::uint16_t(len);
+  ip.ttl = 8;
+  ip.protocol = std::uint8_t(wire::IpProto::Icmp);
+  ip.src = tun_addr;
+  ip.dst = off.src_addr();
+  ip.emit(out.first(20));
+  return len;
+}
+
+}  // namespace ol::flannel::proxy
