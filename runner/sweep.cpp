@@ -51,7 +51,7 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
   json sweep;
   try {
     sweep = json::parse(read_file(file));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number no double holds (1e999)
     bad(file, "$", std::string("not valid JSON: ") + e.what(), "fix the JSON syntax");
   }
   if (!sweep.is_object() || !sweep.contains("scenario") || !sweep["scenario"].is_string())

@@ -24,7 +24,7 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number no double holds (1e999)
     throw ProfileError(fmt::format("{}: $: not valid JSON: {}\n    fix: correct the JSON syntax", file, e.what()));
   }
   auto fail = [&](const std::string& path, const std::string& what, const std::string& fix) {

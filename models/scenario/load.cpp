@@ -65,6 +65,10 @@ json parse_json(std::string_view text, const std::string& file) {
     else if (auto b = what.find("] "); b != std::string::npos) what = what.substr(b + 2);
     throw ScenarioError(file, {{"$", fmt::format("not valid JSON (line {}, column {}): {}", line, col, what),
                                 "fix the JSON syntax there: a missing comma, quote, colon or bracket"}});
+  } catch (const json::out_of_range& e) {  // a number no double holds, e.g. 1e999 (found by fuzzing)
+    std::string what = e.what();
+    if (auto b = what.find("] "); b != std::string::npos) what = what.substr(b + 2);
+    throw ScenarioError(file, {{"$", fmt::format("not valid JSON: {}", what), "write every number within a double's range"}});
   }
 }
 

@@ -38,11 +38,12 @@ const Route* RouteList::find(wire::Ipv4Addr dst) {
 }
 
 bool decrement_ttl(wire::MutBytes ip_packet) {
+  // Only the TTL and the checksum are touched (RFC 1624's patch), never the header length: the
+  // bytes may be anything (recomputing the sum over ihl*4 bytes read past a short datagram, which
+  // fuzzing found). A TTL of 0 becomes 255 and goes on, with flannel's same +0x100 patch.
   const auto ip = wire::Ipv4ViewMut::new_unchecked(ip_packet);
-  const auto ttl = std::uint8_t(ip.ttl() - 1);
-  if (ttl == 0) return false;
-  ip.set_ttl(ttl);
-  ip.fill_checksum();  // the same sum as flannel's RFC 1624 patch, computed whole
+  if (ip.ttl() == 1) return false;
+  ip.decrease_ttl();
   return true;
 }
 

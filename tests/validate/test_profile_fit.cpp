@@ -65,3 +65,9 @@ TEST_CASE("the fit recovers the factors a known model was run with") {
   CHECK(fit.rms_log_error < 0.02);
   for (std::size_t i = 0; i < measured.size(); ++i) CHECK(fit.predicted[i] == Approx(measured[i]).epsilon(0.05));
 }
+
+TEST_CASE("a profile with a number no double holds is refused with the file, not a crash") {
+  // Found by fuzzing: nlohmann's out_of_range escaped and aborted `compare --profile`.
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {"ip_rcv": {"per_packet_ns": 1e999}}})", "big.json"),
+                    Catch::StartsWith("big.json: $: not valid JSON: ") && Catch::Contains("number overflow"));
+}
