@@ -58,6 +58,10 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
     bad(file, "$.scenario", "a sweep names its scenario", "add \"scenario\": \"path/to/scenario.json\" (relative to this file)");
   const std::string scenario_file = (std::filesystem::path(file).parent_path() / sweep["scenario"].get<std::string>()).string();
   const json base = json::parse(read_file(scenario_file));
+  for (const char* key : {"modes", "seeds"})
+    if (sweep.contains(key) && !sweep[key].is_array()) bad(file, std::string("$.") + key, "must be a list", "write e.g. [\"udp\", \"vxlan\"] or [1, 2]");
+  if (sweep.contains("parameters") && !sweep["parameters"].is_object())
+    bad(file, "$.parameters", "must be an object of JSON pointers", "write e.g. {\"/workloads/0/size\": [64, 1400]}");
   std::vector<scenario::Backend> modes;
   for (const auto& m : sweep.value("modes", json::array({"host-gw", "udp", "vxlan"}))) {
     auto b = m.is_string() ? scenario::parse_backend(m.get<std::string>()) : std::nullopt;

@@ -32,10 +32,17 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
   };
   if (!j.is_object() || !j.contains("steps") || !j["steps"].is_object())
     fail("$", "a profile needs \"steps\": {name: {per_packet_ns, per_byte_ns, source}}", "start from models/cost/default.json");
+  // Every key of the wrong type is named (fuzzing found a number for "profile" aborting the run).
+  auto string_at = [&](const nlohmann::json& o, const char* key, const std::string& path, std::string fallback) {
+    if (!o.contains(key)) return fallback;
+    if (!o[key].is_string()) fail(path, "must be a string", "write it in quotes");
+    return o[key].get<std::string>();
+  };
   Profile p;
-  p.name = j.value("profile", "unnamed");
+  p.name = string_at(j, "profile", "$.profile", "unnamed");
+  p.description = string_at(j, "description", "$.description", "");
+  if (j.contains("version") && !j["version"].is_number_integer()) fail("$.version", "must be an integer", "write e.g. 1");
   p.version = j.value("version", 0);
-  p.description = j.value("description", "");
   for (auto it = j["steps"].begin(); it != j["steps"].end(); ++it) {
     const std::string path = "$.steps." + it.key();
     std::size_t i = 0;
@@ -46,10 +53,11 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
       fail(path, fmt::format("unknown step \"{}\"", it.key()), "use one of " + all);
     }
     const auto& v = it.value();
+    if (!v.is_object()) fail(path, "must be an object", "write {\"per_packet_ns\": 120, \"per_byte_ns\": 0.1, \"source\": \"…\"}");
     for (const char* k : {"per_packet_ns", "per_byte_ns"})
       if (v.contains(k) && (!v[k].is_number() || v[k].get<double>() < 0))
         fail(path + "." + k, "must be a number of nanoseconds, 0 or more", "write e.g. 120 or 0.1");
-    p.steps[i] = {v.value("per_packet_ns", 0.0), v.value("per_byte_ns", 0.0), v.value("source", "")};
+    p.steps[i] = {v.value("per_packet_ns", 0.0), v.value("per_byte_ns", 0.0), string_at(v, "source", path + ".source", "")};
   }
   return p;
 }

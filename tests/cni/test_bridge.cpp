@@ -100,14 +100,24 @@ TEST_CASE("an existing cni0 is reused as it is, and another address on it is an 
                     "\"cni0\" already has an IP address different from 10.244.1.1/24");
 }
 
-TEST_CASE("DEL removes the container's interface, then releases the address - again is harmless") {
+namespace {
+// A node after one ADD: pod-a with 10.244.1.2, its eth0 there, the delegate config saved.
+struct AfterAdd {
   netconfig::Files files = subnet_env_files();
   FakeHost host;
-  HostLocal ipam(files);
-  netconfig::NetConfig add;
+  HostLocal ipam{files};
   const CniArgs args{"id1", "pod-a", "eth0", "node-1"};
-  flannel_add(CniConf{}, args, files, host, ipam, Naming(1), add);
-  host.links.insert("pod-a/eth0");
+  AfterAdd() {
+    netconfig::NetConfig add;
+    flannel_add(CniConf{}, args, files, host, ipam, Naming(1), add);
+    host.links.insert("pod-a/eth0");
+  }
+};
+}  // namespace
+
+TEST_CASE("DEL removes the container's interface, then releases the address - again is harmless") {
+  AfterAdd n;
+  auto& [files, host, ipam, args] = n;
   netconfig::NetConfig del;
   flannel_del(CniConf{}, args, files, host, ipam, del);
   REQUIRE(del.commands.size() == 1);
@@ -121,13 +131,8 @@ TEST_CASE("DEL removes the container's interface, then releases the address - ag
 }
 
 TEST_CASE("flannel DEL without the file saved at ADD succeeds and does nothing, as the real plugin's doCmdDel") {
-  netconfig::Files files = subnet_env_files();
-  FakeHost host;
-  HostLocal ipam(files);
-  netconfig::NetConfig add;
-  const CniArgs args{"id1", "pod-a", "eth0", "node-1"};
-  flannel_add(CniConf{}, args, files, host, ipam, Naming(1), add);
-  host.links.insert("pod-a/eth0");
+  AfterAdd n;
+  auto& [files, host, ipam, args] = n;
   files.remove("/var/lib/cni/flannel/id1");  // lost (a reboot that kept host-local's store, a failed ADD)
   netconfig::NetConfig del;
   CHECK_NOTHROW(flannel_del(CniConf{}, args, files, host, ipam, del));

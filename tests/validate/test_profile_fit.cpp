@@ -71,3 +71,12 @@ TEST_CASE("a profile with a number no double holds is refused with the file, not
   CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {"ip_rcv": {"per_packet_ns": 1e999}}})", "big.json"),
                     Catch::StartsWith("big.json: $: not valid JSON: ") && Catch::Contains("number overflow"));
 }
+
+TEST_CASE("a profile key of the wrong type is named, not a crash") {
+  // Found by fuzzing: "profile": 7 threw nlohmann's type_error out of the loader.
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"profile": 7, "steps": {}})", "p.json"),
+                    "p.json: $.profile: must be a string\n    fix: write it in quotes");
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {"ip_rcv": 5}})", "p.json"), Catch::StartsWith("p.json: $.steps.ip_rcv: must be an object"));
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {"ip_rcv": {"source": 1}}})", "p.json"),
+                    Catch::StartsWith("p.json: $.steps.ip_rcv.source: must be a string"));
+}
