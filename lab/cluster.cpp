@@ -10,7 +10,9 @@
 #include "models/kernel/apply.h"
 #include "models/kernel/devices/tun.h"
 #include "models/kernel/ipv4/ip.h"
+#include "models/kernel/tables/fib.h"
 #include "models/netconfig/render.h"
+#include "lab/node_state.h"
 #include "lab/underlay.h"
 
 namespace ol::cluster {
@@ -20,20 +22,11 @@ using scenario::Backend;
 
 namespace {
 
-constexpr std::uint64_t kBoot = 1ull << 40, kEvent = 2ull << 40, kIndexMask = (1ull << 40) - 1;
+// kubelet's CrashLoopBackOff: a flanneld that exits is started again after 10 s, 20 s, … 5 min.
+constexpr Nanos kFirstBackoff = 10 * kNanosPerSecond, kMaxBackoff = 300 * kNanosPerSecond;
 constexpr const char* kKubelet = "kubelet (CRI)";
 
 }  // namespace
-
-struct Cluster::NodeState {
-  const scenario::Node* spec = nullptr;
-  std::size_t index = 0;
-  nc::Files files;
-  cni::HostLocal ipam{files};
-  std::unique_ptr<flannel::UdpProxy> proxy;
-  std::unique_ptr<flannel::Flanneld> flanneld;
-  bool up = false;
-};
 
 // The CNI plugins' questions, answered from the simulated kernel.
 class Cluster::HostView final : public cni::HostView {
@@ -56,13 +49,17 @@ class Cluster::HostView final : public cni::HostView {
 };
 
 Cluster::Cluster(const scenario::Scenario& s, kernel::World& world, bool keep_log)
-    : s_(s), world_(world), keep_log_(keep_log), names_(s.seed), store_(world.sim, s.watch_delay),
+    : s_(s), world_(world), keep_log_(keep_log), names_(s.seed), store_(world.sim, s.watch_delay, s.lease_ttl),
       host_(std::make_unique<HostView>(world)) {
   store_.set_config(s.net_conf.verbatim);
+  store_.log = [this](const std::string& m) { note("", "etcd", m); };
   for (std::size_t i = 0; i < s.nodes.size(); ++i) {
     auto n = std::make_unique<NodeState>();
     n->spec = &s.nodes[i];
     n->index = i;
+    n->restart = std::make_unique<DaemonTimer>(world.sim, [this, node = n.get()] {
+      if (node->up && !node->flanneld) start_flanneld(*node);
+    });
     for (const auto& pod : s.nodes[i].pods) {
       pod_index_.emplace(pod, pods_.size());
       pods_.push_back({pod, s.nodes[i].name, names_.container_id(pod), std::nullopt, false, {}});
@@ -85,16 +82,25 @@ void Cluster::start() {
     if (s_.events[i].kind != scenario::EventKind::NodeJoin) world_.sim.at(s_.events[i].at, this, kEvent | i);
 }
 
-void Cluster::converge() { world_.sim.run(); }
+void Cluster::converge() { world_.sim.run_foreground(); }
 
 void Cluster::on_event(std::uint64_t cookie) {
   const std::size_t i = std::size_t(cookie & kIndexMask);
   if ((cookie & ~kIndexMask) == kBoot) return boot_node(i);
+  if ((cookie & ~kIndexMask) == kExit) {  // flanneld exited on its own: the kubelet restarts it
+    NodeState& n = *nodes_[i];
+    flanneld_exits(n, "flanneld exited (its lease was revoked)");
+    n.backoff = kFirstBackoff;
+    n.restart->arm(world_.sim.now() + n.backoff);
+    return;
+  }
   const scenario::Event& e = s_.events[i];
   if (e.kind == scenario::EventKind::NodeLeave) {
     if (NodeState* n = node_state(e.target)) node_leaves(n->index);
-  } else if (auto it = pod_index_.find(e.target); it != pod_index_.end()) {
-    pod_del(pods_[it->second]);
+  } else if (e.kind == scenario::EventKind::PodDelete) {
+    if (auto it = pod_index_.find(e.target); it != pod_index_.end()) pod_del(pods_[it->second]);
+  } else {
+    fault(e);
   }
 }
 
@@ -105,44 +111,104 @@ void Cluster::boot_node(std::size_t index) {
   wire_node(s_, spec, names_, wiring);
   apply(spec.name, std::move(wiring));
   n.up = true;
+  ++n.boots;
+  world_.netns(spec.name)->cpu = &world_.work.add_node_cpu(spec.name, spec.cores);
+  start_flanneld(n);
+  for (auto& p : pods_)
+    if (p.node == spec.name) {
+      if (n.boots > 1) p.container_id = names_.container_id(fmt::format("{} boot {}", p.name, n.boots));  // a new sandbox
+      pod_add(n, p);
+    }
+}
 
+flannel::BackendContext Cluster::backend_context(NodeState& n) {
+  const scenario::Node& spec = *n.spec;
   kernel::Netns& ns = *world_.netns(spec.name);
-  ns.cpu = &world_.work.add_node_cpu(spec.name, spec.cores);
   flannel::BackendContext ctx;
   ctx.netns = spec.name;
   ctx.public_ip = spec.address;
   ctx.ext_mtu = spec.mtu;
   ctx.conf = &s_.net_conf;
-  ctx.vtep_mac = names_.mac(fmt::format("flannel.{} of {}", s_.net_conf.vni, spec.name));
+  const std::string vtep = fmt::format("flannel.{}", s_.net_conf.vni);
+  if (const kernel::Device* d = ns.dev_by_name(vtep)) {
+    ctx.vtep_mac = d->mac;  // ensureLink keeps the existing device, and so its MAC
+  } else {
+    // A new device gets a random MAC. In kube mode (a pinned podCIDR) flanneld reads the one it
+    // used before from the node's backend-data annotation; the etcd subnet manager has none.
+    const bool fresh = n.boots > 1 && !spec.pod_cidr;
+    ctx.vtep_mac = names_.mac(fresh ? fmt::format("{} of {} boot {}", vtep, spec.name, n.boots) : fmt::format("{} of {}", vtep, spec.name));
+  }
   ctx.on_link = [&ns](wire::Ipv4Addr peer) {  // `ip route get PEER` shows no gateway
     auto rt = kernel::ip_route_output(ns, peer);
     return rt && !rt->route->gw;
   };
+  ctx.kernel.link_mac = [&ns](const std::string& dev) -> std::optional<wire::MacAddr> {
+    if (const kernel::Device* d = ns.dev_by_name(dev)) return d->mac;
+    return std::nullopt;
+  };
+  ctx.kernel.has_addr = [&ns](const std::string& dev, const wire::Ipv4Prefix& a) {
+    const kernel::Device* d = ns.dev_by_name(dev);
+    return d && std::any_of(d->addrs.begin(), d->addrs.end(), [&](const kernel::IfAddr& x) { return x.local == a; });
+  };
+  ctx.kernel.route = [&ns](const wire::Ipv4Prefix& dst) -> std::optional<flannel::KernelRoute> {
+    if (const kernel::Route* r = ns.main_table.find(dst)) return flannel::KernelRoute{r->gw, r->dev ? r->dev->name : ""};
+    return std::nullopt;
+  };
+  return ctx;
+}
+
+// flanneld's start: a lease, subnet.env, the backend's devices and every peer; the kubelet
+// starts it again with back-off when it exits (it cannot reach etcd, say).
+void Cluster::start_flanneld(NodeState& n) {
+  const scenario::Node& spec = *n.spec;
+  const std::string name = spec.name;
+  kernel::Netns& ns = *world_.netns(name);
+  flannel::BackendContext ctx = backend_context(n);
   if (s_.net_conf.backend == Backend::Udp) {
     n.proxy = std::make_unique<flannel::UdpProxy>(ns, spec.address, s_.net_conf.port.value_or(8285));
     n.proxy->core = spec.cores - 1;  // one user-space thread, here on the last core
-    n.proxy->on_command = [this, name = spec.name](const std::string& m) { note(name, "flanneld udp backend", m); };
+    n.proxy->on_command = [this, name](const std::string& m) { note(name, "flanneld udp backend", m); };
     ctx.proxy = n.proxy.get();
   }
-  const std::string name = spec.name;
   n.flanneld = std::make_unique<flannel::Flanneld>(
-      name, std::move(ctx), store_, n.files, world_.sim.stream("flanneld:" + name),
-      [this, name](nc::NetConfig&& cfg) { apply(name, std::move(cfg)); });
+      name, std::move(ctx), store_, n.files, world_.sim.stream(++n.starts == 1 ? "flanneld:" + name : fmt::format("flanneld:{} start {}", name, n.starts)),
+      [this, name](nc::NetConfig&& cfg) { apply(name, std::move(cfg)); }, world_.sim);
+  n.flanneld->renew_margin = s_.renew_margin;
   n.flanneld->log = [this, name](const std::string& m) { note(name, "flanneld", m); };
+  n.flanneld->on_exit = [this, i = n.index](const std::string&) { world_.sim.at(world_.sim.now(), this, kExit | i); };
   try {
     n.flanneld->start(spec.pod_cidr);
     if (n.proxy) {
       auto* tun = static_cast<kernel::TunDevice*>(ns.dev_by_name("flannel0"));
       if (!tun || !n.proxy->open(*tun, n.flanneld->lease().network()))
-        errors_.push_back(fmt::format("{}: flanneld udp backend: cannot open flannel0 or bind UDP {}", name,
-                                      s_.net_conf.port.value_or(8285)));
+        error(fmt::format("{}: flanneld udp backend: cannot open flannel0 or bind UDP {}", name, s_.net_conf.port.value_or(8285)));
     }
   } catch (const flannel::FlanneldError& e) {
-    note(name, "flanneld", e.what());
-    errors_.push_back(fmt::format("{}: flanneld: {}", name, e.what()));
+    note(name, "flanneld", fmt::format("Error registering network: {}", e.what()));
+    error(fmt::format("{}: flanneld: {}", name, e.what()));
+    n.flanneld.reset();
+    n.proxy.reset();
+    n.backoff = n.backoff ? std::min(2 * n.backoff, kMaxBackoff) : kFirstBackoff;
+    n.restart->arm(world_.sim.now() + n.backoff);
+    note(name, kKubelet, fmt::format("Back-off {} s restarting failed container kube-flannel", n.backoff / kNanosPerSecond));
+    return;
   }
-  for (auto& p : pods_)
-    if (p.node == name) pod_add(n, p);
+  n.backoff = 0;
+  retry_pods(n);
+}
+
+// The kubelet retries a pod whose sandbox failed (its CNI ADD found no subnet.env, say) with a
+// new sandbox once the network is there.
+void Cluster::retry_pods(NodeState& n) {
+  for (auto& p : pods_) {
+    if (p.node != n.spec->name || p.running || p.error.empty()) continue;
+    nc::NetConfig cleanup;
+    if (world_.netns(p.name)) cleanup.add(nc::NetnsDel{p.name}, kKubelet);
+    apply(p.node, std::move(cleanup));
+    p.error.clear();
+    p.container_id = names_.container_id(fmt::format("{} retry {}", p.name, world_.sim.now()));
+    pod_add(n, p);
+  }
 }
 
 void Cluster::pod_add(NodeState& n, PodState& p) {
@@ -166,7 +232,7 @@ void Cluster::pod_add(NodeState& n, PodState& p) {
     apply(node, std::move(cfg));  // what the plugin did before failing stays done
     p.error = e.what();
     note(node, "CNI flannel", fmt::format("ADD {} failed: {}", p.name, e.what()));
-    errors_.push_back(fmt::format("{}: CNI ADD for pod {}: {}", node, p.name, e.what()));
+    error(fmt::format("{}: CNI ADD for pod {}: {}", node, p.name, e.what()));
   }
 }
 
@@ -178,7 +244,7 @@ void Cluster::pod_del(PodState& p) {
   try {
     cni::flannel_del(s_.cni, args, n->files, *host_, n->ipam, cfg);
   } catch (const cni::CniError& e) {
-    errors_.push_back(fmt::format("{}: CNI DEL for pod {}: {}", p.node, p.name, e.what()));
+    error(fmt::format("{}: CNI DEL for pod {}: {}", p.node, p.name, e.what()));
   }
   cni::loopback_del(p.name, cfg);
   cfg.add(nc::NetnsDel{p.name}, kKubelet);
@@ -196,6 +262,14 @@ void Cluster::node_leaves(std::size_t index) {
     const auto lease = n.flanneld->lease();
     if (store_.remove(lease)) note(name, "lease store", fmt::format("deleted {}", flannel::subnet_key(lease)));
   }
+  tear_down(n);
+}
+
+void Cluster::tear_down(NodeState& n) {
+  const std::string name = n.spec->name;
+  if (n.flanneld) n.flanneld->stop();
+  n.flanneld.reset();
+  n.restart->disarm();
   n.proxy.reset();
   nc::NetConfig cfg;
   for (auto& p : pods_)
@@ -226,7 +300,7 @@ void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
     } catch (const kernel::ConfigError& err) {
       refused = err.what();
       if (auto nl = refused.find("\n    "); nl != std::string::npos) refused = refused.substr(nl + 5);
-      errors_.push_back(fmt::format("{}: {}: {}: {}", node.empty() ? "underlay" : node, c.origin, nc::render(c.op), refused));
+      error(fmt::format("{}: {}: {}: {}", node.empty() ? "underlay" : node, c.origin, nc::render(c.op), refused));
     }
     if (!keep_log_ && !on_log) continue;  // a large scenario run for its tables only
     LogEntry e{world_.sim.now(), node, std::move(c.origin), std::move(c.op), {}, std::move(refused)};
@@ -241,6 +315,16 @@ void Cluster::set_gso(const std::string& netns, const std::string& dev) {
   kernel::Device* d = ns ? ns->dev_by_name(dev) : nullptr;
   if (!d) return;
   d->gso = s_.gso && std::find(s_.gso_off.begin(), s_.gso_off.end(), dev) == s_.gso_off.end();
+}
+
+void Cluster::error(std::string text) {
+  if (error_seen_.insert(text).second) errors_.push_back(std::move(text));
+}
+
+bool Cluster::flanneld_running(std::string_view node) const {
+  for (const auto& n : nodes_)
+    if (n->spec->name == node) return n->up && n->flanneld;
+  return false;
 }
 
 void Cluster::note(const std::string& node, const std::string& origin, std::string text) {

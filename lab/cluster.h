@@ -1,5 +1,6 @@
 // A scenario brought to life: the lab wiring, then on each node flanneld and the kubelet's CNI
-// calls for its pods, at the times the scenario says (boot at 0, joins, leaves, pod deletions).
+// calls for its pods, at the times the scenario says (boot at 0, joins, leaves, pod deletions),
+// and the faults it schedules (flanneld crashing and restarting, reboots, links, etcd).
 // Every command any component issues is applied to the simulated kernel at once and logged with
 // its time and origin; `overlaylab config` prints that log, `tables` the kernel it built.
 #pragma once
@@ -8,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "models/cni/host_local.h"
@@ -46,7 +48,8 @@ class Cluster final : public EventTarget {
 
   // Schedules the boot and the scenario's events; call once, then run the simulator.
   void start();
-  // Runs the simulator until no event is left (control plane only: no traffic is scheduled).
+  // Runs the simulator until only daemons' timers are left (lease renewals, route checks, etcd's
+  // TTLs): every scheduled event has happened and its consequences have settled.
   void converge();
 
   const std::vector<LogEntry>& log() const { return log_; }
@@ -60,6 +63,7 @@ class Cluster final : public EventTarget {
   const scenario::Scenario& scenario() const { return s_; }
   // Errors that stopped a component (flanneld out of subnets, CNI ADD failures), in order.
   const std::vector<std::string>& errors() const { return errors_; }
+  bool flanneld_running(std::string_view node) const;
 
   void on_event(std::uint64_t cookie) override;
 
@@ -69,10 +73,22 @@ class Cluster final : public EventTarget {
 
   void boot_node(std::size_t index);
   void node_leaves(std::size_t index);
+  void start_flanneld(NodeState& n);
+  flannel::BackendContext backend_context(NodeState& n);
+  void retry_pods(NodeState& n);
+  void tear_down(NodeState& n);  // flanneld and every pod gone, then the node's namespace
+  // Faults (lab/faults.cpp).
+  void fault(const scenario::Event& e);
+  void flanneld_exits(NodeState& n, const std::string& why);
+  void node_reboot(NodeState& n, Nanos down_for);
+  void link_set(NodeState& n, bool up);
+  void link_loss(NodeState& n, double percent);
+  void segment_set(const std::string& segment, bool up);
   void pod_add(NodeState& n, PodState& p);
   void pod_del(PodState& p);
   void apply(const std::string& node, netconfig::NetConfig&& cfg);
   void note(const std::string& node, const std::string& origin, std::string text);
+  void error(std::string text);
   void set_gso(const std::string& netns, const std::string& dev);
   NodeState* node_state(std::string_view name);
 
@@ -87,6 +103,7 @@ class Cluster final : public EventTarget {
   std::map<std::string, std::size_t, std::less<>> pod_index_;
   std::vector<LogEntry> log_;
   std::vector<std::string> errors_;
+  std::unordered_set<std::string> error_seen_;  // a failure repeated (a route check every 10 s) is listed once
 };
 
 }  // namespace ol::cluster

@@ -27,4 +27,10 @@ std::uint64_t Simulator::run() {
   return n;
 }
 
+std::uint64_t Simulator::run_foreground() {
+  std::uint64_t n = 0;
+  while (queue_.size() > daemons_ && step()) ++n;
+  return n;
+}
+
 }  // namespace ol

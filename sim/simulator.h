@@ -1,5 +1,6 @@
 // One simulation: its clock, its pending events and its seed. No globals: the GUI runs many.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -30,12 +31,16 @@ class Simulator {
   std::uint64_t run_until(Nanos until);
   // Runs until no event is pending.
   std::uint64_t run();
+  // Runs until only daemons' timers (DaemonTimer) are pending: the control plane has settled.
+  std::uint64_t run_foreground();
   std::size_t pending() const { return queue_.size(); }
+  void daemon_events(int delta) { daemons_ = std::size_t(std::ptrdiff_t(daemons_) + delta); }
 
  private:
   Nanos now_ = 0;
   std::uint64_t seed_;
   EventQueue queue_;
+  std::size_t daemons_ = 0;  // pending events that belong to DaemonTimers
 };
 
 }  // namespace ol

@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "models/flannel/lease_store.h"
 #include "models/flannel/net_conf.h"
 #include "models/netconfig/ops.h"
+#include "sim/time.h"
 
 namespace ol::flannel {
 
@@ -19,6 +21,17 @@ class UdpProxyControl {
   virtual ~UdpProxyControl() = default;
   virtual void set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) = 0;
   virtual void del_route(const Ipv4Prefix& subnet) = 0;
+};
+
+// What a backend reads back from the kernel over netlink (LinkByName, RouteListFiltered).
+struct KernelRoute {
+  std::optional<wire::Ipv4Addr> gw;
+  std::string dev;
+};
+struct KernelQueries {
+  std::function<std::optional<wire::MacAddr>(const std::string& dev)> link_mac;  // nullopt: no such link
+  std::function<std::optional<KernelRoute>(const Ipv4Prefix& dst)> route;       // the main table's route to dst
+  std::function<bool(const std::string& dev, const Ipv4Prefix& addr)> has_addr;
 };
 
 struct BackendContext {
@@ -31,7 +44,10 @@ struct BackendContext {
   // DirectRouting asks the kernel whether a peer is reached without a gateway (ip route get).
   std::function<bool(wire::Ipv4Addr)> on_link;
   UdpProxyControl* proxy = nullptr;  // udp only
+  KernelQueries kernel;               // unset in unit tests: the kernel is taken to be empty
 };
+
+inline constexpr Nanos kRouteCheckInterval = 10 * kNanosPerSecond;  // route_network.go's routeCheckRetries seconds
 
 class BackendNetwork {
  public:
@@ -43,6 +59,9 @@ class BackendNetwork {
   virtual void add_peer(const Lease& peer, netconfig::NetConfig& out) = 0;
   virtual void remove_peer(const Lease& peer, netconfig::NetConfig& out) = 0;
   virtual const char* origin() const = 0;  // "flanneld vxlan backend", …
+  // host-gw's routeCheck (every 10 s): re-adds the routes it owns that the kernel lost. Others: none.
+  virtual void check_routes(netconfig::NetConfig&) {}
+  virtual bool checks_routes() const { return false; }
 };
 
 std::unique_ptr<BackendNetwork> make_backend(Backend kind, BackendContext ctx);

@@ -8,21 +8,34 @@
 namespace ol::flannel {
 
 Flanneld::Flanneld(std::string node, BackendContext ctx, LeaseStore& store, netconfig::Files& files, RandomStream rand,
-                   Emit emit)
-    : node_(std::move(node)), ctx_(std::move(ctx)), store_(store), files_(files), rand_(rand), emit_(std::move(emit)) {
+                   Emit emit, Simulator& sim)
+    : sim_(sim), node_(std::move(node)), ctx_(std::move(ctx)), store_(store), files_(files), rand_(rand), emit_(std::move(emit)),
+      renew_timer_(sim, [this] { renew(); }), route_timer_(sim, [this] { check_routes(); }) {
   backend_ = make_backend(ctx_.conf->backend, ctx_);
 }
 
 Flanneld::~Flanneld() { stop(); }
 
+// tryAcquireLease: the lease already held for this public IP is reused (its attributes and TTL
+// refreshed); else the pinned or a free subnet is created.
+Ipv4Prefix Flanneld::acquire(std::optional<Ipv4Prefix> pinned, const LeaseAttrs& attrs) {
+  if (!store_.reachable()) throw FlanneldError("failed to acquire lease: etcd cluster is unavailable");
+  if (const Lease* mine = store_.find_by_ip(ctx_.public_ip); mine && (!pinned || mine->subnet == *pinned)) {
+    const Ipv4Prefix sn = mine->subnet;
+    store_.update(sn, attrs);
+    if (log) log(fmt::format("Found lease ({}) for current IP ({}), reusing", sn.str(), ctx_.public_ip.str()));
+    return sn;
+  }
+  auto sn = pinned ? pinned : allocate_subnet(*ctx_.conf, store_, rand_);
+  if (!sn) throw FlanneldError("failed to acquire lease: out of subnets");
+  if (!store_.create(*sn, attrs)) throw FlanneldError("failed to acquire lease: Key already exists");
+  if (log) log(fmt::format("Allocated lease ({}) to current node ({})", sn->str(), ctx_.public_ip.str()));
+  return *sn;
+}
+
 void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   const NetConf& conf = *ctx_.conf;
-  auto sn = pinned ? pinned : allocate_subnet(conf, store_, rand_);
-  if (!sn) throw FlanneldError("failed to acquire lease: out of subnets");
-  lease_ = *sn;
-  LeaseAttrs attrs{ctx_.public_ip, backend_name(conf.backend), backend_->backend_data()};
-  if (!store_.create(lease_, attrs)) throw FlanneldError("failed to acquire lease: Key already exists");
-  if (log) log(fmt::format("Allocated lease ({}) to current node ({})", lease_.str(), ctx_.public_ip.str()));
+  lease_ = acquire(pinned, LeaseAttrs{ctx_.public_ip, backend_name(conf.backend), backend_->backend_data()});
   files_.write(cni::kSubnetEnvPath, subnet_env(conf, lease_, backend_->mtu(), ipmasq));
   if (log) log(fmt::format("Wrote subnet file to {}", cni::kSubnetEnvPath));
 
@@ -35,11 +48,38 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
     if (l->subnet != lease_) backend_->add_peer(*l, cfg);
   emit_(std::move(cfg));
   watch_ = store_.watch(rev, [this](std::span<const LeaseEvent> batch) { on_lease_events(batch); });
+  arm_renewal();
+  if (backend_->checks_routes()) route_timer_.arm(sim_.now() + kRouteCheckInterval);
 }
 
 void Flanneld::stop() {
   if (watch_) store_.unwatch(*watch_);
   watch_.reset();
+  renew_timer_.disarm();
+  route_timer_.disarm();
+}
+
+void Flanneld::arm_renewal() {
+  if (const Lease* mine = store_.find(lease_)) renew_timer_.arm(mine->expiration - renew_margin);
+}
+
+// CompleteLease's loop: RenewLease, or on failure again in a minute.
+void Flanneld::renew() {
+  const Lease* mine = store_.find(lease_);
+  if (mine && store_.update(lease_, mine->attrs)) {
+    arm_renewal();
+    if (log) log(fmt::format("Lease renewed, new expiration: +{} s", store_.ttl() / kNanosPerSecond));
+    return;
+  }
+  if (log) log("Error renewing lease (trying again in 1 min)");
+  renew_timer_.arm(renew_timer_.due() + kRenewRetry);
+}
+
+void Flanneld::check_routes() {
+  netconfig::NetConfig cfg;
+  backend_->check_routes(cfg);
+  if (!cfg.commands.empty()) emit_(std::move(cfg));
+  route_timer_.arm(route_timer_.due() + kRouteCheckInterval);
 }
 
 // handleSubnetEvents: the batch in order, our own lease skipped.
@@ -47,7 +87,16 @@ void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
   netconfig::NetConfig cfg;
   cfg.commands.reserve(3 * batch.size());
   for (const LeaseEvent& ev : batch) {
-    if (ev.lease.subnet == lease_) continue;
+    if (ev.lease.subnet == lease_) {
+      // WatchLease on its own key: "Lease has been revoked. Shutting down daemon."
+      if (ev.type == LeaseEventType::Removed) {
+        if (log) log("Lease has been revoked. Shutting down daemon.");
+        stop();
+        if (on_exit) on_exit("Lease has been revoked");
+        return;
+      }
+      continue;
+    }
     if (ev.type == LeaseEventType::Added) backend_->add_peer(ev.lease, cfg);
     else backend_->remove_peer(ev.lease, cfg);
   }

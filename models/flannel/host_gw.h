@@ -1,5 +1,8 @@
 #pragma once
+#include <vector>
+
 #include "models/flannel/backend.h"
+#include "sim/time.h"
 
 namespace ol::flannel {
 
@@ -11,9 +14,20 @@ class HostGwNetwork final : public BackendNetwork {
   void add_peer(const Lease& peer, netconfig::NetConfig& out) override;
   void remove_peer(const Lease& peer, netconfig::NetConfig& out) override;
   const char* origin() const override { return "flanneld host-gw backend"; }
+  void check_routes(netconfig::NetConfig& out) override;
+  bool checks_routes() const override { return true; }
+
+  struct OwnedRoute {
+    Ipv4Prefix dst;
+    wire::Ipv4Addr gw;
+    bool operator==(const OwnedRoute&) const = default;
+  };
+  const std::vector<OwnedRoute>& routes() const { return routes_; }
 
  private:
+  netconfig::RouteOp route_op(netconfig::Verb verb, const OwnedRoute& r) const;
   BackendContext ctx_;
+  std::vector<OwnedRoute> routes_;  // RouteNetwork.routes: every route it was asked for, added or not
 };
 
 }  // namespace ol::flannel

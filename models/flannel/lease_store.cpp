@@ -18,18 +18,69 @@ std::string lease_value(const LeaseAttrs& a) {
   return j.dump();
 }
 
+Lease& LeaseStore::store(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs, Lease& slot) {
+  slot = Lease{subnet, attrs, sim_.now() + ttl_};
+  if (attrs.backend_data.is_object() && attrs.backend_data.contains("VtepMAC"))
+    slot.attrs.vtep_mac = wire::MacAddr::parse(attrs.backend_data["VtepMAC"].get<std::string>());
+  if (!expiry_.armed()) expiry_.arm(slot.expiration);  // every key lives as long: the earliest stays first
+  return slot;
+}
+
 bool LeaseStore::create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs) {
+  if (!reachable_) return false;
   auto [it, fresh] = leases_.try_emplace(subnet_key(subnet));
   if (!fresh) return false;
-  it->second = Lease{subnet, attrs, sim_.now() + kLeaseTtl};
-  if (attrs.backend_data.is_object() && attrs.backend_data.contains("VtepMAC"))
-    it->second.attrs.vtep_mac = wire::MacAddr::parse(attrs.backend_data["VtepMAC"].get<std::string>());
+  store(subnet, attrs, it->second);
   taken_.insert(subnet.addr.v);
   publish(LeaseEventType::Added, it->second);
   return true;
 }
 
-bool LeaseStore::remove(const wire::Ipv4Prefix& subnet) {
+bool LeaseStore::update(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs) {
+  if (!reachable_) return false;
+  auto it = leases_.find(subnet_key(subnet));
+  if (it == leases_.end()) return false;
+  publish(LeaseEventType::Added, store(subnet, attrs, it->second));
+  return true;
+}
+
+const Lease* LeaseStore::find_by_ip(wire::Ipv4Addr ip) const {
+  for (const auto& [k, l] : leases_)
+    if (l.attrs.public_ip == ip) return &l;
+  return nullptr;
+}
+
+void LeaseStore::expire() {
+  std::vector<wire::Ipv4Prefix> gone;
+  for (const auto& [k, l] : leases_)
+    if (l.expiration <= sim_.now()) gone.push_back(l.subnet);
+  for (const auto& sn : gone) {
+    if (log) log(fmt::format("{} expired (TTL {} s, not renewed)", subnet_key(sn), ttl_ / kNanosPerSecond));
+    remove_key(sn);
+  }
+  arm_expiry();
+}
+
+void LeaseStore::arm_expiry() {
+  std::optional<Nanos> next;
+  for (const auto& [k, l] : leases_)
+    if (!next || l.expiration < *next) next = l.expiration;
+  if (next) expiry_.arm(*next);
+}
+
+void LeaseStore::set_reachable(bool up) {
+  if (up == reachable_) return;
+  reachable_ = up;
+  if (up && !held_.empty()) {  // the watches reconnect from their last revision: the backlog, at once
+    batches_.push_back({sim_.now() + watch_delay_, std::move(held_)});
+    held_.clear();
+    sim_.at(batches_.back().due, this, batches_.size() - 1);
+  }
+}
+
+bool LeaseStore::remove(const wire::Ipv4Prefix& subnet) { return reachable_ && remove_key(subnet); }
+
+bool LeaseStore::remove_key(const wire::Ipv4Prefix& subnet) {
   auto it = leases_.find(subnet_key(subnet));
   if (it == leases_.end()) return false;
   Lease l = it->second;
@@ -71,8 +122,16 @@ void LeaseStore::publish(LeaseEventType type, const Lease& l) {
 }
 
 void LeaseStore::on_event(std::uint64_t cookie) {
-  const std::vector<LeaseEvent> batch = std::move(batches_[cookie].changes);
+  std::vector<LeaseEvent> batch = std::move(batches_[cookie].changes);
   batches_[cookie].changes.clear();
+  if (!reachable_) {  // the response never reaches the nodes: they will catch up on reconnecting
+    held_.insert(held_.end(), batch.begin(), batch.end());
+    return;
+  }
+  deliver(std::move(batch));
+}
+
+void LeaseStore::deliver(std::vector<LeaseEvent> batch) {
   // A watcher may be added while delivering (a node starting): index, do not iterate. Each
   // watcher gets the changes after the revision it listed.
   for (std::size_t i = 0; i < watchers_.size(); ++i) {

@@ -3,6 +3,9 @@
 // "BackendData":…}); every change gets a revision, and watchers hear of it `watch_delay` later,
 // starting after the revision they had listed (so a lease is never announced twice). Changes that
 // fall due at the same instant reach each watcher as one batch, as an etcd watch response does.
+// Leases live 24 h (flannel's subnetTTL) unless renewed; an expired key is deleted and watchers
+// hear of it as a removal. While etcd is unreachable, writes fail and watch responses are held,
+// then delivered (in revision order) once it is back; keys still expire meanwhile.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -17,6 +20,7 @@
 
 #include "models/wire/addr.h"
 #include "sim/simulator.h"
+#include "sim/timer.h"
 
 namespace ol::flannel {
 
@@ -49,12 +53,22 @@ class LeaseStore final : public EventTarget {
   using Watcher = std::function<void(std::span<const LeaseEvent>)>;
   static constexpr Nanos kLeaseTtl = 24 * 3600 * kNanosPerSecond;
 
-  LeaseStore(Simulator& sim, Nanos watch_delay) : sim_(sim), watch_delay_(watch_delay) {}
+  LeaseStore(Simulator& sim, Nanos watch_delay, Nanos ttl = kLeaseTtl)
+      : sim_(sim), watch_delay_(watch_delay), ttl_(ttl), expiry_(sim, [this] { expire(); }) {}
+  Nanos ttl() const { return ttl_; }
+  std::function<void(const std::string&)> log;  // "lease … expired"
 
   void set_config(const nlohmann::json& net_conf) { config_ = net_conf.dump(); }
   // createSubnet: false when the key exists (etcd's "Key already exists").
   bool create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs);
   bool remove(const wire::Ipv4Prefix& subnet);
+  // updateSubnet: new attributes (a restarted flanneld's VTEP MAC) and a fresh TTL for an existing
+  // key; watchers see it as Added again. False when the key is gone.
+  bool update(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs);
+  // The lease held for this public address (tryAcquireLease's findLeaseByIP), or nullptr.
+  const Lease* find_by_ip(wire::Ipv4Addr public_ip) const;
+  bool reachable() const { return reachable_; }
+  void set_reachable(bool up);
   bool taken(const wire::Ipv4Prefix& subnet) const { return taken_.count(subnet.addr.v) > 0; }
   const Lease* find(const wire::Ipv4Prefix& subnet) const;
   std::vector<const Lease*> list() const;  // in key order
@@ -76,9 +90,18 @@ class LeaseStore final : public EventTarget {
     bool active;
   };
   void publish(LeaseEventType type, const Lease& l);
+  void deliver(std::vector<LeaseEvent> batch);
+  bool remove_key(const wire::Ipv4Prefix& subnet);  // etcd itself deleting a key
+  void expire();  // deletes every key whose TTL ran out, then waits for the next
+  void arm_expiry();
+  Lease& store(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs, Lease& slot);
 
   Simulator& sim_;
   Nanos watch_delay_;
+  Nanos ttl_;
+  DaemonTimer expiry_;
+  bool reachable_ = true;
+  std::vector<LeaseEvent> held_;  // watch responses not delivered while etcd was unreachable
   std::string config_;
   std::map<std::string, Lease> leases_;
   std::unordered_set<std::uint32_t> taken_;

@@ -12,7 +12,18 @@ namespace nc = netconfig;
 
 VxlanNetwork::VxlanNetwork(BackendContext ctx) : ctx_(std::move(ctx)), dev_(fmt::format("flannel.{}", ctx_.conf->vni)) {}
 
+// ensureLink: an existing flannel.<VNI> of the same VNI and underlay is kept, with its MAC (a
+// restarted flanneld); ensureV4AddressOnLink adds the address only when it is missing.
 void VxlanNetwork::setup(const Ipv4Prefix& lease, nc::NetConfig& out) {
+  const bool exists = ctx_.kernel.link_mac && ctx_.kernel.link_mac(dev_);
+  if (!exists) create_device(out);
+  const Ipv4Prefix addr{lease.network(), 32};
+  if (!exists || !ctx_.kernel.has_addr || !ctx_.kernel.has_addr(dev_, addr))
+    out.add(nc::AddrAdd{ctx_.netns, addr, std::nullopt, dev_}, origin());
+  out.add(nc::LinkSet{.netns = ctx_.netns, .dev = dev_, .up = true}, origin());
+}
+
+void VxlanNetwork::create_device(nc::NetConfig& out) {
   nc::LinkAdd link{.netns = ctx_.netns, .name = dev_, .kind = nc::LinkKind::Vxlan};
   link.address = ctx_.vtep_mac;
   // flanneld always asks for Backend.MTU (default eth0's) minus 50; without Backend.MTU that is
@@ -20,8 +31,6 @@ void VxlanNetwork::setup(const Ipv4Prefix& lease, nc::NetConfig& out) {
   if (ctx_.conf->mtu) link.mtu = mtu();
   link.vxlan = nc::VxlanOptions{ctx_.conf->vni, ctx_.public_ip, ctx_.ext_iface, ctx_.conf->port, true};
   out.add(link, origin());
-  out.add(nc::AddrAdd{ctx_.netns, {lease.network(), 32}, std::nullopt, dev_}, origin());
-  out.add(nc::LinkSet{.netns = ctx_.netns, .dev = dev_, .up = true}, origin());
 }
 
 nlohmann::json VxlanNetwork::backend_data() const {

@@ -20,6 +20,7 @@ class VxlanNetwork final : public BackendNetwork {
 
  private:
   bool direct(const Lease& peer) const;
+  void create_device(netconfig::NetConfig& out);
   BackendContext ctx_;
   std::string dev_;
 };

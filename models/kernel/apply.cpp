@@ -332,9 +332,12 @@ void op(World& w, const nc::Sysctl& o) {
 void op(World& w, const nc::Netem& o) {
   Netns& ns = netns_or_fail(w, o.netns);
   Device& d = dev_or_fail(ns, o.dev);
-  if (d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
+  if (o.change && !d.qdisc) fail("Error: Qdisc not found. To create specify NLM_F_CREATE flag.");
+  if (!o.change && d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
+  // netem_change: every option is set again; what the command leaves out goes back to its default.
   d.qdisc = std::make_unique<Netem>(o.delay_ns.value_or(0), o.rate_bps.value_or(0), o.limit.value_or(1000),
                                     o.packet_overhead.value_or(0));
+  d.qdisc->set_loss(o.loss_percent.value_or(0) / 100.0, w.sim.stream("netem loss " + o.netns + "/" + o.dev));
 }
 
 }  // namespace

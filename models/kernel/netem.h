@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "sim/random.h"
 #include "sim/time.h"
 
 namespace ol::kernel {
@@ -17,6 +18,12 @@ class Netem {
   // When the frames arrive at the other end, or nullopt when the queue is full (tail drop).
   // `frames` > 1 for a GSO burst: each of its frames pays the packet overhead.
   std::optional<Nanos> enqueue(Nanos now, std::uint32_t bytes, std::uint32_t frames = 1);
+  // netem's loss: the packet is dropped on enqueue with this probability (0..1).
+  void set_loss(double p, RandomStream rand) {
+    loss_ = p;
+    rand_ = rand;
+  }
+  bool lose() { return loss_ > 0 && rand_.uniform01() < loss_; }
 
   std::uint64_t delay_ns;
   std::uint64_t rate_bps;  // 0: unlimited
@@ -27,6 +34,8 @@ class Netem {
   std::vector<Nanos> departures_;  // ring of departure times of queued frames
   std::size_t first_ = 0, count_ = 0;
   Nanos busy_until_ = 0;
+  double loss_ = 0;
+  RandomStream rand_{0, "netem"};
 };
 
 }  // namespace ol::kernel

@@ -144,13 +144,15 @@ struct Sysctl {  // ip netns exec NS sysctl -w KEY=VALUE
   bool operator==(const Sysctl&) const = default;
 };
 
-struct Netem {  // tc qdisc add dev DEV root netem [delay Nus] [rate Nbit [OVERHEAD]] [limit N]: a link's shape
+struct Netem {  // tc qdisc add|change dev DEV root netem [delay Nus] [rate Nbit [OVERHEAD]] [loss P%] [limit N]
+  bool change = false;  // `qdisc change`: the qdisc exists; every option is given again
   std::string netns;
   std::string dev;
   std::optional<std::uint64_t> delay_ns;
   std::optional<std::uint64_t> rate_bps;
   std::optional<std::uint32_t> packet_overhead;  // `rate R OVERHEAD`: bytes added to each frame's size
   std::optional<std::uint32_t> limit;
+  std::optional<double> loss_percent;  // each frame dropped with this probability (0–100)
   bool operator==(const Netem&) const = default;
 };
 

@@ -299,11 +299,22 @@ Op bridge_cmd(Tokens& t, const std::string& ns) {
   return o;
 }
 
+// netem's "loss 12.5%": a percentage from 0 to 100, the '%' required.
+double percent(const std::string& text) {
+  double v = -1;
+  if (text.size() < 2 || text.back() != '%') throw Bad{fmt::format("loss '{}' is not a percentage such as 10%", text)};
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, v);
+  if (ec != std::errc() || p != text.data() + text.size() - 1 || !(v >= 0 && v <= 100))
+    throw Bad{fmt::format("loss '{}' is not a percentage from 0% to 100%", text)};
+  return v;
+}
+
 Op tc_cmd(Tokens& t, const std::string& ns) {
   t.expect("qdisc");
-  t.expect("add");
-  t.expect("dev");
   Netem o;
+  if (t.accept("change")) o.change = true;
+  else t.expect("add");
+  t.expect("dev");
   o.netns = ns;
   o.dev = t.next("device");
   t.expect("root");
@@ -318,6 +329,7 @@ Op tc_cmd(Tokens& t, const std::string& ns) {
         o.packet_overhead = number<std::uint32_t>(t.next("packet overhead"), "packet overhead", 1500);
     }
     else if (t.accept("limit")) o.limit = number<std::uint32_t>(t.next("limit"), "limit", UINT32_MAX);
+    else if (t.accept("loss")) o.loss_percent = percent(t.next("loss"));
     else t.unexpected();
   }
   return o;

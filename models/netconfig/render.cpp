@@ -129,10 +129,11 @@ struct Renderer {
   }
 
   std::string operator()(const Netem& o) const {
-    std::string s = "tc -n " + o.netns + " qdisc add dev " + o.dev + " root netem";
+    std::string s = "tc -n " + o.netns + " qdisc " + (o.change ? "change" : "add") + " dev " + o.dev + " root netem";
     if (o.delay_ns) s += " delay " + format_delay(*o.delay_ns);
     if (o.rate_bps) s += " rate " + format_rate(*o.rate_bps);
     if (o.rate_bps && o.packet_overhead) s += fmt::format(" {}", *o.packet_overhead);
+    if (o.loss_percent) s += fmt::format(" loss {}%", *o.loss_percent);
     if (o.limit) s += fmt::format(" limit {}", *o.limit);
     return s;
   }

@@ -40,8 +40,7 @@ class Builder {
       s_.gso = doc_["offloads"].value("gso", true);
       s_.gso_off = doc_["offloads"].value("gso_off", std::vector<std::string>{});
     }
-    if (doc_.contains("control_plane") && doc_["control_plane"].contains("watch_delay"))
-      s_.watch_delay = duration(doc_["control_plane"]["watch_delay"]);
+    control_plane();
     if (!out_.empty()) return s_;  // the rest relies on a readable pod network
     segments();
     if (!out_.empty()) return s_;  // nodes are placed on segments
@@ -56,6 +55,18 @@ class Builder {
  private:
   void add(std::string path, std::string message, std::string fix) {
     out_.push_back({std::move(path), std::move(message), std::move(fix)});
+  }
+
+  void control_plane() {
+    if (!doc_.contains("control_plane")) return;
+    const json& c = doc_["control_plane"];
+    if (c.contains("watch_delay")) s_.watch_delay = duration(c["watch_delay"]);
+    if (c.contains("lease_ttl")) s_.lease_ttl = duration(c["lease_ttl"]);
+    if (c.contains("renew_margin")) s_.renew_margin = duration(c["renew_margin"]);
+    if (s_.lease_ttl <= 0) add("$.control_plane.lease_ttl", "a lease must live longer than 0", "write e.g. \"24h\"");
+    else if (s_.renew_margin <= 0 || s_.renew_margin >= s_.lease_ttl)
+      add("$.control_plane.renew_margin", "the renewal margin must be more than 0 and less than lease_ttl",
+          "flanneld accepts 1 to 1439 minutes of a 24 h lease; write e.g. \"60min\"");
   }
 
   // A name becomes a namespace: nodes, pods, segments and the router share one name space.
@@ -286,42 +297,7 @@ class Builder {
   }
 
   void events() {
-    if (!doc_.contains("events")) return;
-    const json& es = doc_["events"];
-    std::unordered_set<std::string> joined, left, deleted;
-    for (std::size_t i = 0; i < es.size(); ++i) {
-      const std::string p = path_index("$.events", i);
-      Event e;
-      e.at = duration(es[i]["at"]);
-      const std::string type = es[i]["type"];
-      e.kind = type == "node-join" ? EventKind::NodeJoin : type == "node-leave" ? EventKind::NodeLeave : EventKind::PodDelete;
-      const char* key = e.kind == EventKind::PodDelete ? "pod" : "node";
-      if (!es[i].contains(key)) {
-        add(p, fmt::format("a {} event needs \"{}\"", type, key), fmt::format("add \"{}\": the name of the {}", key, key));
-        continue;
-      }
-      e.target = es[i][key];
-      if (e.kind == EventKind::PodDelete) {
-        if (!is_pod(e.target)) add(path_key(p, "pod"), fmt::format("no pod named \"{}\"", e.target), "name a pod listed under a node's \"pods\"");
-        else if (!deleted.insert(e.target).second) add(p, fmt::format("pod \"{}\" is deleted twice", e.target), "delete it once");
-      } else {
-        auto it = std::find_if(s_.nodes.begin(), s_.nodes.end(), [&](const Node& n) { return n.name == e.target; });
-        if (it == s_.nodes.end()) {
-          add(path_key(p, "node"), fmt::format("no node named \"{}\"", e.target), "name a node listed in $.nodes");
-          continue;
-        }
-        if (e.kind == EventKind::NodeJoin) {
-          if (!joined.insert(e.target).second) add(p, fmt::format("node \"{}\" joins twice", e.target), "let it join once");
-          it->joins_at = e.at;
-        } else if (!left.insert(e.target).second) {
-          add(p, fmt::format("node \"{}\" leaves twice", e.target), "let it leave once");
-        } else if (it->joins_at && *it->joins_at > e.at) {
-          add(path_key(p, "at"), fmt::format("node \"{}\" leaves before it joins", e.target), "make it leave after its node-join event");
-        }
-      }
-      s_.events.push_back(e);
-    }
-    std::stable_sort(s_.events.begin(), s_.events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+    if (doc_.contains("events")) read_events(doc_["events"], s_, out_);
   }
 
   const json& doc_;

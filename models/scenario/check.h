@@ -14,6 +14,10 @@ namespace ol::scenario {
 // none were added.
 Scenario build_scenario(const nlohmann::json& doc, std::vector<Problem>& problems);
 
+// $.events: read, checked against the nodes' timeline, sorted by time (stably). Sets the nodes'
+// joins_at.
+void read_events(const nlohmann::json& events, Scenario& s, std::vector<Problem>& problems);
+
 // flanneld's checks and defaults for net-conf.json (pkg/subnet/config.go), on `n.verbatim`.
 void apply_netconf_defaults(NetConf& n, const std::string& path, std::vector<Problem>& problems);
 

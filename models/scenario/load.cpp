@@ -35,7 +35,7 @@ std::optional<Nanos> parse_duration(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + unit, v);
   if (ec != std::errc() || p != s.data() + unit) return std::nullopt;
   auto u = s.substr(unit);
-  double scale = u == "ns" ? 1 : u == "us" ? 1e3 : u == "ms" ? 1e6 : u == "s" ? 1e9 : -1;
+  double scale = u == "ns" ? 1 : u == "us" ? 1e3 : u == "ms" ? 1e6 : u == "s" ? 1e9 : u == "min" ? 60e9 : u == "h" ? 3600e9 : -1;
   if (scale < 0 || v * scale > 9e18) return std::nullopt;
   return Nanos(std::llround(v * scale));
 }

@@ -54,11 +54,25 @@ struct Workload {
   std::uint16_t port = 0;             // udp and tcp; 0: 5001 + the workload's index
 };
 
-enum class EventKind { NodeJoin, NodeLeave, PodDelete };
+// The scenario's "type" names, in this order.
+#define OL_EVENT_KINDS(X)                                                                                        \
+  X(NodeJoin, "node-join") X(NodeLeave, "node-leave") X(PodDelete, "pod-delete") X(FlanneldCrash, "flanneld-crash") \
+  X(FlanneldRestart, "flanneld-restart") X(NodeReboot, "node-reboot") X(LinkDown, "link-down") X(LinkUp, "link-up")   \
+  X(LinkLoss, "link-loss") X(Partition, "partition") X(Heal, "heal") X(EtcdDown, "etcd-down") X(EtcdUp, "etcd-up")
+enum class EventKind {
+#define OL_X(id, name) id,
+  OL_EVENT_KINDS(OL_X)
+#undef OL_X
+};
+const char* event_name(EventKind k);
+std::optional<EventKind> parse_event_kind(std::string_view name);
+
 struct Event {
   Nanos at = 0;
   EventKind kind = EventKind::NodeJoin;
-  std::string target;  // the node or pod
+  std::string target;           // the node, pod or segment ("" for etcd-down and etcd-up)
+  Nanos down_for = 30 * kNanosPerSecond;  // node-reboot
+  double loss_percent = 0;      // link-loss
 };
 
 struct Scenario {
@@ -72,6 +86,8 @@ struct Scenario {
   NetConf net_conf;
   CniConf cni;
   Nanos watch_delay = 10 * kNanosPerMilli;
+  Nanos lease_ttl = 24 * 3600 * kNanosPerSecond;     // etcd's TTL on a lease (flannel's subnetTTL)
+  Nanos renew_margin = 3600 * kNanosPerSecond;       // flanneld --subnet-lease-renew-margin
   bool gso = true;                    // offloads.gso
   std::vector<std::string> gso_off;   // offloads.gso_off: devices (by name) without GSO
   std::vector<Workload> workloads;

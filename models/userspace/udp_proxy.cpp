@@ -32,7 +32,10 @@ bool UdpProxy::open(kn::TunDevice& tun, wire::Ipv4Addr tun_addr) {
 
 UdpProxy::~UdpProxy() {
   if (tun_ && !tun_->dead) tun_->detach();
-  if (sock_) sock_->on_readable = nullptr;
+  if (sock_) {  // the process exits: its socket is closed and the port free again
+    sock_->on_readable = nullptr;
+    ns_.sockets.udp_close(port_);
+  }
 }
 
 void UdpProxy::set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) {

@@ -26,6 +26,10 @@ void VethDevice::start_xmit(PacketPtr p) {
   // Leaving the node (the underlay NIC) costs a driver's transmit; a veth within it, less.
   netns->work.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
   Nanos arrival = netns->work.now();
+  if (qdisc && qdisc->lose()) {
+    ++stats.tx_dropped;
+    return kfree_skb_reason(*netns, this, std::move(p), DropReason::QdiscDrop, "netem_enqueue (loss)");
+  }
   if (qdisc) {
     auto at = qdisc->enqueue(arrival, p->wire_len(), p->gso_segs());
     if (!at) {

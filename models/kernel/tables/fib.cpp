@@ -36,6 +36,11 @@ void FibTable::note_length(int len, int delta) {
   if (it->second == 0) lengths_.erase(it);
 }
 
+const Route* FibTable::find(const wire::Ipv4Prefix& dst) const {
+  auto it = by_prefix_.find(key(dst));
+  return it == by_prefix_.end() || it->second.empty() ? nullptr : &it->second.front();
+}
+
 FibTable::AddResult FibTable::add(const Route& r) {
   auto& bucket = by_prefix_[key(r.dst)];
   for (const Route& e : bucket)

@@ -42,6 +42,8 @@ class FibTable {
 
   // fib_table_lookup: the best route for `dst` whose scope is >= `min_scope`, or nullptr.
   const Route* lookup(wire::Ipv4Addr dst, Scope min_scope = Scope::Universe) const;
+  // RouteListFiltered(RT_FILTER_DST): the lowest-metric route for exactly this prefix, or nullptr.
+  const Route* find(const wire::Ipv4Prefix& dst) const;
   AddResult add(const Route& r);   // NLM_F_EXCL: a route with the same prefix and metric exists
   void replace(const Route& r);    // NLM_F_REPLACE|NLM_F_CREATE
   bool remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> metric, const Device* dev);

@@ -1,0 +1,28 @@
+// What the cluster keeps per node (private to lab/: cluster.cpp and faults.cpp), and the cookies
+// of the cluster's own events.
+#pragma once
+#include <memory>
+
+#include "lab/cluster.h"
+#include "sim/timer.h"
+
+namespace ol::cluster {
+
+constexpr std::uint64_t kBoot = 1ull << 40, kEvent = 2ull << 40, kExit = 3ull << 40, kIndexMask = (1ull << 40) - 1;
+
+struct Cluster::NodeState {
+  const scenario::Node* spec = nullptr;
+  std::size_t index = 0;
+  netconfig::Files files;
+  cni::HostLocal ipam{files};
+  std::unique_ptr<flannel::UdpProxy> proxy;
+  std::unique_ptr<flannel::Flanneld> flanneld;
+  bool up = false;
+  int boots = 0;               // how many times it booted (a reboot gives new sandboxes and, in etcd mode, a new VTEP MAC)
+  std::unique_ptr<DaemonTimer> restart;  // the kubelet starting an exited flanneld again
+  Nanos backoff = 0;
+  int starts = 0;  // flanneld processes started
+};
+
+
+}  // namespace ol::cluster
