@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--pcap", run.pcap, "write one pcap per interface under DIR/<mode>/ (tshark: -d udp.port==8472,vxlan)");
   run_cmd->add_option("--offloads", offloads, "on|off: GSO where Linux has it, or every packet MSS-sized")
       ->check(CLI::IsMember({"on", "off"}));
+  run_cmd->add_option("--bin", run.bin, "the width of <mode>-timeline.csv's bins, e.g. 100ms (default), 1s");
+  run_cmd->add_option("--timeline-svg", run.timeline_svg, "also draw delivered packets over time, one line per mode, events marked");
   run_cmd->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate) instead of the built-in one");
   auto* compare = app.add_subcommand("compare", "Run a scenario in host-gw, udp and vxlan; print them side by side; write CSV");
   compare->add_option("SCENARIO", run.file, "the scenario")->required();
@@ -80,6 +82,8 @@ int main(int argc, char** argv) {
   compare->add_option("--seed", run.seed, "overrides the scenario's seed");
   compare->add_option("--offloads", offloads, "on|off")->check(CLI::IsMember({"on", "off"}));
   compare->add_option("--svg", run.svg, "also draw a comparison chart (SVG) to this file");
+  compare->add_option("--bin", run.bin, "the width of <mode>-timeline.csv's bins, e.g. 100ms (default), 1s");
+  compare->add_option("--timeline-svg", run.timeline_svg, "also draw delivered packets over time, one line per mode, events marked");
   compare->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate)");
 
   ol::cli::SweepCliOptions sw;

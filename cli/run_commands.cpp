@@ -15,6 +15,7 @@
 #include "models/scenario/load.h"
 #include "runner/atomic_file.h"
 #include "runner/chart.h"
+#include "runner/timeline_chart.h"
 #include "runner/run.h"
 #include "runner/sweep.h"
 
@@ -94,7 +95,14 @@ int cmd_run(const RunCliOptions& o, bool table) {
     std::cerr << e.what() << "\n";
     return 2;
   }
+  const auto bin = scenario::parse_duration(o.bin);
+  if (!bin || *bin < kNanosPerMilli) {
+    std::cerr << fmt::format("--bin: \"{}\" is not a duration of at least 1ms\n    fix: write e.g. --bin 100ms or --bin 1s\n", o.bin);
+    return 2;
+  }
   runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0, profile ? &*profile : nullptr};
+  ro.timeline_bin = *bin;
+  std::vector<runner::TimelineRow> timeline;
   nlohmann::json trace_runs = nlohmann::json::array();
   std::vector<runner::FlowRow> all;
   std::vector<std::pair<std::string, runner::RunResult>> results;
@@ -105,6 +113,8 @@ int cmd_run(const RunCliOptions& o, bool table) {
       const std::string name = scenario::backend_name(m);
       files.emplace_back(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
       files.emplace_back(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
+      files.emplace_back(dir + "/" + name + "-timeline.csv", runner::timeline_csv(r.timeline));
+      timeline.insert(timeline.end(), r.timeline.begin(), r.timeline.end());
       all.insert(all.end(), r.flows.begin(), r.flows.end());
       if (o.trace) trace_runs.push_back({{"mode", name}, {"steps", trace_json(r.trace)}});
       results.emplace_back(name, std::move(r));
@@ -119,6 +129,10 @@ int cmd_run(const RunCliOptions& o, bool table) {
       files.emplace_back(*o.svg, runner::comparison_svg(fmt::format("{}: host-gw, udp and vxlan (seed {})", s.name,
                                                                     o.seed.value_or(s.seed)),
                                                         all));
+    if (o.timeline_svg)
+      files.emplace_back(*o.timeline_svg, runner::timeline_svg(fmt::format("{}: delivered over time (seed {})", s.name,
+                                                                           o.seed.value_or(s.seed)),
+                                                               timeline, runner::event_marks(s), double(*bin) / 1e9));
     for (const auto& [path, text] : files) runner::write_atomically(path, text);
   } catch (const std::runtime_error& e) {
     std::cerr << e.what() << "\n";

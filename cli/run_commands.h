@@ -18,6 +18,8 @@ struct RunCliOptions {
   std::optional<std::string> trace;  // run: the sampled packets' steps as JSON
   int trace_packets = 3;  // compare: also draw the comparison chart here
   std::optional<std::string> profile;  // a cost profile JSON (e.g. from calibrate) instead of the default
+  std::string bin = "100ms";            // the timeline's bin width
+  std::optional<std::string> timeline_svg;  // also draw the timeline (delivered per bin, per mode) here
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
 

@@ -135,9 +135,14 @@ flannel::BackendContext Cluster::backend_context(NodeState& n) {
   } else {
     // A new device gets a random MAC. In kube mode (a pinned podCIDR) flanneld reads the one it
     // used before from the node's backend-data annotation; the etcd subnet manager has none.
-    const bool fresh = n.boots > 1 && !spec.pod_cidr;
-    ctx.vtep_mac = names_.mac(fresh ? fmt::format("{} of {} boot {}", vtep, spec.name, n.boots) : fmt::format("{} of {}", vtep, spec.name));
+    const bool fresh = !n.vtep_mac || n.new_mac_next.value_or(!spec.pod_cidr);
+    if (fresh)
+      n.vtep_mac = names_.mac(n.vteps == 0 ? fmt::format("{} of {}", vtep, spec.name)
+                                           : fmt::format("{} of {} #{}", vtep, spec.name, n.vteps + 1));
+    ++n.vteps;
+    ctx.vtep_mac = *n.vtep_mac;
   }
+  n.new_mac_next.reset();
   ctx.on_link = [&ns](wire::Ipv4Addr peer) {  // `ip route get PEER` shows no gateway
     auto rt = kernel::ip_route_output(ns, peer);
     return rt && !rt->route->gw;

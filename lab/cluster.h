@@ -81,6 +81,7 @@ class Cluster final : public EventTarget {
   void fault(const scenario::Event& e);
   void flanneld_exits(NodeState& n, const std::string& why);
   void node_reboot(NodeState& n, Nanos down_for);
+  void vtep_lost(NodeState& n);
   void link_set(NodeState& n, bool up);
   void link_loss(NodeState& n, double percent);
   void segment_set(const std::string& segment, bool up);

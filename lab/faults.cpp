@@ -33,10 +33,14 @@ void Cluster::fault(const scenario::Event& e) {
     case EventKind::FlanneldCrash:
       return flanneld_exits(*n, "flanneld crashed (the process exited)");
     case EventKind::FlanneldRestart:
+      if (e.device_lost) vtep_lost(*n);
       note(n->spec->name, kFault, "flanneld starts again");
       n->backoff = 0;
+      n->new_mac_next = e.new_vtep_mac;
       return start_flanneld(*n);
-    case EventKind::NodeReboot: return node_reboot(*n, e.down_for);
+    case EventKind::NodeReboot:
+      n->new_mac_next = e.new_vtep_mac;
+      return node_reboot(*n, e.down_for);
     case EventKind::LinkDown: return link_set(*n, false);
     case EventKind::LinkUp: return link_set(*n, true);
     case EventKind::LinkLoss: return link_loss(*n, e.loss_percent);
@@ -60,6 +64,16 @@ void Cluster::flanneld_exits(NodeState& n, const std::string& why) {
     cfg.add(nc::LinkDel{name, "flannel0"}, "kernel (tun_chr_close: flanneld's TUN fd closed, the device was not persistent)");
     apply(name, std::move(cfg));
   }
+}
+
+// Someone deleted flannel.<VNI> while flanneld was down: its neighbours, FDB entries and routes
+// go with it.
+void Cluster::vtep_lost(NodeState& n) {
+  const std::string vtep = fmt::format("flannel.{}", s_.net_conf.vni);
+  if (!world_.netns(n.spec->name)->dev_by_name(vtep)) return;
+  nc::NetConfig cfg;
+  cfg.add(nc::LinkDel{n.spec->name, vtep}, kFault);
+  apply(n.spec->name, std::move(cfg));
 }
 
 // A power cycle: every pod and kernel object goes and /run (subnet.env) with them; the lease

@@ -2,6 +2,7 @@
 // of the cluster's own events.
 #pragma once
 #include <memory>
+#include <optional>
 
 #include "lab/cluster.h"
 #include "sim/timer.h"
@@ -22,6 +23,9 @@ struct Cluster::NodeState {
   std::unique_ptr<DaemonTimer> restart;  // the kubelet starting an exited flanneld again
   Nanos backoff = 0;
   int starts = 0;  // flanneld processes started
+  int vteps = 0;   // VTEP devices flanneld created
+  std::optional<wire::MacAddr> vtep_mac;  // the last one's MAC
+  std::optional<bool> new_mac_next;       // the scenario's vtep_mac for the next creation
 };
 
 

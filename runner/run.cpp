@@ -44,16 +44,19 @@ struct Flow final : EventTarget {
     if (w.type == "ping") {
       ping = std::make_unique<traffic::PingApp>(*src, *dst->ip, std::uint16_t(0x5000 + index), w.count, w.interval, w.size);
       ping->flow = flow_id();
+      ping->timeline_bin = bin;
       ping->trace_first = trace_first;
       ping->start(now);
     } else if (w.type == "udp") {
       udp = std::make_unique<traffic::UdpFlow>(*src, *dns, *dst->ip, w.port, w.size, w.rate_pps, w.duration);
       udp->flow = flow_id();
+      udp->timeline_bin = bin;
       udp->trace_first = trace_first;
       udp->start(now);
     } else {
       tcp = std::make_unique<traffic::TcpFlow>(*src, *dns, *dst->ip, w.port, w.duration, offloads);
       tcp->flow = flow_id();
+      tcp->timeline_bin = bin;
       tcp->trace_first = trace_first;
       tcp->start(now);
     }
@@ -76,6 +79,7 @@ struct Flow final : EventTarget {
   int index;
   bool offloads;
   int trace_first;
+  Nanos bin = 100 * kNanosPerMilli;
   int mtu = 0;
   std::unique_ptr<traffic::PingApp> ping;
   std::unique_ptr<traffic::UdpFlow> udp;
@@ -119,6 +123,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   Nanos end = 0;
   for (std::size_t i = 0; i < s.scenario.workloads.size(); ++i) {
     flows.push_back(std::make_unique<Flow>(s, s.scenario.workloads[i], int(i), o.offloads, o.trace_packets));
+    flows.back()->bin = o.timeline_bin;
     s.sim.at(s.scenario.workloads[i].at, flows.back().get());
     end = std::max(end, flows.back()->end_time());
   }
@@ -173,6 +178,11 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     }
     row.overhead_bytes_per_packet = overhead_of(mode);
     r.flows.push_back(row);
+    const std::size_t bins = std::max(st.timeline.sent.size(), st.timeline.delivered.size());
+    for (std::size_t b = 0; b < bins; ++b)
+      r.timeline.push_back({row.scenario, mode_name, row.seed, row.flow, double(Nanos(b) * o.timeline_bin) / 1e9,
+                            b < st.timeline.sent.size() ? st.timeline.sent[b] : 0,
+                            b < st.timeline.delivered.size() ? st.timeline.delivered[b] : 0});
     std::vector<Nanos> rtts = st.rtts;
     std::sort(rtts.begin(), rtts.end());
     auto& echoes = r.echoes.emplace_back();
@@ -223,6 +233,22 @@ std::string steps_csv(const std::vector<StepRow>& rows) {
   for (const auto& r : rows)
     out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.mode, r.seed, r.flow, r.role, r.node, r.step, r.calls,
                        num(r.ns_total, 0), num(r.ns_per_packet, 2));
+  return out;
+}
+
+std::string timeline_csv(const std::vector<TimelineRow>& rows) {
+  std::string out = "scenario,mode,seed,flow,t_s,sent,delivered\n";
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{},{},{},{},{}\n", r.scenario, r.mode, r.seed, r.flow, num(r.t_s, 3), r.sent, r.delivered);
+  return out;
+}
+
+std::vector<EventMark> event_marks(const scenario::Scenario& s) {
+  std::vector<EventMark> out;
+  for (const auto& e : s.events)
+    if (e.kind != scenario::EventKind::NodeJoin)
+      out.push_back({double(e.at) / 1e9, e.target.empty() ? scenario::event_name(e.kind)
+                                                           : fmt::format("{} {}", scenario::event_name(e.kind), e.target)});
   return out;
 }
 

@@ -20,6 +20,7 @@ struct RunOptions {
   std::optional<std::string> pcap_dir;  // one capture per interface under <dir>/<mode>/
   int trace_packets = 0;               // trace each flow's first this many packets (and their answers)
   const cost::Profile* profile = nullptr;  // the step costs; the built-in default when null
+  Nanos timeline_bin = 100 * kNanosPerMilli;  // the width of the timeline's bins
   bool veth_wires = false;  // the links are veth pairs (validate's lab): no per-frame TSO/GRO work
   // Told the fraction of simulated time done, every 1% or so; returning false stops the run there
   // (the rows then cover what ran). The GUI's progress bar and Cancel.
@@ -50,9 +51,26 @@ struct StepRow {
   double ns_total = 0, ns_per_packet = 0;
 };
 
+// One bin of one flow's timeline: packets sent, and packets delivered to the receiving
+// application, in [t_s, t_s + bin).
+struct TimelineRow {
+  std::string scenario, mode;
+  std::uint64_t seed = 0;
+  int flow = 0;
+  double t_s = 0;
+  std::uint64_t sent = 0, delivered = 0;
+};
+
+// A scenario event, for marking charts: when, what and on what.
+struct EventMark {
+  double t_s = 0;
+  std::string label;  // "flanneld-crash node-1"
+};
+
 struct RunResult {
   std::vector<FlowRow> flows;
   std::vector<StepRow> steps;
+  std::vector<TimelineRow> timeline;
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
   std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
   std::vector<std::vector<std::pair<double, bool>>> echoes;  // per flow (ping): send time in s, reply came
@@ -67,5 +85,8 @@ RunResult run_mode(const scenario::Scenario& s, scenario::Backend mode, const Ru
 // The CSV texts, header first; columns documented in results/README.md.
 std::string flows_csv(const std::vector<FlowRow>& rows);
 std::string steps_csv(const std::vector<StepRow>& rows);
+std::string timeline_csv(const std::vector<TimelineRow>& rows);
+// The scenario's events (but node-join), in time order, for the timeline chart.
+std::vector<EventMark> event_marks(const scenario::Scenario& s);
 
 }  // namespace ol::runner

@@ -94,6 +94,12 @@ class EventReader {
       return add(j.contains("loss_percent") ? path_key(p, "loss_percent") : p,
                  e.kind == EventKind::LinkLoss ? "a link-loss event needs \"loss_percent\"" : "only a link-loss has \"loss_percent\"",
                  e.kind == EventKind::LinkLoss ? "add \"loss_percent\": 0 to 100" : "remove it");
+    for (const char* k : {"device_lost", "vtep_mac"})
+      if (j.contains(k) && e.kind != EventKind::FlanneldRestart && !(e.kind == EventKind::NodeReboot && std::string_view(k) == "vtep_mac"))
+        return add(path_key(p, k), fmt::format("a {} event has no \"{}\"", event_name(e.kind), k),
+                   std::string_view(k) == "vtep_mac" ? "only flanneld-restart and node-reboot have it: remove it" : "only flanneld-restart has it: remove it");
+    if (j.contains("device_lost")) e.device_lost = j["device_lost"].get<bool>();
+    if (j.contains("vtep_mac")) e.new_vtep_mac = j["vtep_mac"].get<std::string>() == "new";
     if (j.contains("down_for")) e.down_for = *parse_duration(j["down_for"].get<std::string>());
     if (j.contains("loss_percent")) e.loss_percent = j["loss_percent"].get<double>();
     if (!exists(e, p)) return;

@@ -73,6 +73,10 @@ struct Event {
   std::string target;           // the node, pod or segment ("" for etcd-down and etcd-up)
   Nanos down_for = 30 * kNanosPerSecond;  // node-reboot
   double loss_percent = 0;      // link-loss
+  bool device_lost = false;     // flanneld-restart: flannel.<VNI> was deleted while it was down
+  // flanneld-restart and node-reboot: whether a re-created VTEP device gets a new MAC. Unset: the
+  // subnet manager decides (kube mode keeps it in the node's annotation; etcd mode has none).
+  std::optional<bool> new_vtep_mac;
 };
 
 struct Scenario {

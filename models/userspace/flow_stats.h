@@ -10,6 +10,27 @@
 
 namespace ol::traffic {
 
+// Packets per time bin, by the simulated time they were sent and delivered: the loss window of a
+// fault, bin by bin. Bins count from t = 0, so every flow and mode line up.
+struct Timeline {
+  Nanos bin = 100 * kNanosPerMilli;
+  std::vector<std::uint64_t> sent, delivered;
+  // Room for every bin until `until`, so counting allocates nothing on the packet path.
+  void reserve(Nanos until) {
+    sent.reserve(std::size_t(until / bin) + 2);
+    delivered.reserve(std::size_t(until / bin) + 2);
+  }
+  void on_sent(Nanos t, std::uint64_t n = 1) { add(sent, t, n); }
+  void on_delivered(Nanos t, std::uint64_t n = 1) { add(delivered, t, n); }
+
+ private:
+  void add(std::vector<std::uint64_t>& v, Nanos t, std::uint64_t n) {
+    const std::size_t i = std::size_t(std::max<Nanos>(0, t) / bin);
+    if (i >= v.size()) v.resize(i + 1);
+    v[i] += n;
+  }
+};
+
 struct FlowStats {
   std::uint64_t packets_sent = 0;       // MSS-sized for TCP (a GSO burst counts its segments)
   std::uint64_t packets_delivered = 0;  // to the receiving application, each once
@@ -20,6 +41,7 @@ struct FlowStats {
   std::vector<Nanos> rtts;      // ping: per echo; TCP: per ACK sample
   std::vector<Nanos> one_ways;  // UDP: per datagram
   std::vector<std::pair<Nanos, bool>> echoes;  // ping: each echo's send time, and whether its reply came
+  Timeline timeline;
 };
 
 // The p-th percentile (0..100) by nearest rank; -1 when there are no samples.

@@ -20,6 +20,7 @@ class PingApp final : public EventTarget {
   void on_event(std::uint64_t cookie) override;
   std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
   int trace_first = 0;     // trace the first this many packets it sends (and their answers)
+  Nanos timeline_bin = 100 * kNanosPerMilli;  // the width of FlowStats::timeline's bins
   // Matches replies to requests; call once the run is over.
   const FlowStats& finish();
   Nanos end_time() const;  // when the last reply can still count (last send + 1 s)

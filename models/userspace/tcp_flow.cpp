@@ -51,6 +51,8 @@ TcpFlow::TcpFlow(kernel::Netns& client, kernel::Netns& server, wire::Ipv4Addr se
 
 void TcpFlow::start(Nanos at) {
   start_ = at;
+  stats_.timeline.bin = timeline_bin;
+  stats_.timeline.reserve(at + duration_ + kNanosPerSecond);
   client_.work.sim.at(at, this, kAppStart);
 }
 
@@ -124,6 +126,7 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   }
   const std::uint32_t segs = p->gso_segs();
   stats_.packets_sent += segs;
+  stats_.timeline.on_sent(w.work.now(), segs);
   if (stats_.first_sent < 0) stats_.first_sent = w.work.now();
   if (retransmit) {
     stats_.retransmits += segs;
@@ -223,6 +226,7 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
   bool in_order = false;
   auto deliver = [&](std::uint32_t bytes, std::uint32_t n) {
     stats_.packets_delivered += n;
+    stats_.timeline.on_delivered(w.work.now(), n);
     stats_.payload_delivered += bytes;
     stats_.l3_delivered += bytes + 40ull * n;
     stats_.last_delivered = w.work.now();

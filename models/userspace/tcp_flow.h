@@ -33,6 +33,7 @@ class TcpFlow final : public EventTarget {
   void on_event(std::uint64_t cookie) override;
   std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
   int trace_first = 0;     // trace the first this many packets it sends (and their answers)
+  Nanos timeline_bin = 100 * kNanosPerMilli;  // the width of FlowStats::timeline's bins
   Nanos end_time() const { return start_ + duration_ + kNanosPerSecond / 2; }
   const FlowStats& stats() const { return stats_; }
   std::uint32_t mss() const { return mss_; }

@@ -25,6 +25,8 @@ UdpFlow::UdpFlow(kernel::Netns& src, kernel::Netns& dst, wire::Ipv4Addr dst_ip, 
 
 void UdpFlow::start(Nanos at) {
   start_ = at;
+  stats_.timeline.bin = timeline_bin;
+  stats_.timeline.reserve(at + duration_ + kNanosPerSecond);
   src_.work.sim.at(at, this, kSend);
 }
 
@@ -46,6 +48,7 @@ void UdpFlow::send() {
   static thread_local std::array<std::uint8_t, 65536> payload{};
   std::memcpy(payload.data(), stamp.data(), stamp.size());
   ++stats_.packets_sent;
+  stats_.timeline.on_sent(t);
   if (stats_.first_sent < 0) stats_.first_sent = t;
   w.work.charge(cost::Step::AppWork, std::uint32_t(size_));
   kernel::udp_sendmsg(src_, std::uint16_t(40000 + port_ % 20000), dst_ip_, port_, std::uint32_t(size_), payload.data(),
@@ -73,6 +76,7 @@ void UdpFlow::read() {
     w.work.charge(cost::Step::AppWork, std::uint32_t(p->size() - off));
     const Nanos now = w.work.now();
     ++stats_.packets_delivered;
+    stats_.timeline.on_delivered(now);
     stats_.payload_delivered += p->size() - off;
     stats_.l3_delivered += p->size();
     stats_.one_ways.push_back(now - sent);

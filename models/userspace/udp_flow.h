@@ -23,6 +23,7 @@ class UdpFlow final : public EventTarget {
   void on_event(std::uint64_t cookie) override;
   std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
   int trace_first = 0;     // trace the first this many packets it sends (and their answers)
+  Nanos timeline_bin = 100 * kNanosPerMilli;  // the width of FlowStats::timeline's bins
   Nanos end_time() const { return start_ + duration_ + kNanosPerSecond / 10; }
   const FlowStats& stats() const { return stats_; }
 
