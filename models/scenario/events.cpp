@@ -85,7 +85,7 @@ class EventReader {
     }
     for (const char* other : {"node", "pod", "segment"})
       if (j.contains(other) && (!key || std::string_view(other) != key))
-        return add(path_key(p, other), fmt::format("a {} event has no \"{}\"", event_name(e.kind), other),
+        return add(path_key(p, other), fmt::format("{} events have no \"{}\"", event_name(e.kind), other),
                    key ? fmt::format("name its {} with \"{}\"", key, key) : std::string("remove it: the event concerns the whole cluster"));
     if (key) e.target = j[key].get<std::string>();
     if (j.contains("down_for") && e.kind != EventKind::NodeReboot)
@@ -96,7 +96,7 @@ class EventReader {
                  e.kind == EventKind::LinkLoss ? "add \"loss_percent\": 0 to 100" : "remove it");
     for (const char* k : {"device_lost", "vtep_mac"})
       if (j.contains(k) && e.kind != EventKind::FlanneldRestart && !(e.kind == EventKind::NodeReboot && std::string_view(k) == "vtep_mac"))
-        return add(path_key(p, k), fmt::format("a {} event has no \"{}\"", event_name(e.kind), k),
+        return add(path_key(p, k), fmt::format("{} events have no \"{}\"", event_name(e.kind), k),
                    std::string_view(k) == "vtep_mac" ? "only flanneld-restart and node-reboot have it: remove it" : "only flanneld-restart has it: remove it");
     if (j.contains("device_lost")) e.device_lost = j["device_lost"].get<bool>();
     if (j.contains("vtep_mac")) e.new_vtep_mac = j["vtep_mac"].get<std::string>() == "new";

@@ -115,6 +115,18 @@ TEST_CASE("each malformed scenario is refused with its JSON path, what is wrong 
       {"no-nodes.json", "$.nodes", "has 0 items, fewer than the minimum 1"},
       {"leave-before-join.json", "$.events[1].at", "node \"node-2\" leaves before it joins"},
       {"flannel-not-first.json", "$[\"cni-conf.json\"].plugins[0].type", "the first plugin must be \"flannel\""},
+      {"crash-twice.json", "$.events[1]", "flanneld on \"node-1\" is not running at 2 s (it crashed before)"},
+      {"restart-while-running.json", "$.events[0]", "flanneld on \"node-2\" is already running at 1 s"},
+      {"reboot-after-leave.json", "$.events[1].at", "node \"node-2\" has left at 2 s: a node-reboot cannot happen then"},
+      {"link-loss-without-percent.json", "$.events[0]", "a link-loss event needs \"loss_percent\""},
+      {"link-loss-over-100.json", "$.events[0].loss_percent", "150 is above the maximum 100"},
+      {"partition-without-router.json", "$.events[0]", "a partition needs a router"},
+      {"partition-unknown-segment.json", "$.events[0].segment", "no segment named \"lan-c\""},
+      {"down-for-on-crash.json", "$.events[0].down_for", "only a node-reboot has \"down_for\""},
+      {"renew-margin-over-ttl.json", "$.control_plane.renew_margin", "must be more than 0 and less than lease_ttl"},
+      {"event-while-rebooting.json", "$.events[1].at", "node \"node-2\" is rebooting until 11 s at 5 s"},
+      {"etcd-down-with-node.json", "$.events[0].node", "etcd-down events have no \"node\""},
+      {"vtep-mac-unknown.json", "$.events[1].vtep_mac", "\"old\" is not one of \"kept\", \"new\""},
   };
   std::size_t files = 0;
   for (const auto& e : std::filesystem::directory_iterator(std::string(OVERLAYLAB_DATA) + "/bad"))
