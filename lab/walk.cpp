@@ -15,7 +15,6 @@ namespace ol::cluster {
 namespace {
 
 constexpr std::uint16_t kWalkId = 0x574b;  // "WK": the ping socket's identifier
-constexpr Nanos kPatience = 4 * kNanosPerSecond;  // ARP gives up after 3 probes a second apart
 
 const PodState& running_pod(const Session& s, const std::string& name, const char* role) {
   const PodState* p = s.cluster.pod(name);
@@ -94,7 +93,7 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   s.world.work.begin(ns->cpu, 0);  // the ping program's sendmsg, on core 0 (the clock is at a settled point)
   auto err = kernel::ping_sendmsg(*ns, kWalkId, 1, r.dst, std::uint32_t(o.size), true, kernel::PmtuDisc::Want, 0, &id);
   s.world.work.end();
-  if (err == kernel::Errno::Ok) s.sim.run_until(r.sent_at + kPatience);
+  if (err == kernel::Errno::Ok) s.sim.run_until(r.sent_at + o.patience);
   s.world.tracing.sink = nullptr;
   s.world.tracing.tap = nullptr;
 
@@ -120,6 +119,7 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   }
   if (err != kernel::Errno::Ok) r.outcome = fmt::format("ping: sendmsg: {}", kernel::strerror_text(err));
   if (r.outcome.empty()) r.outcome = "no reply: " + stop_reason(r.steps, r.request_steps);
+  ns->sockets.ping_close(kWalkId);  // ping exits: the next walk from this pod opens it again
   return r;
 }
 

@@ -17,6 +17,7 @@ struct WalkOptions {
   std::string from, to;       // pod names
   std::optional<Nanos> at;    // when to send; absent: once the control plane has settled
   int size = 56;              // ICMP data bytes
+  Nanos patience = 4 * kNanosPerSecond;  // how long to wait for the answer (ARP gives up after 3 probes a second apart)
   // Called at each step as it happens, with the world in the state that step saw (the GUI takes
   // the consulted table's snapshot here).
   std::function<void(const TraceEvent&, const kernel::World&)> on_step;

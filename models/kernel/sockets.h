@@ -56,7 +56,8 @@ class SocketTable {
   UdpSocket* udp_bind(wire::Ipv4Addr addr, std::uint16_t port);
   void udp_close(std::uint16_t port);
   UdpSocket* udp_lookup(wire::Ipv4Addr daddr, std::uint16_t port);
-  PingSocket* ping_open(std::uint16_t id);
+  PingSocket* ping_open(std::uint16_t id);  // nullptr when the id is taken
+  void ping_close(std::uint16_t id) { ping_.erase(id); }
   PingSocket* ping_lookup(std::uint16_t id);
   // A TCP endpoint (models/traffic/ keeps the connection state): segments to `port` go to it.
   using TcpHandler = std::function<void(Device&, PacketPtr)>;

@@ -2,6 +2,8 @@
 // and to subnet.env, watch delivery after the delay, and each backend's commands in flannel's order.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "models/flannel/backend.h"
 #include "models/flannel/lease_store.h"
 #include "models/flannel/subnet.h"
@@ -191,4 +193,67 @@ TEST_CASE("Backend.MTU: vxlan's device gets it minus 50; udp and host-gw ignore 
   CHECK(make_backend(Backend::Udp, ctx)->mtu() == 1472);
   c.backend = Backend::HostGw;
   CHECK(make_backend(Backend::HostGw, ctx)->mtu() == 1500);
+}
+
+TEST_CASE("host-gw routeAdd: an identical route is skipped, one through another gateway is deleted then added") {
+  NetConf c = conf(Backend::HostGw);
+  BackendContext ctx;
+  ctx.netns = "node-1";
+  ctx.conf = &c;
+  std::map<std::string, KernelRoute> kernel;  // what RouteListFiltered would find
+  ctx.kernel.route = [&](const wire::Ipv4Prefix& dst) -> std::optional<KernelRoute> {
+    auto it = kernel.find(dst.str());
+    return it == kernel.end() ? std::nullopt : std::optional<KernelRoute>(it->second);
+  };
+  auto hg = make_backend(Backend::HostGw, ctx);
+  kernel["10.244.2.0/24"] = {wire::Ipv4Addr::parse("192.168.100.12"), "eth0"};
+  kernel["10.244.3.0/24"] = {wire::Ipv4Addr::parse("192.168.100.99"), "eth0"};
+  netconfig::NetConfig same, moved, check;
+  hg->add_peer(peer("10.244.2.0/24", "192.168.100.12"), same);
+  CHECK(same.commands.empty());  // "Route to … already exists, skipping."
+  hg->add_peer(peer("10.244.3.0/24", "192.168.100.13"), moved);
+  CHECK(rendered(moved) == std::vector<std::string>{"ip -n node-1 route del 10.244.3.0/24 via 192.168.100.99 dev eth0",
+                                                    "ip -n node-1 route add 10.244.3.0/24 via 192.168.100.13 dev eth0"});
+  // routeCheck: the kernel lost 10.244.2.0/24 and still has the old 10.244.3.0/24: both are added again.
+  kernel.erase("10.244.2.0/24");
+  hg->check_routes(check);
+  CHECK(rendered(check) == std::vector<std::string>{"ip -n node-1 route add 10.244.2.0/24 via 192.168.100.12 dev eth0",
+                                                    "ip -n node-1 route add 10.244.3.0/24 via 192.168.100.13 dev eth0"});
+  // A removed peer is forgotten: the check no longer restores it.
+  netconfig::NetConfig del, after;
+  hg->remove_peer(peer("10.244.2.0/24", "192.168.100.12"), del);
+  kernel["10.244.3.0/24"] = {wire::Ipv4Addr::parse("192.168.100.13"), "eth0"};
+  hg->check_routes(after);
+  CHECK(after.commands.empty());
+}
+
+TEST_CASE("the lease store: update renews and re-announces, keys expire after the TTL, unreachable etcd holds the watch") {
+  Simulator sim;
+  LeaseStore store(sim, 100 * kNanosPerMilli, 60 * kNanosPerSecond);
+  std::vector<std::pair<Nanos, std::string>> heard;
+  store.watch(0, [&](std::span<const LeaseEvent> b) {
+    for (const auto& e : b) heard.emplace_back(sim.now(), (e.type == LeaseEventType::Added ? "+" : "-") + e.lease.subnet.str());
+  });
+  const auto a = *wire::Ipv4Prefix::parse("10.244.1.0/24"), b = *wire::Ipv4Prefix::parse("10.244.2.0/24");
+  REQUIRE(store.create(a, {*wire::Ipv4Addr::parse("192.168.100.11"), "host-gw", nullptr}));
+  REQUIRE(store.create(b, {*wire::Ipv4Addr::parse("192.168.100.12"), "host-gw", nullptr}));
+  sim.run_until(30 * kNanosPerSecond);
+  CHECK(store.update(a, store.find(a)->attrs));  // renewed at 30 s: lives until 90 s
+  CHECK(store.find_by_ip(*wire::Ipv4Addr::parse("192.168.100.12"))->subnet == b);
+  sim.run_until(61 * kNanosPerSecond);
+  CHECK_FALSE(store.find(b));
+  CHECK(store.find(a));
+  store.set_reachable(false);
+  CHECK_FALSE(store.create(b, {*wire::Ipv4Addr::parse("192.168.100.12"), "host-gw", nullptr}));
+  sim.run_until(95 * kNanosPerSecond);  // a expires while etcd is unreachable; nobody hears of it yet
+  CHECK_FALSE(store.find(a));
+  const std::size_t before = heard.size();
+  store.set_reachable(true);
+  sim.run_until(96 * kNanosPerSecond);
+  CHECK(sim.pending() == 0);
+  using H = std::vector<std::pair<Nanos, std::string>>;
+  CHECK(H(heard.begin(), heard.begin() + long(before)) ==
+        H{{100 * kNanosPerMilli, "+10.244.1.0/24"}, {100 * kNanosPerMilli, "+10.244.2.0/24"},
+          {30 * kNanosPerSecond + 100 * kNanosPerMilli, "+10.244.1.0/24"}, {60 * kNanosPerSecond + 100 * kNanosPerMilli, "-10.244.2.0/24"}});
+  CHECK(H(heard.begin() + long(before), heard.end()) == H{{95 * kNanosPerSecond + 100 * kNanosPerMilli, "-10.244.1.0/24"}});
 }
