@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
       "validate", "Build a scenario in real network namespaces (root), send pings and UDP for real, and compare tables, delivery and captures with the simulator");
   validate->add_option("SCENARIO", va.file, "the scenario");
   validate->add_option("--mode", va.mode, "host-gw (alias underlay), vxlan, udp or all");
+  validate->add_option("--crash-flanneld", va.crash,
+                       "NODE: then crash flanneld there (udp: kill its udpd) and restart it, on both sides, pinging a pod on NODE each time");
   validate->add_option("--perturb", va.perturb, "NODE: remove one VXLAN FDB entry from NODE's simulated side, to see the diff catch it");
   validate->add_option("--pcap", va.pcap_dir, "DIR: keep the path check's captures, <DIR>/{sim,real}/<mode>/<node>-eth0.pcap");
   validate->add_option("--sample", va.sample, "N: path-check N pod pairs on different nodes (seeded) instead of the scenario's pings")
@@ -125,6 +127,7 @@ int main(int argc, char** argv) {
   udpd->add_option("--tun", ud.tun, "the TUN device (default flannel0)");
   udpd->add_option("--bind", ud.bind, "IP[:PORT] to receive on (port 8285 by default)")->required();
   udpd->add_option("--tun-addr", ud.tun_addr, "the TUN's address: the source of ICMP net unreachable")->required();
+  udpd->add_flag("--own-tun", ud.own_tun, "make the TUN non-persistent, so it goes (with its routes) when udpd exits, as flanneld's flannel0 does");
   udpd->add_option("--route", ud.routes, "SUBNET=IP[:PORT], one per peer lease; first match wins");
 
   // An unknown first word is a mistyped command, not a missing one: say so and list the commands.

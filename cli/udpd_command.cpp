@@ -31,6 +31,7 @@ bool parse_endpoint(const std::string& s, wire::Ipv4Addr& ip, std::uint16_t& por
 int cmd_udpd(const UdpdCliOptions& o) {
   validate::UdpdOptions u;
   u.tun = o.tun;
+  u.own_tun = o.own_tun;
   if (!parse_endpoint(o.bind, u.bind, u.port)) {
     std::cerr << fmt::format("--bind: \"{}\" is not IP or IP:PORT\n", o.bind);
     return 2;

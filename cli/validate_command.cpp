@@ -40,10 +40,11 @@ int cmd_validate(const ValidateCliOptions& o) {
   const auto s = load_scenario(o.file);
   const auto modes = parse_modes(o.mode, kRealOrder);
   if (!s || !modes) return 2;
-  if (!o.perturb.empty() && !s->node(o.perturb)) {
+  for (const auto& [flag, node] : {std::pair{"--perturb", o.perturb}, std::pair{"--crash-flanneld", o.crash}}) {
+    if (node.empty() || s->node(node)) continue;
     std::string nodes;
     for (const auto& n : s->nodes) nodes += (nodes.empty() ? "" : ", ") + n.name;
-    std::cerr << fmt::format("--perturb: {} has no node \"{}\"\n    fix: name one of its nodes: {}\n", o.file, o.perturb, nodes);
+    std::cerr << fmt::format("{}: {} has no node \"{}\"\n    fix: name one of its nodes: {}\n", flag, o.file, node, nodes);
     return 2;
   }
   validate::install_signal_handlers();
@@ -51,7 +52,8 @@ int cmd_validate(const ValidateCliOptions& o) {
   int worst = 0;
   std::vector<std::string> agree, differ, unchecked;
   for (auto m : *modes) {
-    const int rc = validate::validate_mode(*s, m, std::cout, {.keep = o.keep, .perturb_node = o.perturb, .pcap_dir = o.pcap_dir, .sample = o.sample});
+    const int rc = validate::validate_mode(*s, m, std::cout, {.keep = o.keep, .perturb_node = o.perturb, .pcap_dir = o.pcap_dir, .sample = o.sample,
+                                                               .crash_node = o.crash});
     if (rc == 130) return 130;
     if (rc == 1) worst = 1;
     (rc == 0 ? agree : rc == 1 ? differ : unchecked).push_back(scenario::backend_name(m));

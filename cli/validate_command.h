@@ -13,6 +13,7 @@ struct ValidateCliOptions {
   bool keep = false;
   bool cni = false;  // the CNI cross-check instead
   std::string perturb;  // a node: drop one of its VXLAN FDB entries on the simulated side
+  std::string crash;    // a node: crash and restart its flanneld on both sides, and compare
   std::string pcap_dir;  // keep the path check's captures
   int sample = 0;        // path-check this many pod pairs instead of the scenario's ping pairs
 };
@@ -32,6 +33,7 @@ struct UdpdCliOptions {
   std::string bind;      // IP[:PORT], port 8285 by default
   std::string tun_addr;  // the source of the ICMP errors it writes into the TUN
   std::vector<std::string> routes;  // SUBNET=IP[:PORT], first match wins
+  bool own_tun = false;
 };
 int cmd_udpd(const UdpdCliOptions& o);
 

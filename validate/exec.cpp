@@ -90,9 +90,9 @@ int spawn_background(const std::vector<std::string>& argv) {
   return spawn(argv, fa, pid) == 0 ? int(pid) : -1;
 }
 
-void stop_background(int pid) {
+void stop_background(int pid, int sig) {
   if (pid <= 0) return;
-  ::kill(pid, SIGTERM);
+  ::kill(pid, sig);
   int st = 0;
   while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }

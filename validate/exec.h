@@ -17,7 +17,7 @@ ExecResult run_argv(const std::vector<std::string>& argv, const std::string* inp
 
 // Starts a program in the background (its output discarded); the pid, or -1.
 int spawn_background(const std::vector<std::string>& argv);
-// SIGTERM, then waits for it to end.
-void stop_background(int pid);
+// SIGTERM (or `sig`), then waits for it to end.
+void stop_background(int pid, int sig = 15);
 
 }  // namespace ol::validate

@@ -1,6 +1,7 @@
 #include "validate/real_cluster.h"
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
@@ -18,7 +19,7 @@ RealCluster::RealCluster(const cluster::Session& sim, std::string prefix, bool k
 }
 
 RealCluster::~RealCluster() {
-  for (int pid : daemons_) stop_background(pid);
+  for (const auto& [node, pid] : daemons_) stop_background(pid);
 }
 
 int RealCluster::build(std::ostream& out) {
@@ -43,34 +44,43 @@ int RealCluster::build(std::ostream& out) {
   return differences;
 }
 
-// overlaylab udpd in every node's namespace with the routes the simulated proxy holds; waits (up
-// to 2 s each) until its UDP socket is bound.
+// overlaylab udpd in every node's namespace with the routes the simulated proxy holds.
 bool RealCluster::start_udpd(std::ostream& out) {
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  for (const auto& n : sim_.scenario.nodes) {
-    const auto* proxy = sim_.cluster.proxy(n.name);
-    const auto lease = sim_.cluster.lease_of(n.name);
-    if (!proxy || !lease) continue;
-    const std::uint16_t port = sim_.scenario.net_conf.port.value_or(8285);
-    std::vector<std::string> argv = {"ip", "netns", "exec", prefix() + n.name, self, "udpd", "--tun", "flannel0", "--bind",
-                                     fmt::format("{}:{}", n.address.str(), port), "--tun-addr", lease->network().str()};
-    for (const auto& r : proxy->routes()) {
-      argv.push_back("--route");
-      argv.push_back(fmt::format("{}={}:{}", r.subnet.str(), r.peer.str(), r.port));
-    }
-    daemons_.push_back(spawn_background(argv));
-    const std::string hex_port = fmt::format(":{:04X} ", port);
-    bool bound = false;
-    for (int i = 0; i < 40 && !bound; ++i) {
-      bound = run_argv({"ip", "netns", "exec", prefix() + n.name, "cat", "/proc/net/udp"}).out.find(hex_port) != std::string::npos;
-      if (!bound) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (!bound) {
-      out << fmt::format("{}: the udp daemon on {} did not start\n", mode_, n.name);
-      return false;
-    }
-  }
+  for (const auto& n : sim_.scenario.nodes)
+    if (sim_.cluster.proxy(n.name) && sim_.cluster.lease_of(n.name) && !start_udpd_on(sim_, n.name, out)) return false;
   out << fmt::format("{}: overlaylab udpd runs on {} nodes with the simulated proxies' routes\n", mode_, daemons_.size());
+  return true;
+}
+
+// Waits (up to 2 s) until its UDP socket is bound. It owns flannel0 as flanneld does (--own-tun).
+bool RealCluster::start_udpd_on(const cluster::Session& sim, const std::string& node, std::ostream& out) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const auto* proxy = sim.cluster.proxy(node);
+  const auto lease = sim.cluster.lease_of(node);
+  const auto* spec = sim.scenario.node(node);
+  if (!proxy || !lease || !spec) return false;
+  const std::uint16_t port = sim.scenario.net_conf.port.value_or(8285);
+  std::vector<std::string> argv = {"ip", "netns", "exec", prefix() + node, self, "udpd", "--own-tun", "--tun", "flannel0", "--bind",
+                                   fmt::format("{}:{}", spec->address.str(), port), "--tun-addr", lease->network().str()};
+  for (const auto& r : proxy->routes()) {
+    argv.push_back("--route");
+    argv.push_back(fmt::format("{}={}:{}", r.subnet.str(), r.peer.str(), r.port));
+  }
+  daemons_[node] = spawn_background(argv);
+  const std::string hex_port = fmt::format(":{:04X} ", port);
+  for (int i = 0; i < 40; ++i) {
+    if (run_argv({"ip", "netns", "exec", prefix() + node, "cat", "/proc/net/udp"}).out.find(hex_port) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  out << fmt::format("{}: the udp daemon on {} did not start\n", mode_, node);
+  return false;
+}
+
+bool RealCluster::kill_udpd(const std::string& node) {
+  auto it = daemons_.find(node);
+  if (it == daemons_.end()) return false;
+  stop_background(it->second, SIGKILL);
+  daemons_.erase(it);
   return true;
 }
 

@@ -3,6 +3,7 @@
 // compared with the simulated kernel's; for the udp backend, overlaylab udpd on every node with
 // the simulated proxy's routes. Used by validate and by calibrate.
 #pragma once
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@ class RealCluster {
   int build(std::ostream& out);
   // Starts the udp backend's daemons; false (printed why) when one does not come up.
   bool start_udpd(std::ostream& out);
+  // One node's daemon, with the routes `sim`'s proxy on that node holds (a restarted flanneld).
+  bool start_udpd_on(const cluster::Session& sim, const std::string& node, std::ostream& out);
+  // SIGKILL to one node's daemon, as a crash: its TUN goes with it. False when none runs there.
+  bool kill_udpd(const std::string& node);
+  // Runs one more command in the lab; "" when the kernel took it, else its words.
+  std::string apply(const netconfig::Op& op) { return builder_.apply(op); }
 
   const std::string& prefix() const { return builder_.prefix(); }
   bool links_unshaped_delay() const { return !builder_.notes().empty(); }  // netem missing: no delays
@@ -37,7 +44,7 @@ class RealCluster {
   const cluster::Session& sim_;
   std::string mode_;
   RealBuilder builder_;
-  std::vector<int> daemons_;
+  std::map<std::string, int> daemons_;  // node → the udpd's pid
   int commands_ = 0, refused_ = 0;
 };
 

@@ -123,6 +123,11 @@ int run_udpd(const UdpdOptions& o, UdpdStats* out_stats) {
                              o.tun, std::strerror(errno), o.tun);
     return 2;
   }
+  if (o.own_tun && ::ioctl(tun, TUNSETPERSIST, 0) < 0) {
+    std::cerr << fmt::format("udpd: cannot make {} non-persistent: {}\n", o.tun, std::strerror(errno));
+    ::close(tun);
+    return 2;
+  }
   const int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
   sockaddr_in me{};
   me.sin_family = AF_INET;

@@ -27,6 +27,9 @@ struct UdpdOptions {
   std::uint16_t port = 8285;
   wire::Ipv4Addr tun_addr;  // source of the ICMP errors it writes back
   std::vector<UdpdRoute> routes;
+  // Make the TUN flanneld's own: no longer persistent (TUNSETPERSIST 0), so the kernel deletes it,
+  // with its address and routes, when this daemon exits — as flannel0 goes with flanneld.
+  bool own_tun = false;
 };
 
 struct UdpdStats {

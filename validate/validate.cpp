@@ -20,6 +20,7 @@
 #include "validate/exec.h"
 #include "validate/path_check.h"
 #include "validate/prefix.h"
+#include "validate/crash_check.h"
 #include "validate/real_cluster.h"
 #include "validate/table_diff.h"
 
@@ -141,6 +142,7 @@ int validate_mode(const scenario::Scenario& in, scenario::Backend mode, std::ost
     ++differences;
   }
   if (!o.pcap_dir.empty()) out << fmt::format("{}: captures kept in {}/{{sim,real}}/{}/\n", name, o.pcap_dir, name);
+  if (!o.crash_node.empty() && !g_interrupted) differences += crash_check(s, o.crash_node, real, out);
   return differences ? 1 : 0;
 }
 

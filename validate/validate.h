@@ -18,6 +18,7 @@ struct ValidateOptions {
   std::string perturb_node;   // first remove one VXLAN FDB entry from this node's simulated side only
   std::string pcap_dir;       // keep both sides' captures here (else a temporary directory)
   int sample = 0;             // path-check this many pod pairs (seeded); 0: the scenario's ping pairs
+  std::string crash_node;     // then crash flanneld on this node, and restart it, on both sides
 };
 
 // 0: the kernel agreed with the simulator on everything; 1: a difference (printed); 2: cannot
