@@ -9,7 +9,10 @@
 #include <QChart>
 #include <QChartView>
 #include <QGridLayout>
+#include <QCursor>
 #include <QLabel>
+#include <QLegendMarker>
+#include <QToolTip>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
@@ -192,58 +195,59 @@ void ChartsView::set_results(const std::vector<ModeResults>& rs, const scenario:
   x->setRange(0, max_x * 1.05);
   add(view_of(cdf), 0, 2);
 
-  // Timeline: every ping echo of the mode shown first in the list (delivered or not) against the
-  // scenario's events.
-  const ModeResults& tl_run = rs.back();
+  // Timeline: packets delivered per bin (all flows), one line per mode, the scenario's events as
+  // vertical lines: what a fault (flanneld crashing, a link going down) costs each mode.
   auto* tl = new QChart;
-  tl->setTitle(QString::fromStdString("Timeline (" + std::string(scenario::backend_name(tl_run.mode)) + "): events and ping echoes"));
+  tl->setTitle("Timeline: packets delivered per 100 ms (all flows); events dashed (hover to name)");
   auto* tx = new QValueAxis;
   tx->setTitleText("simulated time (s)");
   auto* ty = new QValueAxis;
-  ty->setTitleText("flow");
+  ty->setTitleText("packets delivered");
   ty->setLabelFormat("%d");
   tl->addAxis(tx, Qt::AlignBottom);
   tl->addAxis(ty, Qt::AlignLeft);
-  auto* ok = new QScatterSeries;
-  ok->setName("echo answered");
-  ok->setColor(QColor(40, 150, 60));
-  ok->setMarkerSize(8);
-  auto* lost = new QScatterSeries;
-  lost->setName("echo lost");
-  lost->setColor(QColor(200, 40, 40));
-  lost->setMarkerSize(8);
-  double t_max = 0.1;
-  int flows_n = 1;
-  for (std::size_t f = 0; f < tl_run.result.echoes.size(); ++f)
-    for (const auto& [t, answered] : tl_run.result.echoes[f]) {
-      (answered ? ok : lost)->append(t, double(f));
-      t_max = std::max(t_max, t);
-      flows_n = std::max(flows_n, int(f) + 1);
+  double t_max = 0.1, y_max = 1;
+  for (const auto& r : rs) {
+    std::map<double, std::uint64_t> per_bin;
+    for (const auto& row : r.result.timeline) per_bin[row.t_s] += row.delivered;
+    auto* line = new QLineSeries;
+    line->setName(QString::fromStdString(scenario::backend_name(r.mode)));
+    const double bin = per_bin.size() > 1 ? std::next(per_bin.begin())->first - per_bin.begin()->first : 0.1;
+    for (const auto& [t, n] : per_bin) {  // a step per bin
+      line->append(t, double(n));
+      line->append(t + bin, double(n));
+      t_max = std::max(t_max, t + bin);
+      y_max = std::max(y_max, double(n));
     }
-  tl->addSeries(ok);
-  tl->addSeries(lost);
-  for (auto* series : {ok, lost}) series->attachAxis(tx), series->attachAxis(ty);
+    tl->addSeries(line);
+    line->attachAxis(tx);
+    line->attachAxis(ty);
+  }
   if (s) {
     std::vector<std::pair<double, std::string>> events;
     for (const auto& n : s->nodes)
       if (n.joins_at) events.emplace_back(double(*n.joins_at) / 1e9, n.name + " joins");
-    for (const auto& e : s->events)
-      if (e.kind != scenario::EventKind::NodeJoin)
-        events.emplace_back(double(e.at) / 1e9, e.target + (e.kind == scenario::EventKind::NodeLeave ? " leaves" : " deleted"));
+    for (const auto& m : runner::event_marks(*s)) events.emplace_back(m.t_s, m.label);
     for (const auto& [t, what] : events) {
       auto* line = new QLineSeries;
       line->setName(QString::fromStdString(what));
-      line->append(t, -1);
-      line->append(t, double(flows_n));
+      QPen pen(QColor(120, 120, 120));
+      pen.setStyle(Qt::DashLine);
+      line->setPen(pen);
+      line->append(t, 0);
+      line->append(t, y_max * 1.05);
       tl->addSeries(line);
       line->attachAxis(tx);
       line->attachAxis(ty);
+      for (auto* marker : tl->legend()->markers(line)) marker->setVisible(false);  // named in the tooltip
+      QObject::connect(line, &QLineSeries::hovered, line, [line, what](const QPointF&, bool on) {
+        if (on) QToolTip::showText(QCursor::pos(), QString::fromStdString(what));
+      });
       t_max = std::max(t_max, t);
     }
   }
-  tx->setRange(0, t_max * 1.1);
-  ty->setRange(-1, double(flows_n));
-  ty->setTickCount(flows_n + 2);
+  tx->setRange(0, t_max * 1.05);
+  ty->setRange(0, y_max * 1.1);
   add(view_of(tl), 1, 2);
 }
 

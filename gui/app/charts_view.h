@@ -1,6 +1,6 @@
 // The modes compared from a run (Qt Charts): goodput per flow, ping RTT p50/p99, CPU per packet
-// stacked by step, crossings per packet, the RTT CDF of the ping flow, and a timeline of the
-// scenario's events (nodes joining and leaving, pods deleted) against each ping's fate.
+// stacked by step, crossings per packet, the RTT CDF of the ping flow, and a timeline of packets
+// delivered per mode against the scenario's events (joins, leaves, faults).
 #pragma once
 #include <vector>
 
