@@ -52,6 +52,18 @@ struct Packet {
   std::uint8_t buf[kHeadroom + kMaxData];
 };
 
+// skb->truesize: what the buffer costs the memory accounting, more than its bytes. __alloc_skb
+// rounds headroom + data up to a cache line, adds skb_shared_info (320 B on x86-64), takes the
+// kmalloc bucket that fits (a power of two from 512 B), and SKB_TRUESIZE adds struct sk_buff (256 B
+// aligned). A 98-byte ping is 768, a full 1514-byte frame 2304.
+inline std::uint32_t skb_truesize(const Packet& p) {
+  constexpr std::uint32_t kNetSkbPad = 64, kSharedInfo = 320, kSkBuff = 256;
+  const std::uint32_t want = ((p.len + kNetSkbPad + 63) & ~63u) + kSharedInfo;
+  std::uint32_t bucket = 512;
+  while (bucket < want) bucket <<= 1;
+  return bucket + kSkBuff;
+}
+
 struct PacketReturn {
   PacketPool* pool = nullptr;
   void operator()(Packet* p) const;

@@ -170,6 +170,7 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
   if (after(s.ack, snd_una_)) {
     const std::uint32_t acked = s.ack - snd_una_;
     snd_una_ = s.ack;
+    kernel::dst_confirm(client_, server_ip_);  // FLAG_FORWARD_PROGRESS
     if (before(snd_nxt_, snd_una_)) snd_nxt_ = snd_una_;
     dupacks_ = 0;
     Nanos sample = -1;

@@ -77,6 +77,10 @@ void arp_rcv(Netns& ns, Device& dev, PacketPtr p);
 void arp_solicit(Netns& ns, Neighbour& n, bool unicast);
 // udp.c
 void udp_rcv(Netns& ns, Device& dev, PacketPtr p);
+// sk_dst_confirm, then sock_confirm_neigh on the next transmit: a TCP ACK for new data proves the
+// next hop toward `dst` answers, so its neighbour entry stays REACHABLE without ARP probes.
+void dst_confirm(Netns& ns, wire::Ipv4Addr dst);
+
 // tcp_ipv4.c: hands the segment to the endpoint listening on its port (no endpoint: dropped;
 // Linux would answer with a RST, which overlaylab leaves out).
 void tcp_v4_rcv(Netns& ns, Device& dev, PacketPtr p);

@@ -117,4 +117,10 @@ void ip_finish_output2(Netns& ns, PacketPtr p, const RouteResult& rt) {
   ns.neigh.output(n, std::move(p));
 }
 
+void dst_confirm(Netns& ns, wire::Ipv4Addr dst) {
+  const auto rt = ip_route_output(ns, dst);
+  if (!rt || !rt->dev) return;
+  if (Neighbour* n = ns.neigh.lookup(rt->dev, rt->nexthop)) NeighTable::confirm(*n, ns.now());
+}
+
 }  // namespace ol::kernel

@@ -126,15 +126,17 @@ void NeighTable::output(Neighbour& n, PacketPtr p) {
       n.lladdr.reset();
       break;
   }
-  // Queue while resolving, dropping the oldest beyond unres_qlen_bytes.
-  n.queued_bytes += p->size();
-  n.arp_queue.push_back(std::move(p));
-  while (n.queued_bytes > params.unres_qlen_bytes && !n.arp_queue.empty()) {
+  // Queue while resolving; __neigh_event_send drops the oldest while the queue's truesize plus
+  // this packet's would pass unres_qlen_bytes.
+  const std::uint32_t truesize = skb_truesize(*p);
+  while (n.queued_bytes + truesize > params.unres_qlen_bytes && !n.arp_queue.empty()) {
     PacketPtr old = std::move(n.arp_queue.front());
     n.arp_queue.erase(n.arp_queue.begin());
-    n.queued_bytes -= old->size();
+    n.queued_bytes -= skb_truesize(*old);
     kfree_skb_reason(ns_, n.dev, std::move(old), DropReason::NeighQueueFull, "__neigh_event_send");
   }
+  n.queued_bytes += truesize;
+  n.arp_queue.push_back(std::move(p));
   if (n.probes == 0) {
     n.probes = 1;
     arm(n, params.retrans_time);
@@ -194,9 +196,13 @@ void NeighTable::on_event(std::uint64_t cookie) {
       ++n.probes;
       arm(n, params.retrans_time);
       return arp_solicit(ns_, n, false);
-    case Nud::Reachable:
+    case Nud::Reachable: {
+      // neigh_timer_handler: still REACHABLE while confirmed within reachable_time.
+      const Nanos reach = reachable_time();
+      if (ns_.now() < n.confirmed + reach) return arm(n, n.confirmed + reach - ns_.now());
       n.state = Nud::Stale;
       return;
+    }
     case Nud::Delay:
       if (ns_.now() - n.confirmed < params.delay_first_probe_time) {
         n.state = Nud::Reachable;

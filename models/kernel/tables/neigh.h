@@ -1,6 +1,8 @@
 // The ARP neighbour table and its state machine (net/core/neighbour.c with net/ipv4/arp.c's
-// parameters): INCOMPLETE while resolving, with packets queued; REACHABLE once answered; STALE
-// after reachable_time; DELAY then PROBE when a stale entry is used; FAILED after the retries.
+// parameters): INCOMPLETE while resolving, with packets queued (counted by their truesize, up to
+// unres_qlen_bytes); REACHABLE once answered, and for as long as something confirms it (a TCP
+// ACK that acknowledges new data: dst_confirm); STALE once reachable_time passes unconfirmed;
+// DELAY then PROBE when a stale entry is used; FAILED after the retries.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -31,7 +33,7 @@ struct Neighbour {
   EventId timer;
   bool timer_armed = false;
   std::vector<PacketPtr> arp_queue;  // packets waiting for resolution (only while INCOMPLETE)
-  std::uint32_t queued_bytes = 0;
+  std::uint32_t queued_bytes = 0;  // arp_queue_len_bytes: the queued packets' truesize
 };
 
 struct NeighParams {  // /proc/sys/net/ipv4/neigh/default/* defaults
@@ -60,6 +62,8 @@ class NeighTable final : public EventTarget {
   void update_from_arp(Neighbour& n, const wire::MacAddr& mac, bool solicited);
   // Sends the packets queued while resolving, once the entry has an address.
   void flush_queue(Neighbour& n);
+  // neigh_confirm: a layer above vouches that the neighbour answers (n->confirmed = now).
+  static void confirm(Neighbour& n, Nanos now) { n.confirmed = now; }
 
   std::vector<const Neighbour*> dump() const;
   NeighParams params;
