@@ -241,3 +241,16 @@ TEST_CASE("link-loss: netem drops that share of frames on the node's cable, and 
   CHECK_FALSE(ping(*s, 1 * kS + 100 * kMs));
   CHECK(ping(*s, 2 * kS + 100 * kMs));
 }
+
+TEST_CASE("partition: the router's port on a segment goes down, cutting it off; heal brings it back") {
+  auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/l3-separated.json");
+  scenario::override_backend(s, scenario::Backend::Vxlan);
+  s.events.push_back({.at = 2 * kS, .kind = scenario::EventKind::Partition, .target = "lan-b"});
+  s.events.push_back({.at = 3 * kS, .kind = scenario::EventKind::Heal, .target = "lan-b"});
+  cluster::Session sess(std::move(s));
+  CHECK(ping(sess, 1 * kS, "pod-a", "pod-b"));
+  CHECK_FALSE(ping(sess, 2 * kS + 100 * kMs, "pod-a", "pod-b"));
+  CHECK(kernel::dump_routes(*sess.world.netns("router")).find("192.168.2.0/24") == std::string::npos);
+  CHECK(ping(sess, 3 * kS + 100 * kMs, "pod-a", "pod-b"));
+  CHECK(commands_at(sess, "", 2 * kS) == std::vector<std::string>{"ip -n router link set dev eth1 down"});
+}
