@@ -42,10 +42,14 @@ std::string RealBuilder::apply(const nc::Op& op) {
 // (a tick at HZ=250), so the kernel's timer granularity does not cap the rate; the queue holds the
 // netem limit's packets of a full Ethernet frame.
 std::string RealBuilder::shape_with_tbf(const nc::Netem& shape) {
+  if (shape.loss_percent && *shape.loss_percent > 0) {
+    const std::string note = "netem loss cannot be applied without netem: the lab's links lose nothing where the simulator's do";
+    if (std::find(notes_.begin(), notes_.end(), note) == notes_.end()) notes_.push_back(note);
+  }
   if (!shape.rate_bps) return {};
   const std::uint64_t burst = std::max<std::uint64_t>(*shape.rate_bps / 8 / 250, 64 * 1024);
   const std::uint64_t limit = burst + std::uint64_t{shape.limit.value_or(1000)} * 1514;
-  std::vector<std::string> argv = {"tc", "-n", prefix_ + shape.netns, "qdisc", "add", "dev", shape.dev, "root", "tbf",
+  std::vector<std::string> argv = {"tc", "-n", prefix_ + shape.netns, "qdisc", shape.change ? "change" : "add", "dev", shape.dev, "root", "tbf",
                                    "rate", fmt::format("{}bit", *shape.rate_bps), "burst", std::to_string(burst),
                                    "limit", std::to_string(limit)};
   if (shape.packet_overhead) argv.insert(argv.end(), {"overhead", std::to_string(*shape.packet_overhead)});
