@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "sim/simulator.h"
+#include "sim/timer.h"
 
 using namespace ol;
 
@@ -65,4 +66,28 @@ TEST_CASE("an old EventId cannot cancel the event that reuses its slot") {
   CHECK_FALSE(sim.cancel(first));
   sim.run();
   CHECK(r.seen.size() == 2);
+}
+
+TEST_CASE("run_foreground stops when only daemons' timers are left; they still fire when time is run on") {
+  Simulator sim;
+  int ticks = 0;
+  DaemonTimer tick(sim, [&] {
+    ++ticks;
+    tick.arm(sim.now() + 10);  // periodic, like flanneld's route check
+  });
+  tick.arm(10);
+  struct Once final : EventTarget {
+    int fired = 0;
+    void on_event(std::uint64_t) override { ++fired; }
+  } once;
+  sim.at(25, &once);
+  sim.run_foreground();
+  CHECK(once.fired == 1);
+  CHECK(sim.now() == 25);
+  CHECK(ticks == 2);  // at 10 and 20; the one at 30 waits
+  sim.run_until(100);
+  CHECK(ticks == 10);
+  tick.disarm();
+  CHECK(sim.pending() == 0);
+  CHECK(sim.run_foreground() == 0);
 }
