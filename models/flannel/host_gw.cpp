@@ -17,18 +17,44 @@ nc::RouteOp HostGwNetwork::route_op(nc::Verb verb, const OwnedRoute& r) const {
   return nc::RouteOp{.verb = verb, .netns = ctx_.netns, .dst = r.dst, .via = r.gw, .dev = ctx_.ext_iface};
 }
 
+namespace {
+
+bool before(const HostGwNetwork::OwnedRoute& a, const HostGwNetwork::OwnedRoute& b) {
+  if (a.dst.addr.v != b.dst.addr.v) return a.dst.addr.v < b.dst.addr.v;
+  return a.dst.len != b.dst.len ? a.dst.len < b.dst.len : a.gw.v < b.gw.v;
+}
+
+}  // namespace
+
+void HostGwNetwork::compact() {
+  if (!sorted_) std::sort(routes_.begin(), routes_.end(), before);
+  routes_.erase(std::unique(routes_.begin(), routes_.end()), routes_.end());
+  compacted_ = routes_.size();
+  sorted_ = true;
+}
+
+void HostGwNetwork::remember(const OwnedRoute& r) {
+  sorted_ = sorted_ && (routes_.empty() || before(routes_.back(), r));
+  routes_.push_back(r);
+  if (routes_.size() > 2 * compacted_ + 64) compact();
+}
+
+const std::vector<HostGwNetwork::OwnedRoute>& HostGwNetwork::routes() {
+  compact();
+  return routes_;
+}
+
 // routeAdd: remember it; a route to the same subnet through another gateway is deleted (and
 // forgotten) first; an identical one is left alone.
 void HostGwNetwork::add_peer(const Lease& peer, nc::NetConfig& out) {
   const OwnedRoute want{peer.subnet, peer.attrs.public_ip};
-  if (std::find(routes_.begin(), routes_.end(), want) == routes_.end()) routes_.push_back(want);
+  remember(want);
   std::optional<KernelRoute> have = ctx_.kernel.route ? ctx_.kernel.route(peer.subnet) : std::nullopt;
   if (have && have->gw == want.gw && have->dev == ctx_.ext_iface) return;  // "Route to … already exists, skipping."
   if (have) {
-    nc::RouteOp del{.verb = nc::Verb::Del, .netns = ctx_.netns, .dst = peer.subnet, .via = have->gw, .dev = have->dev};
-    out.add(del, origin());
-    if (have->gw) std::erase(routes_, OwnedRoute{peer.subnet, *have->gw});
-    if (std::find(routes_.begin(), routes_.end(), want) == routes_.end()) routes_.push_back(want);
+    out.add(nc::RouteOp{.verb = nc::Verb::Del, .netns = ctx_.netns, .dst = peer.subnet, .via = have->gw, .dev = have->dev}, origin());
+    if (have->gw) std::erase(routes_, OwnedRoute{peer.subnet, *have->gw});  // removeFromRouteList
+    compacted_ = std::min(compacted_, routes_.size());
   }
   out.add(route_op(nc::Verb::Add, want), origin());
 }
@@ -36,12 +62,14 @@ void HostGwNetwork::add_peer(const Lease& peer, nc::NetConfig& out) {
 void HostGwNetwork::remove_peer(const Lease& peer, nc::NetConfig& out) {
   const OwnedRoute r{peer.subnet, peer.attrs.public_ip};
   std::erase(routes_, r);
+  compacted_ = std::min(compacted_, routes_.size());
   out.add(route_op(nc::Verb::Del, r), origin());
 }
 
-// checkSubnetExistInRoutes: every remembered route missing from the kernel is added again.
+// checkSubnetExistInRoutes: every remembered route missing from the kernel is added again (in
+// destination order).
 void HostGwNetwork::check_routes(nc::NetConfig& out) {
-  for (const OwnedRoute& r : routes_) {
+  for (const OwnedRoute& r : routes()) {
     std::optional<KernelRoute> have = ctx_.kernel.route ? ctx_.kernel.route(r.dst) : std::nullopt;
     if (!have || have->gw != r.gw || have->dev != ctx_.ext_iface) out.add(route_op(nc::Verb::Add, r), "flanneld host-gw route check");
   }

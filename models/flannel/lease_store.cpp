@@ -32,6 +32,7 @@ bool LeaseStore::create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs)
   if (!fresh) return false;
   store(subnet, attrs, it->second);
   taken_.insert(subnet.addr.v);
+  by_ip_[attrs.public_ip.v] = it->first;
   publish(LeaseEventType::Added, it->second);
   return true;
 }
@@ -45,9 +46,10 @@ bool LeaseStore::update(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs)
 }
 
 const Lease* LeaseStore::find_by_ip(wire::Ipv4Addr ip) const {
-  for (const auto& [k, l] : leases_)
-    if (l.attrs.public_ip == ip) return &l;
-  return nullptr;
+  auto it = by_ip_.find(ip.v);
+  if (it == by_ip_.end()) return nullptr;
+  auto l = leases_.find(it->second);
+  return l == leases_.end() ? nullptr : &l->second;
 }
 
 void LeaseStore::expire() {
@@ -84,6 +86,7 @@ bool LeaseStore::remove_key(const wire::Ipv4Prefix& subnet) {
   auto it = leases_.find(subnet_key(subnet));
   if (it == leases_.end()) return false;
   Lease l = it->second;
+  if (auto ip = by_ip_.find(l.attrs.public_ip.v); ip != by_ip_.end() && ip->second == it->first) by_ip_.erase(ip);
   leases_.erase(it);
   taken_.erase(subnet.addr.v);
   publish(LeaseEventType::Removed, l);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -105,6 +106,7 @@ class LeaseStore final : public EventTarget {
   std::string config_;
   std::map<std::string, Lease> leases_;
   std::unordered_set<std::uint32_t> taken_;
+  std::unordered_map<std::uint32_t, std::string> by_ip_;  // PublicIP → key (findLeaseByIP without a scan)
   std::vector<Watch> watchers_;
   struct Batch {
     Nanos due;
