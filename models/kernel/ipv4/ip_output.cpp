@@ -118,9 +118,10 @@ void ip_finish_output2(Netns& ns, PacketPtr p, const RouteResult& rt) {
 }
 
 void dst_confirm(Netns& ns, wire::Ipv4Addr dst) {
-  const auto rt = ip_route_output(ns, dst);
-  if (!rt || !rt->dev) return;
-  if (Neighbour* n = ns.neigh.lookup(rt->dev, rt->nexthop)) NeighTable::confirm(*n, ns.now());
+  // The socket's cached route, in the kernel: no lookup to charge for here.
+  const Route* r = ns.main_table.lookup(dst);
+  if (!r || !r->dev) return;
+  if (Neighbour* n = ns.neigh.lookup(r->dev, r->gw.value_or(dst))) NeighTable::confirm(*n, ns.now());
 }
 
 }  // namespace ol::kernel
