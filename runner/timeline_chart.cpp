@@ -41,7 +41,8 @@ std::string timeline_svg(const std::string& title, const std::vector<TimelineRow
   int k = 0;
   for (const auto& [flow, p] : panels) {
     const int y0 = top + k++ * (ph + gap);
-    auto y_of = [&](std::uint64_t v) { return y0 + ph - int(double(v) / double(p.max) * ph); };
+    const double max = double(p.max);  // (clang 14 cannot capture a structured binding)
+    auto y_of = [&](std::uint64_t v) { return y0 + ph - int(double(v) / max * ph); };
     svg += fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">flow {}: packets delivered per {} ms</text>\n", left,
                        y0 - 10, flow, int(bin_s * 1000 + 0.5));
     svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"black\"/>\n", left, y0, y0 + ph);

@@ -240,8 +240,9 @@ void ChartsView::set_results(const std::vector<ModeResults>& rs, const scenario:
       line->attachAxis(tx);
       line->attachAxis(ty);
       for (auto* marker : tl->legend()->markers(line)) marker->setVisible(false);  // named in the tooltip
-      QObject::connect(line, &QLineSeries::hovered, line, [line, what](const QPointF&, bool on) {
-        if (on) QToolTip::showText(QCursor::pos(), QString::fromStdString(what));
+      const QString name = QString::fromStdString(what);  // (clang 14 cannot capture a structured binding)
+      QObject::connect(line, &QLineSeries::hovered, line, [name](const QPointF&, bool on) {
+        if (on) QToolTip::showText(QCursor::pos(), name);
       });
       t_max = std::max(t_max, t);
     }
