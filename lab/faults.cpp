@@ -7,6 +7,7 @@
 
 #include "lab/cluster.h"
 #include "lab/node_state.h"
+#include "lab/underlay.h"
 #include "models/cni/flannel_plugin.h"
 #include "models/netconfig/render.h"
 
@@ -102,17 +103,13 @@ void Cluster::link_set(NodeState& n, bool up) {
 // netem loss on both ends of the node's cable (its eth0 and its switch port), keeping the rate.
 void Cluster::link_loss(NodeState& n, double percent) {
   nc::NetConfig cfg;
-  const std::string seg = s_.segments[n.spec->segment].name;
-  constexpr std::uint32_t kWireOverhead = 20;
-  const auto rate = std::uint64_t(n.spec->nic_gbps * 1e9);
+  const scenario::Segment& seg = s_.segments[n.spec->segment];
   const std::optional<double> loss = percent > 0 ? std::optional<double>(percent) : std::nullopt;
-  nc::Netem port{.change = true, .netns = seg, .dev = "sw-" + n.spec->name, .rate_bps = rate, .packet_overhead = kWireOverhead};
-  if (s_.segments[n.spec->segment].delay) port.delay_ns = std::uint64_t(s_.segments[n.spec->segment].delay);
-  port.loss_percent = loss;
-  cfg.add(port, kFault);
-  cfg.add(nc::Netem{.change = true, .netns = n.spec->name, .dev = "eth0", .rate_bps = rate, .packet_overhead = kWireOverhead,
-                    .loss_percent = loss},
-          kFault);
+  for (bool port : {true, false}) {
+    nc::Netem q = link_shape(seg, port ? seg.name : n.spec->name, port ? "sw-" + n.spec->name : "eth0", n.spec->nic_gbps, port, true);
+    q.loss_percent = loss;
+    cfg.add(q, kFault);
+  }
   apply(n.spec->name, std::move(cfg));
 }
 

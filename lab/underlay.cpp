@@ -16,7 +16,6 @@ std::string port_name(const std::string& host) { return "sw-" + host; }
 // (the host's transmit and the switch port's), the port also adding the segment's delay.
 void plug(const scenario::Segment& seg, const std::string& host, const std::string& ifname, wire::Ipv4Addr addr,
           int mtu, double gbps, const cni::Naming& names, nc::NetConfig& out) {
-  const auto rate = std::uint64_t(gbps * 1e9);
   const std::string port = port_name(host);
   nc::LinkAdd veth{.netns = seg.name, .name = port, .kind = nc::LinkKind::Veth};
   veth.address = names.mac(port + " of " + seg.name);
@@ -24,17 +23,22 @@ void plug(const scenario::Segment& seg, const std::string& host, const std::stri
   veth.peer = nc::VethPeer{ifname, names.mac(ifname + " of " + host), mtu, host};
   out.add(veth, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = seg.name, .dev = port, .master = "br0", .up = true}, kUnderlayOrigin);
-  constexpr std::uint32_t kWireOverhead = 20;  // preamble 7 + start delimiter 1 + inter-frame gap 12
-  nc::Netem port_q{.netns = seg.name, .dev = port, .rate_bps = rate, .packet_overhead = kWireOverhead};
-  if (seg.delay) port_q.delay_ns = std::uint64_t(seg.delay);
-  out.add(port_q, kUnderlayOrigin);
-  out.add(nc::Netem{.netns = host, .dev = ifname, .rate_bps = rate, .packet_overhead = kWireOverhead}, kUnderlayOrigin);
+  out.add(link_shape(seg, seg.name, port, gbps, true), kUnderlayOrigin);
+  out.add(link_shape(seg, host, ifname, gbps, false), kUnderlayOrigin);
   const wire::Ipv4Prefix a{addr, seg.subnet.len};
   out.add(nc::AddrAdd{host, a, a.broadcast(), ifname}, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = host, .dev = ifname, .up = true}, kUnderlayOrigin);
 }
 
 }  // namespace
+
+nc::Netem link_shape(const scenario::Segment& seg, const std::string& netns, const std::string& dev, double gbps,
+                     bool switch_port, bool change) {
+  constexpr std::uint32_t kWireOverhead = 20;  // preamble 7 + start delimiter 1 + inter-frame gap 12
+  nc::Netem q{.change = change, .netns = netns, .dev = dev, .rate_bps = std::uint64_t(gbps * 1e9), .packet_overhead = kWireOverhead};
+  if (switch_port && seg.delay) q.delay_ns = std::uint64_t(seg.delay);
+  return q;
+}
 
 void wire_fabric(const scenario::Scenario& s, const cni::Naming& names, nc::NetConfig& out) {
   for (const auto& seg : s.segments) {

@@ -9,6 +9,11 @@ namespace ol::cluster {
 
 inline constexpr const char* kUnderlayOrigin = "underlay (lab wiring)";
 
+// The netem shape of one end of a host's cable: its NIC rate plus Ethernet's per-frame overhead,
+// and on the switch's port the segment's delay. `change`: `tc qdisc change` (a fault altering it).
+netconfig::Netem link_shape(const scenario::Segment& seg, const std::string& netns, const std::string& dev, double gbps,
+                            bool switch_port, bool change = false);
+
 // Switches and the router, at t = 0.
 void wire_fabric(const scenario::Scenario& s, const cni::Naming& names, netconfig::NetConfig& out);
 // A node's namespace, its eth0 on the segment, its address and (with a router) its default route.

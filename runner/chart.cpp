@@ -16,11 +16,11 @@ struct Panel {
   int decimals;  // as `compare` prints the same figure, so the chart and the table agree
 };
 
-const char* colour(const std::string& mode) {
+}  // namespace
+
+const char* mode_colour(const std::string& mode) {
   return mode == "host-gw" ? "#4c72b0" : mode == "vxlan" ? "#55a868" : "#c44e52";
 }
-
-}  // namespace
 
 std::string comparison_svg(const std::string& title, const std::vector<FlowRow>& rows) {
   const std::vector<Panel> panels = {
@@ -54,7 +54,7 @@ std::string comparison_svg(const std::string& title, const std::vector<FlowRow>&
       const int h = int(v / max * (ph - 20));
       const int x = x0 + 10 + int(i) * (bw + 10);
       svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", x, top + ph - h, bw, h,
-                         colour(bars[i]->mode));
+                         mode_colour(bars[i]->mode));
       svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{:.{}f}{}</text>\n", x + bw / 2, top + ph - h - 4, v,
                          p.decimals, p.unit.empty() ? "" : " " + p.unit);
       svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + bw / 2, top + ph + 16, bars[i]->mode);

@@ -8,6 +8,9 @@
 
 namespace ol::runner {
 
+// Each mode's colour in every chart: host-gw blue, vxlan green, udp red.
+const char* mode_colour(const std::string& mode);
+
 std::string comparison_svg(const std::string& title, const std::vector<FlowRow>& rows);
 
 }  // namespace ol::runner

@@ -1,5 +1,7 @@
 #include "runner/timeline_chart.h"
 
+#include "runner/chart.h"
+
 #include <algorithm>
 #include <map>
 
@@ -8,10 +10,6 @@
 namespace ol::runner {
 
 namespace {
-
-const char* colour(const std::string& mode) {
-  return mode == "host-gw" ? "#4c72b0" : mode == "vxlan" ? "#55a868" : "#c44e52";
-}
 
 struct Panel {
   std::map<std::string, std::vector<const TimelineRow*>> by_mode;  // in time order
@@ -62,8 +60,8 @@ std::string timeline_svg(const std::string& title, const std::vector<TimelineRow
       std::string points;
       for (const TimelineRow* r : pts)  // a step per bin: flat across it
         points += fmt::format("{},{} {},{} ", x_of(r->t_s), y_of(r->delivered), x_of(r->t_s + bin_s), y_of(r->delivered));
-      svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" points=\"{}\"/>\n", colour(mode), points);
-      svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", left + pw + 10, y0 + 16 + 16 * legend++, colour(mode), mode);
+      svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" points=\"{}\"/>\n", mode_colour(mode), points);
+      svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", left + pw + 10, y0 + 16 + 16 * legend++, mode_colour(mode), mode);
     }
   }
   svg += "</svg>\n";

@@ -35,11 +35,8 @@ std::optional<Pair> pick_pair(const cluster::Session& sim, const std::string& no
 }
 
 int real_echoes(const std::string& prefix, const Pair& p) {
-  const ExecResult r = run_argv({"ip", "netns", "exec", prefix + p.from, "ping", "-c", "3", "-i", "0.2", "-W", "1", p.to_ip.str()});
-  const auto at = r.out.find(" received");
-  if (at == std::string::npos) return 0;
-  const auto start = r.out.rfind(' ', at - 1);
-  return std::atoi(r.out.c_str() + (start == std::string::npos ? 0 : start + 1));
+  return ping_received(
+      run_argv({"ip", "netns", "exec", prefix + p.from, "ping", "-c", "3", "-i", "0.2", "-W", "1", p.to_ip.str()}).out);
 }
 
 bool real_has_link(const std::string& prefix, const std::string& node, const std::string& dev) {

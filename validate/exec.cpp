@@ -1,5 +1,6 @@
 #include "validate/exec.h"
 
+#include <cstdlib>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,13 @@ int spawn_background(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid;
   return spawn(argv, fa, pid) == 0 ? int(pid) : -1;
+}
+
+int ping_received(const std::string& ping_output) {
+  const auto at = ping_output.find(" received");
+  if (at == std::string::npos) return 0;
+  auto start = ping_output.rfind(' ', at - 1);
+  return std::atoi(ping_output.c_str() + (start == std::string::npos ? 0 : start + 1));
 }
 
 void stop_background(int pid, int sig) {

@@ -17,6 +17,8 @@ ExecResult run_argv(const std::vector<std::string>& argv, const std::string* inp
 
 // Starts a program in the background (its output discarded); the pid, or -1.
 int spawn_background(const std::vector<std::string>& argv);
+// The number in "3 packets transmitted, 3 received" of ping's summary (0 when absent).
+int ping_received(const std::string& ping_output);
 // SIGTERM (or `sig`), then waits for it to end.
 void stop_background(int pid, int sig = 15);
 

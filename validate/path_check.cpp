@@ -104,14 +104,6 @@ void send_datagrams(const std::string& netns, const std::string& dst, std::uint1
   if (pid > 0) wait_child(pid);
 }
 
-// The number in "3 packets transmitted, 3 received" of ping's summary.
-int received_of(const std::string& ping_output) {
-  const auto at = ping_output.find(" received");
-  if (at == std::string::npos) return 0;
-  auto start = ping_output.rfind(' ', at - 1);
-  return std::atoi(ping_output.c_str() + (start == std::string::npos ? 0 : start + 1));
-}
-
 std::vector<std::string> summaries(const std::string& file, const TunnelPorts& ports) {
   if (!std::filesystem::exists(file)) return {};  // the simulator writes no file for a silent interface
   return summarize_pcap(file, ports);
@@ -199,7 +191,7 @@ int path_check(const scenario::Scenario& s, const std::vector<PathProbe>& all_pr
     const int udp_got = sink > 0 ? std::max(0, wait_child(sink)) : 0;
     const auto& sim_ping = sim.flows[2 * i];
     const auto& sim_udp = sim.flows[2 * i + 1];
-    const int real_ping = received_of(ping.out);
+    const int real_ping = ping_received(ping.out);
     const bool same = int(sim_ping.packets_delivered) == real_ping && int(sim_udp.packets_delivered) == udp_got;
     differences += !same;
     out << fmt::format("{}: path {} -> {}: echo replies {}/{} simulator, {}/{} kernel; UDP datagrams {}/{} simulator, {}/{} kernel{}\n",
