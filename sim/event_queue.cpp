@@ -1,6 +1,17 @@
 #include "sim/event_queue.h"
 
+#include <algorithm>
+#include <bit>
+
 namespace ol {
+
+void EventQueue::place(const Entry& e) {
+  const auto diff = std::uint64_t(e.at) ^ std::uint64_t(last_);
+  const int level = diff == 0 ? 0 : (63 - std::countl_zero(diff)) / kBits;
+  const unsigned d = unsigned(std::uint64_t(e.at) >> (level * kBits)) & ((1u << kBits) - 1);
+  wheel_[level][d].push_back(e);
+  occupied_[level] |= std::uint64_t(1) << d;
+}
 
 EventId EventQueue::schedule(Nanos at, EventTarget* target, std::uint64_t cookie) {
   std::uint32_t slot;
@@ -8,85 +19,109 @@ EventId EventQueue::schedule(Nanos at, EventTarget* target, std::uint64_t cookie
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    slot = std::uint32_t(slots_.size());
-    slots_.emplace_back();
+    slot = std::uint32_t(generations_.size());
+    generations_.push_back(0);
   }
-  Slot& s = slots_[slot];
-  s.target = target;
-  s.cookie = cookie;
-  s.live = true;
-  heap_.push_back(Entry{at, next_seq_++, slot});
-  sift_up(heap_.size() - 1);
+  const std::uint32_t generation = generations_[slot];
+  const Entry e{at, target, cookie, slot, generation};
+  if (at >= last_) {
+    place(e);
+  } else {
+    early_.push_back(Early{e, early_seq_++});
+    std::push_heap(early_.begin(), early_.end());
+  }
   ++live_;
-  return EventId{slot, s.generation};
+  return EventId{slot, generation};
+}
+
+void EventQueue::release(std::uint32_t slot) {
+  ++generations_[slot];  // every entry and EventId naming the old generation is now dead
+  free_slots_.push_back(slot);
+  --live_;
 }
 
 bool EventQueue::cancel(EventId id) {
-  if (id.slot >= slots_.size()) return false;
-  Slot& s = slots_[id.slot];
-  if (!s.live || s.generation != id.generation) return false;
-  s.live = false;  // the heap entry stays until it reaches the top
-  --live_;
+  if (id.slot >= generations_.size() || generations_[id.slot] != id.generation) return false;
+  release(id.slot);
   return true;
 }
 
-void EventQueue::drop_cancelled_top() {
-  while (!heap_.empty() && !slots_[heap_.front().slot].live) {
-    std::uint32_t slot = heap_.front().slot;
-    ++slots_[slot].generation;
-    free_slots_.push_back(slot);
-    heap_.front() = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
+// Level 0 is empty: the lowest occupied bucket of the lowest occupied level becomes the present.
+// `last_` moves to its first instant (its digit at that level, zeros below) and its live entries
+// spread, in order, over the empty levels below.
+bool EventQueue::cascade() {
+  for (int level = 1; level < kLevels; ++level) {
+    if (occupied_[level] == 0) continue;
+    const int d = std::countr_zero(occupied_[level]);
+    const int shift = level * kBits;
+    const std::uint64_t above = shift + kBits >= 64 ? 0 : ~std::uint64_t(0) << (shift + kBits);
+    last_ = Nanos((std::uint64_t(last_) & above) | (std::uint64_t(d) << shift));
+    std::vector<Entry>& bucket = wheel_[level][d];
+    occupied_[level] &= ~(std::uint64_t(1) << d);
+    for (const Entry& e : bucket)
+      if (alive(e)) place(e);
+    bucket.clear();
+    return true;
+  }
+  return false;
+}
+
+bool EventQueue::settle() {
+  for (;;) {
+    std::vector<Entry>& b = current();
+    while (head_ < b.size() && !alive(b[head_])) ++head_;
+    if (head_ < b.size()) return true;
+    const unsigned d = unsigned(std::uint64_t(last_) & ((1u << kBits) - 1));
+    b.clear();
+    head_ = 0;
+    occupied_[0] &= ~(std::uint64_t(1) << d);
+    if (occupied_[0] != 0) {  // the next instant in this level: only later digits can be set
+      last_ = Nanos((std::uint64_t(last_) & ~std::uint64_t((1u << kBits) - 1)) | std::uint64_t(std::countr_zero(occupied_[0])));
+      continue;
+    }
+    if (!cascade()) return false;
   }
 }
 
+bool EventQueue::early_pending() {
+  while (!early_.empty() && !alive(early_.front().entry)) {
+    std::pop_heap(early_.begin(), early_.end());
+    early_.pop_back();
+  }
+  return !early_.empty();
+}
+
 bool EventQueue::peek_time(Nanos& at) {
-  drop_cancelled_top();
-  if (heap_.empty()) return false;
-  at = heap_.front().at;
+  if (early_pending()) {
+    at = early_.front().entry.at;
+    return true;
+  }
+  if (!settle()) return false;
+  at = last_;
   return true;
 }
 
 bool EventQueue::pop(Due& out) {
-  drop_cancelled_top();
-  if (heap_.empty()) return false;
-  const Entry top = heap_.front();
-  Slot& s = slots_[top.slot];
-  out = Due{top.at, s.target, s.cookie};
-  s.live = false;
-  ++s.generation;
-  free_slots_.push_back(top.slot);
-  --live_;
-  heap_.front() = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
+  if (early_pending()) {
+    std::pop_heap(early_.begin(), early_.end());
+    const Entry e = early_.back().entry;
+    early_.pop_back();
+    out = Due{e.at, e.target, e.cookie};
+    release(e.slot);
+    return true;
+  }
+  if (!settle()) return false;
+  const std::vector<Entry>& b = current();
+  // The target and the slot's generation are the cold lines an event touches: fetch the next
+  // few events' while this one runs.
+  if (head_ + kPrefetch < b.size()) {
+    __builtin_prefetch(b[head_ + kPrefetch].target);
+    __builtin_prefetch(&generations_[b[head_ + kPrefetch].slot]);
+  }
+  const Entry& e = b[head_++];
+  out = Due{e.at, e.target, e.cookie};
+  release(e.slot);
   return true;
-}
-
-void EventQueue::sift_up(std::size_t i) {
-  Entry e = heap_[i];
-  while (i > 0) {
-    std::size_t parent = (i - 1) / 2;
-    if (!later(heap_[parent], e)) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
-}
-
-void EventQueue::sift_down(std::size_t i) {
-  const std::size_t n = heap_.size();
-  Entry e = heap_[i];
-  for (;;) {
-    std::size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && later(heap_[child], heap_[child + 1])) ++child;
-    if (!later(e, heap_[child])) break;
-    heap_[i] = heap_[child];
-    i = child;
-  }
-  heap_[i] = e;
 }
 
 }  // namespace ol
