@@ -162,9 +162,9 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
       row.throughput_gbps = double(st.l3_delivered) * 8 / secs / 1e9;
       row.goodput_gbps = double(st.payload_delivered) * 8 / secs / 1e9;
     }
-    row.rtt_p50_us = us(traffic::percentile(st.rtts, 50));
-    row.rtt_p99_us = us(traffic::percentile(st.rtts, 99));
-    row.one_way_p50_us = us(traffic::percentile(st.one_ways, 50));
+    row.rtt_p50_us = us(st.rtt.percentile(50));
+    row.rtt_p99_us = us(st.rtt.percentile(99));
+    row.one_way_p50_us = us(st.one_way.percentile(50));
     const auto* src_node = s.scenario.node_of_pod(f->w.from);
     const auto* dst_node = s.scenario.node_of_pod(f->w.to);
     const cost::NodeCpu* tx = src_node ? s.world.work.node_cpu(src_node->name) : nullptr;
@@ -183,13 +183,8 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
       r.timeline.push_back({row.scenario, mode_name, row.seed, row.flow, double(Nanos(b) * o.timeline_bin) / 1e9,
                             b < st.timeline.sent.size() ? st.timeline.sent[b] : 0,
                             b < st.timeline.delivered.size() ? st.timeline.delivered[b] : 0});
-    std::vector<Nanos> rtts = st.rtts;
-    std::sort(rtts.begin(), rtts.end());
-    auto& echoes = r.echoes.emplace_back();
-    for (const auto& [t, ok] : st.echoes) echoes.emplace_back(double(t) / 1e9, ok);
-    auto& cdf = r.rtt_samples_us.emplace_back();
-    const std::size_t n = std::min<std::size_t>(rtts.size(), 2000);
-    for (std::size_t k = 0; k < n; ++k) cdf.push_back(double(rtts[k * rtts.size() / n]) / 1000.0);
+    auto& cdf = r.rtt_samples_us.emplace_back(st.rtt.quantiles(std::min<std::uint64_t>(st.rtt.count(), 2000)));
+    for (double& v : cdf) v /= 1000.0;
     for (auto [role, cpu] : {std::pair{"tx", tx}, std::pair{"rx", rx}}) {
       const auto* st = cpu ? cpu->flow_steps(id) : nullptr;
       if (!st) continue;

@@ -72,8 +72,7 @@ struct RunResult {
   std::vector<StepRow> steps;
   std::vector<TimelineRow> timeline;
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
-  std::vector<std::vector<double>> rtt_samples_us;  // per flow, sorted, at most 2000 (evenly picked): for CDFs
-  std::vector<std::vector<std::pair<double, bool>>> echoes;  // per flow (ping): send time in s, reply came
+  std::vector<std::vector<double>> rtt_samples_us;  // per flow, ascending, at most 2000 evenly spaced ranks: for CDFs
   std::map<std::string, std::uint64_t> drops;  // packets the kernel freed, by SKB_DROP_REASON_… (every flow)
   std::vector<std::string> control_plane_errors;  // commands the kernel refused, failed CNI calls (as config shows them)
 };

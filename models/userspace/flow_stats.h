@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/userspace/latency_histogram.h"
 #include "sim/time.h"
 
 namespace ol::traffic {
@@ -38,13 +39,13 @@ struct FlowStats {
   std::uint64_t l3_delivered = 0;       // bytes incl. IP and transport headers, as the pod sent them
   std::uint64_t retransmits = 0;        // TCP
   Nanos first_sent = -1, last_delivered = 0;
-  std::vector<Nanos> rtts;      // ping: per echo; TCP: per ACK sample
-  std::vector<Nanos> one_ways;  // UDP: per datagram
-  std::vector<std::pair<Nanos, bool>> echoes;  // ping: each echo's send time, and whether its reply came
+  LatencyHistogram rtt;      // ping: per echo; TCP: per ACK sample
+  LatencyHistogram one_way;  // UDP: per datagram
   Timeline timeline;
 };
 
-// The p-th percentile (0..100) by nearest rank; -1 when there are no samples.
+// The p-th percentile (0..100) of a few exact samples (a real measurement) by nearest rank; -1 when
+// there are none. The simulator's flows keep a LatencyHistogram instead.
 inline double percentile(std::vector<Nanos> v, double p) {
   if (v.empty()) return -1;
   std::sort(v.begin(), v.end());

@@ -35,18 +35,15 @@ void PingApp::on_event(std::uint64_t) {
 Nanos PingApp::end_time() const { return start_ + Nanos(count_ - 1) * interval_ + kNanosPerSecond; }
 
 const FlowStats& PingApp::finish() {
-  stats_.echoes.clear();
   stats_.timeline = Timeline{timeline_bin, {}, {}};
   for (Nanos t : sent_at_) stats_.timeline.on_sent(t);
-  for (Nanos t : sent_at_) stats_.echoes.emplace_back(t, false);
   for (const auto& r : sock_->replies) {
     if (r.type != wire::icmp::kEchoReply || r.seq == 0 || r.seq > sent_at_.size()) continue;
-    stats_.echoes[r.seq - 1].second = true;
     ++stats_.packets_delivered;
     stats_.timeline.on_delivered(r.time);
     stats_.payload_delivered += std::uint64_t(size_);
     stats_.l3_delivered += std::uint64_t(size_) + 28;
-    stats_.rtts.push_back(r.time - sent_at_[r.seq - 1]);
+    stats_.rtt.record(r.time - sent_at_[r.seq - 1]);
     stats_.last_delivered = std::max(stats_.last_delivered, r.time);
   }
   return stats_;

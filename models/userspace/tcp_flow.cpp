@@ -182,7 +182,7 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
       if (srtt_ == 0) srtt_ = sample, rttvar_ = sample / 2;
       else rttvar_ = (3 * rttvar_ + std::abs(srtt_ - sample)) / 4, srtt_ = (7 * srtt_ + sample) / 8;
       rto_ = std::clamp(srtt_ + 4 * rttvar_, kRtoMin, kRtoMax);
-      stats_.rtts.push_back(sample);
+      stats_.rtt.record(sample);
     }
     if (in_recovery_) {
       if (!before(s.ack, recover_)) {

@@ -79,7 +79,7 @@ void UdpFlow::read() {
     stats_.timeline.on_delivered(now);
     stats_.payload_delivered += p->size() - off;
     stats_.l3_delivered += p->size();
-    stats_.one_ways.push_back(now - sent);
+    stats_.one_way.record(now - sent);
     stats_.last_delivered = now;
   }
   w.work.end();
