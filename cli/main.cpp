@@ -92,6 +92,15 @@ int main(int argc, char** argv) {
   sweep->add_option("--jobs", sw.jobs, "threads")->check(CLI::Range(1, 256));
   sweep->add_option("--shard", sw.shard, "I/N: run every N-th run starting at the I-th (1-based)");
   sweep->add_option("--out", sw.out, "the CSV file (default overlaylab-out/<sweep>/sweep.csv)");
+  auto* slurm = sweep->add_option("--slurm", sw.slurm_dir, "do not run: write a Slurm array job (one task per shard), a dependent merge job and submit.sh into DIR");
+  auto* k8s = sweep->add_option("--k8s-job", sw.k8s_job, "do not run: write a Kubernetes Indexed Job manifest (JOB_COMPLETION_INDEX -> --shard) to FILE");
+  sweep->add_option("--shards", sw.shards, "with --slurm/--k8s-job: tasks to split the sweep into (default 4, at most the sweep's runs)")
+      ->check(CLI::Range(1, 100000));
+  sweep->add_option("--sbatch", sw.sbatch_options, "with --slurm: an extra #SBATCH option for both jobs, e.g. --partition=short (repeatable)")->needs(slurm);
+  sweep->add_option("--program", sw.program, "with --slurm/--k8s-job: overlaylab's path on the cluster (default: this program's absolute path; overlaylab in the image)");
+  sweep->add_option("--image", sw.image, "with --k8s-job: the container image holding overlaylab and the scenarios")->needs(k8s);
+  sweep->add_option("--claim", sw.claim, "with --k8s-job: the PersistentVolumeClaim mounted at /results")->needs(k8s);
+  slurm->excludes(k8s);
   std::string merge_out;
   std::vector<std::string> merge_in;
   auto* merge = app.add_subcommand("merge", "Join the CSVs of a sweep's shards into the one the whole sweep writes");

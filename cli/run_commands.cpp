@@ -14,6 +14,7 @@
 
 #include "models/scenario/load.h"
 #include "runner/atomic_file.h"
+#include "runner/batch_jobs.h"
 #include "runner/chart.h"
 #include "runner/timeline_chart.h"
 #include "runner/run.h"
@@ -145,7 +146,57 @@ int cmd_run(const RunCliOptions& o, bool table) {
   return 0;
 }
 
+namespace {
+
+std::string absolute(const std::string& path) { return std::filesystem::absolute(path).lexically_normal().string(); }
+
+// --slurm DIR / --k8s-job FILE: the sweep checked, then the scheduler's files written, nothing run.
+int write_batch_jobs(const SweepCliOptions& o) {
+  const int runs = runner::sweep_runs(o.file);
+  if (o.shards > runs) {
+    std::cerr << fmt::format("--shards {}: {} has only {} runs, so some tasks would have nothing to do\n    fix: use --shards {} or fewer\n",
+                             o.shards, o.file, runs, runs);
+    return 2;
+  }
+  runner::BatchJob job;
+  job.sweep = o.slurm_dir ? absolute(o.file) : o.file;  // in an image: as given, from its working directory
+  job.name = std::filesystem::path(o.file).stem().string();
+  job.shards = o.shards;
+  job.jobs = o.jobs;
+  job.sbatch_options = o.sbatch_options;
+  if (o.slurm_dir) {
+    job.program = o.program.value_or(std::filesystem::canonical("/proc/self/exe").string());
+    const std::string dir = absolute(*o.slurm_dir);
+    std::filesystem::create_directories(dir + "/logs");
+    for (const auto& f : runner::slurm_job(job, dir)) {
+      runner::write_atomically(dir + "/" + f.name, f.text);
+      if (f.executable)
+        std::filesystem::permissions(dir + "/" + f.name, std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec |
+                                                             std::filesystem::perms::others_exec, std::filesystem::perm_options::add);
+    }
+    std::cout << fmt::format("{}: a Slurm array of {} tasks ({} runs, --jobs {} each) and a merge job into {}/sweep.csv\n"
+                             "submit with: sh {}/submit.sh\n",
+                             dir, job.shards, runs, job.jobs, dir, dir);
+  } else {
+    job.program = o.program.value_or("overlaylab");
+    runner::write_atomically(*o.k8s_job, runner::kubernetes_indexed_job(job, o.image, o.claim));
+    std::cout << fmt::format("{}: an Indexed Job of {} pods ({} runs); apply with: kubectl apply -f {}\n", *o.k8s_job, job.shards, runs,
+                             *o.k8s_job);
+  }
+  return 0;
+}
+
+}  // namespace
+
 int cmd_sweep(const SweepCliOptions& o) {
+  if (o.slurm_dir || o.k8s_job) {
+    try {
+      return write_batch_jobs(o);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
+  }
   runner::Shard shard;
   if (std::sscanf(o.shard.c_str(), "%d/%d", &shard.index, &shard.count) != 2) {
     std::cerr << fmt::format("--shard: \"{}\" is not I/N\n    fix: write e.g. 1/3\n", o.shard);

@@ -28,6 +28,14 @@ struct SweepCliOptions {
   int jobs = 1;
   std::string shard = "1/1";
   std::optional<std::string> out;  // default results/<sweep>/sweep.csv (or sweep.shard-I-of-N.csv)
+  // Instead of running: the files that run it on a cluster's scheduler, one task per shard.
+  std::optional<std::string> slurm_dir;  // sweep.sbatch, merge.sbatch, submit.sh
+  std::optional<std::string> k8s_job;    // an Indexed Job manifest
+  int shards = 4;
+  std::vector<std::string> sbatch_options;
+  std::optional<std::string> program;  // overlaylab on the cluster (default: this one's absolute path)
+  std::string image = "overlaylab:latest";
+  std::string claim = "overlaylab-results";
 };
 int cmd_sweep(const SweepCliOptions& o);
 int cmd_merge(const std::string& out, const std::vector<std::string>& inputs);

@@ -45,9 +45,16 @@ struct Run {
 
 std::string cell(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-}  // namespace
+// The sweep file checked and its grid laid out: every run of this shard, and how many in all.
+struct Plan {
+  std::string scenario_file;
+  json base;
+  std::vector<std::string> params;
+  std::vector<Run> runs;
+  int total = 0;
+};
 
-SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std::function<void(int, int)>& progress) {
+Plan plan_sweep(const std::string& file, Shard shard) {
   json sweep;
   try {
     sweep = json::parse(read_file(file));
@@ -56,8 +63,10 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
   }
   if (!sweep.is_object() || !sweep.contains("scenario") || !sweep["scenario"].is_string())
     bad(file, "$.scenario", "a sweep names its scenario", "add \"scenario\": \"path/to/scenario.json\" (relative to this file)");
-  const std::string scenario_file = (std::filesystem::path(file).parent_path() / sweep["scenario"].get<std::string>()).string();
-  const json base = json::parse(read_file(scenario_file));
+  Plan plan;
+  const std::string& scenario_file = plan.scenario_file =
+      (std::filesystem::path(file).parent_path() / sweep["scenario"].get<std::string>()).string();
+  const json& base = plan.base = json::parse(read_file(scenario_file));
   for (const char* key : {"modes", "seeds"})
     if (sweep.contains(key) && !sweep[key].is_array()) bad(file, std::string("$.") + key, "must be a list", "write e.g. [\"udp\", \"vxlan\"] or [1, 2]");
   if (sweep.contains("parameters") && !sweep["parameters"].is_object())
@@ -73,7 +82,7 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
     if (!s.is_number_integer() || s.get<std::int64_t>() < 0) bad(file, "$.seeds", fmt::format("{} is not a seed", s.dump()), "use integers 0 or more");
     seeds.push_back(s.get<std::uint64_t>());
   }
-  std::vector<std::string> params;
+  std::vector<std::string>& params = plan.params;
   std::vector<std::vector<json>> values;
   const json parameters = sweep.value("parameters", json::object());
   for (auto it = parameters.begin(); it != parameters.end(); ++it) {
@@ -92,7 +101,7 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
     bad(file, "--shard", fmt::format("{}/{} is not a shard", shard.index, shard.count), "use I/N with 1 <= I <= N");
 
   // The grid, in a fixed order: parameter points (the last parameter varying fastest), modes, seeds.
-  std::vector<Run> runs;
+  std::vector<Run>& runs = plan.runs;
   std::vector<std::size_t> at(params.size(), 0);
   int index = 0;
   for (bool more = true; more;) {
@@ -112,6 +121,21 @@ SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std
       at[k] = 0;
     }
   }
+  plan.total = index;
+  return plan;
+}
+
+}  // namespace
+
+int sweep_runs(const std::string& file) { return plan_sweep(file, Shard{}).total; }
+
+SweepOutcome run_sweep(const std::string& file, int jobs, Shard shard, const std::function<void(int, int)>& progress) {
+  const Plan plan = plan_sweep(file, shard);
+  const std::vector<Run>& runs = plan.runs;
+  const std::vector<std::string>& params = plan.params;
+  const int index = plan.total;
+  const json& base = plan.base;
+  const std::string& scenario_file = plan.scenario_file;
 
   std::vector<std::string> rows(runs.size());
   std::atomic<std::size_t> next{0};

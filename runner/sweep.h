@@ -27,6 +27,9 @@ struct SweepOutcome {
 SweepOutcome run_sweep(const std::string& sweep_file, int jobs, Shard shard,
                        const std::function<void(int done, int total)>& progress = nullptr);
 
+// Checks the sweep file as run_sweep does and returns the number of runs in its whole grid.
+int sweep_runs(const std::string& sweep_file);
+
 struct ShardCsv {
   std::string file;  // for messages
   std::string text;
