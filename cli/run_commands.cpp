@@ -115,6 +115,7 @@ int cmd_run(const RunCliOptions& o, bool table) {
       files.emplace_back(dir + "/" + name + ".csv", runner::flows_csv(r.flows));
       files.emplace_back(dir + "/" + name + "-steps.csv", runner::steps_csv(r.steps));
       files.emplace_back(dir + "/" + name + "-timeline.csv", runner::timeline_csv(r.timeline));
+      if (!r.convergence.empty()) files.emplace_back(dir + "/" + name + "-convergence.csv", runner::convergence_csv(r.convergence));
       timeline.insert(timeline.end(), r.timeline.begin(), r.timeline.end());
       all.insert(all.end(), r.flows.begin(), r.flows.end());
       if (o.trace) trace_runs.push_back({{"mode", name}, {"steps", trace_json(r.trace)}});
@@ -141,6 +142,7 @@ int cmd_run(const RunCliOptions& o, bool table) {
   }
   if (table) print_table(all);
   print_losses(results, o.file);
+  for (const auto& [mode, r] : results) std::cout << runner::convergence_summary(mode, r.convergence);
   for (const auto& f : files) std::cerr << "wrote " << f.first << "\n";
   if (o.pcap) report_pcaps(*o.pcap, modes);
   return 0;

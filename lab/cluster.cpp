@@ -53,6 +53,11 @@ Cluster::Cluster(const scenario::Scenario& s, kernel::World& world, bool keep_lo
       host_(std::make_unique<HostView>(world)) {
   store_.set_config(s.net_conf.verbatim);
   store_.log = [this](const std::string& m) { note("", "etcd", m); };
+  store_.fanout_per_watcher = s.watch_fanout;
+  for (const auto& e : s.events) {
+    if (e.kind == scenario::EventKind::NodeJoin) joins_.insert(e.target);
+    if (e.kind == scenario::EventKind::NodeLeave) leaves_.insert(e.target);
+  }
   for (std::size_t i = 0; i < s.nodes.size(); ++i) {
     auto n = std::make_unique<NodeState>();
     n->spec = &s.nodes[i];
@@ -179,6 +184,8 @@ void Cluster::start_flanneld(NodeState& n) {
       name, std::move(ctx), store_, n.files, world_.sim.stream(++n.starts == 1 ? "flanneld:" + name : fmt::format("flanneld:{} start {}", name, n.starts)),
       [this, name](nc::NetConfig&& cfg) { apply(name, std::move(cfg)); }, world_.sim);
   n.flanneld->renew_margin = s_.renew_margin;
+  n.flanneld->request_cost = s_.netlink_request_cost;
+  n.flanneld->on_programmed = [this, name](const flannel::Programmed& p) { note_programmed(name, p); };
   n.flanneld->log = [this, name](const std::string& m) { note(name, "flanneld", m); };
   n.flanneld->on_exit = [this, i = n.index](const std::string&) { world_.sim.at(world_.sim.now(), this, kExit | i); };
   try {
@@ -199,6 +206,7 @@ void Cluster::start_flanneld(NodeState& n) {
     return;
   }
   n.backoff = 0;
+  if (joins_.count(name) || leaves_.count(name)) tracked_leases_[n.flanneld->lease().addr.v] = name;
   retry_pods(n);
 }
 
@@ -365,6 +373,14 @@ const flannel::UdpProxy* Cluster::proxy(std::string_view node) const {
   for (const auto& n : nodes_)
     if (n->spec->name == node) return n->proxy.get();
   return nullptr;
+}
+
+void Cluster::note_programmed(const std::string& peer, const flannel::Programmed& p) {
+  auto it = tracked_leases_.find(p.subnet.addr.v);
+  if (it == tracked_leases_.end()) return;
+  const bool joined = p.type == flannel::LeaseEventType::Added;
+  if (!(joined ? joins_ : leaves_).count(it->second)) return;  // a leaving node's own boot is not measured
+  convergence_.push_back({it->second, p.subnet, p.type == flannel::LeaseEventType::Added, peer, p.written, p.heard, p.done});
 }
 
 }  // namespace ol::cluster

@@ -40,6 +40,16 @@ struct PodState {
   std::string error;  // why CNI ADD failed
 };
 
+// A node that joins or leaves after the start, as each peer's flanneld programmed it: its lease
+// written to the store, heard by the peer's watch, and the peer's commands applied.
+struct Convergence {
+  std::string node;  // the node joining or leaving
+  wire::Ipv4Prefix subnet;
+  bool joined = true;  // false: its lease was removed
+  std::string peer;
+  Nanos written = 0, heard = 0, programmed = 0;
+};
+
 class Cluster final : public EventTarget {
  public:
   // `world` must outlive the cluster. With keep_log false nothing is logged (large scenarios).
@@ -64,6 +74,8 @@ class Cluster final : public EventTarget {
   // Errors that stopped a component (flanneld out of subnets, CNI ADD failures), in order.
   const std::vector<std::string>& errors() const { return errors_; }
   bool flanneld_running(std::string_view node) const;
+  // Every peer's programming of every node that joined or left by a scenario event, in order.
+  const std::vector<Convergence>& convergence() const { return convergence_; }
 
   void on_event(std::uint64_t cookie) override;
 
@@ -92,6 +104,7 @@ class Cluster final : public EventTarget {
   void error(std::string text);
   void set_gso(const std::string& netns, const std::string& dev);
   NodeState* node_state(std::string_view name);
+  void note_programmed(const std::string& peer, const flannel::Programmed& p);
 
   const scenario::Scenario& s_;
   kernel::World& world_;
@@ -104,7 +117,10 @@ class Cluster final : public EventTarget {
   std::map<std::string, std::size_t, std::less<>> pod_index_;
   std::vector<LogEntry> log_;
   std::vector<std::string> errors_;
-  std::unordered_set<std::string> error_seen_;  // a failure repeated (a route check every 10 s) is listed once
+  std::unordered_set<std::string> error_seen_;
+  std::unordered_set<std::string> joins_, leaves_;       // nodes with a node-join / node-leave event
+  std::map<std::uint32_t, std::string> tracked_leases_;  // their subnets (network address) → node
+  std::vector<Convergence> convergence_;  // a failure repeated (a route check every 10 s) is listed once
 };
 
 }  // namespace ol::cluster

@@ -1,6 +1,8 @@
 #include "runner/run.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -109,6 +111,14 @@ double flow_ns(const cost::NodeCpu* c, std::uint16_t flow) {
 
 }  // namespace
 
+namespace {
+bool has_membership_events(const scenario::Scenario& s) {
+  for (const auto& e : s.events)
+    if (e.kind == scenario::EventKind::NodeJoin || e.kind == scenario::EventKind::NodeLeave) return true;
+  return false;
+}
+}  // namespace
+
 RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const RunOptions& o) {
   scenario::Scenario sc = in;
   scenario::override_backend(sc, mode);
@@ -137,6 +147,11 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     }
   } else {
     s.sim.run_until(end);
+  }
+  // A node joining or leaving is measured until every peer has programmed it: past the traffic.
+  if (has_membership_events(s.scenario)) {
+    s.sim.run_until(std::max(end, s.scenario.events.back().at));
+    s.cluster.converge();
   }
   s.world.tracing.sink = nullptr;
 
@@ -198,6 +213,9 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   }
   for (std::size_t k = 0; k < s.world.tracing.drops.size(); ++k)
     if (s.world.tracing.drops[k]) r.drops[kernel::drop_reason_name(kernel::DropReason(k))] = s.world.tracing.drops[k];
+  for (const auto& c : s.cluster.convergence())
+    r.convergence.push_back({s.scenario.name, mode_name, s.scenario.seed, c.node, c.joined ? "join" : "leave", c.subnet.str(), c.peer,
+                             double(c.written) / 1e9, double(c.heard) / 1e9, double(c.programmed) / 1e9});
   r.trace = std::move(log.events);
   r.control_plane_errors = s.cluster.errors();
   return r;
@@ -235,6 +253,33 @@ std::string timeline_csv(const std::vector<TimelineRow>& rows) {
   std::string out = "scenario,mode,seed,flow,t_s,sent,delivered\n";
   for (const auto& r : rows)
     out += fmt::format("{},{},{},{},{},{},{}\n", r.scenario, r.mode, r.seed, r.flow, num(r.t_s, 3), r.sent, r.delivered);
+  return out;
+}
+
+std::string convergence_csv(const std::vector<ConvergenceRow>& rows) {
+  std::string out = "scenario,mode,seed,node,event,subnet,peer,written_s,heard_s,programmed_s,lag_ms\n";
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.3f}\n", r.scenario, r.mode, r.seed, r.node, r.event, r.subnet, r.peer,
+                       r.written_s, r.heard_s, r.programmed_s, (r.programmed_s - r.written_s) * 1e3);
+  return out;
+}
+
+std::string convergence_summary(const std::string& mode, const std::vector<ConvergenceRow>& rows) {
+  std::map<std::pair<std::string, std::string>, std::vector<Nanos>> lags;  // (node, event) → per peer, ns
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& r : rows) {
+    auto key = std::pair{r.node, r.event};
+    auto [it, fresh] = lags.try_emplace(key);
+    if (fresh) order.push_back(key);
+    it->second.push_back(Nanos(std::llround((r.programmed_s - r.written_s) * 1e9)));
+  }
+  std::string out;
+  for (const auto& key : order) {
+    const auto& v = lags[key];
+    out += fmt::format("{:<8} {} {}: programmed by {} peer{}; from the lease's write: p50 {:.3f} ms, p99 {:.3f} ms, max {:.3f} ms\n", mode,
+                       key.first, key.second, v.size(), v.size() == 1 ? "" : "s", traffic::percentile(v, 50) / 1e6,
+                       traffic::percentile(v, 99) / 1e6, traffic::percentile(v, 100) / 1e6);
+  }
   return out;
 }
 

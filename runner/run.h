@@ -61,6 +61,16 @@ struct TimelineRow {
   std::uint64_t sent = 0, delivered = 0;
 };
 
+// A node that joined or left by a scenario event, as one peer's flanneld programmed it: the lease
+// written to the store, heard by the peer's watch, and the peer's commands applied.
+struct ConvergenceRow {
+  std::string scenario, mode;
+  std::uint64_t seed = 0;
+  std::string node, event;  // event: "join" or "leave"
+  std::string subnet, peer;
+  double written_s = 0, heard_s = 0, programmed_s = 0;
+};
+
 // A scenario event, for marking charts: when, what and on what.
 struct EventMark {
   double t_s = 0;
@@ -71,6 +81,7 @@ struct RunResult {
   std::vector<FlowRow> flows;
   std::vector<StepRow> steps;
   std::vector<TimelineRow> timeline;
+  std::vector<ConvergenceRow> convergence;  // empty unless nodes join or leave by events
   std::vector<TraceEvent> trace;  // the sampled packets' steps, when asked for
   std::vector<std::vector<double>> rtt_samples_us;  // per flow, ascending, at most 2000 evenly spaced ranks: for CDFs
   std::map<std::string, std::uint64_t> drops;  // packets the kernel freed, by SKB_DROP_REASON_… (every flow)
@@ -85,6 +96,10 @@ RunResult run_mode(const scenario::Scenario& s, scenario::Backend mode, const Ru
 std::string flows_csv(const std::vector<FlowRow>& rows);
 std::string steps_csv(const std::vector<StepRow>& rows);
 std::string timeline_csv(const std::vector<TimelineRow>& rows);
+std::string convergence_csv(const std::vector<ConvergenceRow>& rows);
+// Per node joining or leaving: how many peers programmed it, and p50/p99/max of the time from its
+// lease's write to each peer's commands applied. One line each, for the terminal.
+std::string convergence_summary(const std::string& mode, const std::vector<ConvergenceRow>& rows);
 // The scenario's events (but node-join), in time order, for the timeline chart.
 std::vector<EventMark> event_marks(const scenario::Scenario& s);
 

@@ -44,8 +44,12 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   backend_->setup(lease_, cfg);
   // The watch starts from the list it took, so each peer is handled exactly once.
   const std::uint64_t rev = store_.revision();
-  for (const Lease* l : store_.list())
-    if (l->subnet != lease_) backend_->add_peer(*l, cfg);
+  for (const Lease* l : store_.list()) {
+    if (l->subnet == lease_) continue;
+    const LeaseEvent ev{LeaseEventType::Added, *l, rev, sim_.now()};
+    if (request_cost > 0) enqueue(ev);
+    else handle(ev, sim_.now(), cfg);
+  }
   emit_(std::move(cfg));
   watch_ = store_.watch(rev, [this](std::span<const LeaseEvent> batch) { on_lease_events(batch); });
   arm_renewal();
@@ -55,6 +59,9 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
 void Flanneld::stop() {
   if (watch_) store_.unwatch(*watch_);
   watch_.reset();
+  if (working_) sim_.cancel(*working_);
+  working_.reset();
+  queue_.clear();
   renew_timer_.disarm();
   route_timer_.disarm();
 }
@@ -82,6 +89,39 @@ void Flanneld::check_routes() {
   route_timer_.arm(route_timer_.due() + kRouteCheckInterval);
 }
 
+void Flanneld::handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& cfg) {
+  if (ev.type == LeaseEventType::Added) backend_->add_peer(ev.lease, cfg);
+  else backend_->remove_peer(ev.lease, cfg);
+  if (on_programmed && request_cost == 0) on_programmed(Programmed{ev.type, ev.lease.subnet, ev.written, heard, sim_.now()});
+}
+
+void Flanneld::enqueue(const LeaseEvent& ev) {
+  queue_.push_back({ev, sim_.now()});
+  if (!working_) handle_next();
+}
+
+// The head of the queue: its commands are decided now and take effect once flanneld's netlink
+// requests for them have been made, one request_cost each.
+void Flanneld::handle_next() {
+  current_ = std::move(queue_.front());
+  queue_.pop_front();
+  pending_ = {};
+  handle(current_.event, current_.heard, pending_);
+  const Nanos requests = std::max<Nanos>(1, Nanos(pending_.commands.size()));
+  working_ = sim_.at(sim_.now() + requests * request_cost, this);
+}
+
+void Flanneld::on_event(std::uint64_t) {
+  working_.reset();
+  netconfig::NetConfig cfg = std::move(pending_);
+  pending_ = {};
+  const LeaseEvent& ev = current_.event;
+  const Programmed done{ev.type, ev.lease.subnet, ev.written, current_.heard, sim_.now()};
+  if (!queue_.empty()) handle_next();
+  if (!cfg.commands.empty()) emit_(std::move(cfg));
+  if (on_programmed) on_programmed(done);
+}
+
 // handleSubnetEvents: the batch in order, our own lease skipped.
 void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
   netconfig::NetConfig cfg;
@@ -97,8 +137,8 @@ void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
       }
       continue;
     }
-    if (ev.type == LeaseEventType::Added) backend_->add_peer(ev.lease, cfg);
-    else backend_->remove_peer(ev.lease, cfg);
+    if (request_cost > 0) enqueue(ev);
+    else handle(ev, sim_.now(), cfg);
   }
   if (!cfg.commands.empty()) emit_(std::move(cfg));
 }

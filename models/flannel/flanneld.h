@@ -4,6 +4,7 @@
 // (CompleteLease), and host-gw checks its routes every 10 s. A restarted flanneld is a new one:
 // it finds the lease held for its public IP and reuses it (tryAcquireLease's findLeaseByIP).
 #pragma once
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,7 +24,15 @@ class FlanneldError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class Flanneld {
+// One lease event handled: when the store took it, when this flanneld heard of it, and when its
+// backend had programmed it (the commands applied).
+struct Programmed {
+  LeaseEventType type;
+  Ipv4Prefix subnet;
+  Nanos written, heard, done;
+};
+
+class Flanneld final : public EventTarget {
  public:
   // Receives each batch of commands as flanneld issues it; the caller applies them.
   using Emit = std::function<void(netconfig::NetConfig&&)>;
@@ -47,9 +56,21 @@ class Flanneld {
   std::function<void(const std::string&)> log;  // flanneld's log lines
   // The process exits on its own (its lease revoked); called once it has stopped.
   std::function<void(const std::string& why)> on_exit;
+  // The time one netlink request takes flanneld (a round trip to the kernel with its ack). A peer's
+  // lease event costs as many as its backend issues (vxlan: neighbour, FDB entry, route; host-gw:
+  // the route; udp: none, the proxy's route list is in-process, so at least one). Events are
+  // handled one after another, so a flanneld that has just listed 5,000 leases programs the last
+  // one after all the others. 0: at once, as they arrive.
+  Nanos request_cost = 0;
+  std::function<void(const Programmed&)> on_programmed;
+
+  void on_event(std::uint64_t) override;  // the event being handled is done: its commands apply
 
  private:
   void on_lease_events(std::span<const LeaseEvent> batch);
+  void handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& cfg);
+  void enqueue(const LeaseEvent& ev);
+  void handle_next();
   Ipv4Prefix acquire(std::optional<Ipv4Prefix> pinned, const LeaseAttrs& attrs);
   void renew();
   void check_routes();
@@ -65,6 +86,14 @@ class Flanneld {
   std::unique_ptr<BackendNetwork> backend_;
   Ipv4Prefix lease_;
   std::optional<std::size_t> watch_;
+  struct Queued {
+    LeaseEvent event;
+    Nanos heard;
+  };
+  std::deque<Queued> queue_;  // peers' lease events heard, not yet handled (request_cost > 0)
+  std::optional<EventId> working_;
+  Queued current_{};              // the event being handled
+  netconfig::NetConfig pending_;  // its commands, applied when done
   DaemonTimer renew_timer_;
   DaemonTimer route_timer_;
 };

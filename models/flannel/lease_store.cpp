@@ -121,10 +121,11 @@ void LeaseStore::publish(LeaseEventType type, const Lease& l) {
     batches_.push_back({due, {}});
     sim_.at(due, this, batches_.size() - 1);
   }
-  batches_.back().changes.push_back({type, l, ++revision_});
+  batches_.back().changes.push_back({type, l, ++revision_, sim_.now()});
 }
 
 void LeaseStore::on_event(std::uint64_t cookie) {
+  if (cookie & kFanoutCookie) return fan_out(std::size_t(cookie & ~kFanoutCookie));
   std::vector<LeaseEvent> batch = std::move(batches_[cookie].changes);
   batches_[cookie].changes.clear();
   if (!reachable_) {  // the response never reaches the nodes: they will catch up on reconnecting
@@ -134,14 +135,37 @@ void LeaseStore::on_event(std::uint64_t cookie) {
   deliver(std::move(batch));
 }
 
+void LeaseStore::deliver_to(std::size_t i, const std::vector<LeaseEvent>& batch) {
+  // Each watcher gets the changes after the revision it listed.
+  auto first = std::partition_point(batch.begin(), batch.end(), [&](const LeaseEvent& e) { return e.revision <= watchers_[i].since; });
+  if (first != batch.end()) watchers_[i].fn(std::span<const LeaseEvent>(&*first, std::size_t(batch.end() - first)));
+}
+
 void LeaseStore::deliver(std::vector<LeaseEvent> batch) {
-  // A watcher may be added while delivering (a node starting): index, do not iterate. Each
-  // watcher gets the changes after the revision it listed.
-  for (std::size_t i = 0; i < watchers_.size(); ++i) {
-    if (!watchers_[i].active) continue;
-    auto first = std::partition_point(batch.begin(), batch.end(),
-                                      [&](const LeaseEvent& e) { return e.revision <= watchers_[i].since; });
-    if (first != batch.end()) watchers_[i].fn(std::span<const LeaseEvent>(&*first, std::size_t(batch.end() - first)));
+  if (fanout_per_watcher > 0) {
+    fanouts_.push_back({std::move(batch), 0});
+    sim_.at(sim_.now() + fanout_per_watcher, this, kFanoutCookie | (fanouts_.size() - 1));
+    return;
+  }
+  // A watcher may be added while delivering (a node starting): index, do not iterate.
+  for (std::size_t i = 0; i < watchers_.size(); ++i)
+    if (watchers_[i].active) deliver_to(i, batch);
+}
+
+// One watcher's response has been written; the next one's takes another fanout_per_watcher. A
+// watcher that started after the batch was taken listed a later revision and skips it.
+void LeaseStore::fan_out(std::size_t f) {
+  std::size_t i = fanouts_[f].next_watcher;
+  while (i < watchers_.size() && !watchers_[i].active) ++i;
+  if (i < watchers_.size()) deliver_to(i, fanouts_[f].changes);
+  std::size_t next = i + 1;
+  while (next < watchers_.size() && !watchers_[next].active) ++next;
+  fanouts_[f].next_watcher = next;
+  if (next < watchers_.size()) {
+    sim_.at(sim_.now() + fanout_per_watcher, this, kFanoutCookie | f);
+  } else {
+    fanouts_[f].changes.clear();
+    fanouts_[f].changes.shrink_to_fit();
   }
 }
 

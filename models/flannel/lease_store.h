@@ -43,6 +43,7 @@ struct LeaseEvent {
   LeaseEventType type;
   Lease lease;
   std::uint64_t revision = 0;
+  Nanos written = 0;  // when the store took the change
 };
 
 inline constexpr const char* kEtcdPrefix = "/coreos.com/network";
@@ -57,6 +58,10 @@ class LeaseStore final : public EventTarget {
   LeaseStore(Simulator& sim, Nanos watch_delay, Nanos ttl = kLeaseTtl)
       : sim_(sim), watch_delay_(watch_delay), ttl_(ttl), expiry_(sim, [this] { expire(); }) {}
   Nanos ttl() const { return ttl_; }
+  // The store sends a watch response to one watcher after another, each taking this long (etcd's
+  // watch stream or the API server's watch cache serialising and writing it): with N flanneld
+  // watching, the last hears of a change N times this after the first. 0: all at once.
+  Nanos fanout_per_watcher = 0;
   std::function<void(const std::string&)> log;  // "lease … expired"
 
   void set_config(const nlohmann::json& net_conf) { config_ = net_conf.dump(); }
@@ -82,7 +87,7 @@ class LeaseStore final : public EventTarget {
   // `etcdctl get --prefix /coreos.com/network`: key, value, key, value, …
   std::string dump() const;
 
-  void on_event(std::uint64_t cookie) override;  // delivers one batch of changes to every watcher
+  void on_event(std::uint64_t cookie) override;  // delivers a batch of changes (to the next watcher)
 
  private:
   struct Watch {
@@ -92,6 +97,8 @@ class LeaseStore final : public EventTarget {
   };
   void publish(LeaseEventType type, const Lease& l);
   void deliver(std::vector<LeaseEvent> batch);
+  void deliver_to(std::size_t watcher, const std::vector<LeaseEvent>& batch);
+  void fan_out(std::size_t fanout);  // the next watcher of a fan-out, then the one after, later
   bool remove_key(const wire::Ipv4Prefix& subnet);  // etcd itself deleting a key
   void expire();  // deletes every key whose TTL ran out, then waits for the next
   void arm_expiry();
@@ -113,6 +120,12 @@ class LeaseStore final : public EventTarget {
     std::vector<LeaseEvent> changes;  // in revision order
   };
   std::vector<Batch> batches_;  // cookie = index; emptied once delivered
+  struct Fanout {
+    std::vector<LeaseEvent> changes;
+    std::size_t next_watcher = 0;
+  };
+  static constexpr std::uint64_t kFanoutCookie = std::uint64_t(1) << 63;
+  std::vector<Fanout> fanouts_;  // cookie = kFanoutCookie | index; emptied once every watcher has it
   std::uint64_t revision_ = 0;
 };
 

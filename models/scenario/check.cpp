@@ -61,6 +61,8 @@ class Builder {
     if (!doc_.contains("control_plane")) return;
     const json& c = doc_["control_plane"];
     if (c.contains("watch_delay")) s_.watch_delay = duration(c["watch_delay"]);
+    if (c.contains("watch_fanout")) s_.watch_fanout = duration(c["watch_fanout"]);
+    if (c.contains("netlink_request_cost")) s_.netlink_request_cost = duration(c["netlink_request_cost"]);
     if (c.contains("lease_ttl")) s_.lease_ttl = duration(c["lease_ttl"]);
     if (c.contains("renew_margin")) s_.renew_margin = duration(c["renew_margin"]);
     if (s_.lease_ttl <= 0) add("$.control_plane.lease_ttl", "a lease must live longer than 0", "write e.g. \"24h\"");

@@ -89,7 +89,9 @@ struct Scenario {
   std::vector<Node> nodes;
   NetConf net_conf;
   CniConf cni;
-  Nanos watch_delay = 10 * kNanosPerMilli;
+  Nanos watch_delay = 10 * kNanosPerMilli;          // until the first watcher hears of a change
+  Nanos watch_fanout = 10 * kNanosPerMicro;          // per watcher after that (the store sends one by one)
+  Nanos netlink_request_cost = 25 * kNanosPerMicro;  // flanneld's cost per command it issues
   Nanos lease_ttl = 24 * 3600 * kNanosPerSecond;     // etcd's TTL on a lease (flannel's subnetTTL)
   Nanos renew_margin = 3600 * kNanosPerSecond;       // flanneld --subnet-lease-renew-margin
   bool gso = true;                    // offloads.gso

@@ -63,7 +63,7 @@ TEST_CASE("a node that leaves is forgotten by its peers after the watch delay, i
   CHECK(kernel::dump_routes(n1).find("10.244.2.0/24") == std::string::npos);
   std::vector<std::string> removal;
   for (const auto& e : s->cluster.log())
-    if (e.op && e.node == "node-1" && e.time == 2 * kNanosPerSecond + 100 * kNanosPerMilli)
+    if (e.op && e.node == "node-1" && e.time == 2 * kNanosPerSecond + 100 * kNanosPerMilli + 10'000 + 3 * 25'000)  // + fan-out, netlink
       removal.push_back(netconfig::render(*e.op));
   const std::string vtep = cni::Naming(1).mac("flannel.1 of node-2").str();
   CHECK(removal == std::vector<std::string>{
