@@ -62,6 +62,9 @@ class BackendNetwork {
   // host-gw's routeCheck (every 10 s): re-adds the routes it owns that the kernel lost. Others: none.
   virtual void check_routes(netconfig::NetConfig&) {}
   virtual bool checks_routes() const { return false; }
+  // Netlink requests handleSubnetEvents makes for one peer's event (vxlan: neighbour, FDB entry and
+  // route; host-gw: the route; udp: none, its proxy's route list is in-process).
+  virtual int requests_per_event() const { return 0; }
 };
 
 std::unique_ptr<BackendNetwork> make_backend(Backend kind, BackendContext ctx);

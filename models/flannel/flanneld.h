@@ -58,18 +58,20 @@ class Flanneld final : public EventTarget {
   std::function<void(const std::string& why)> on_exit;
   // The time one netlink request takes flanneld (a round trip to the kernel with its ack). A peer's
   // lease event costs as many as its backend issues (vxlan: neighbour, FDB entry, route; host-gw:
-  // the route; udp: none, the proxy's route list is in-process, so at least one). Events are
-  // handled one after another, so a flanneld that has just listed 5,000 leases programs the last
-  // one after all the others. 0: at once, as they arrive.
+  // the route; udp: none, the proxy's route list is in-process). flanneld handles one batch of
+  // events (a watch response, or the list it took at start) after another, and a batch's commands
+  // take effect together once all its requests are made: a flanneld that
+  // has just listed 5,000 peers is busy for 15,000 requests before it hears of a new one.
+  // 0: at once, as they arrive.
   Nanos request_cost = 0;
   std::function<void(const Programmed&)> on_programmed;
 
-  void on_event(std::uint64_t) override;  // the event being handled is done: its commands apply
+  void on_event(std::uint64_t) override;  // the batch being handled is done: its commands apply
 
  private:
   void on_lease_events(std::span<const LeaseEvent> batch);
   void handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& cfg);
-  void enqueue(const LeaseEvent& ev);
+  void enqueue(std::span<const LeaseEvent> batch);
   void handle_next();
   Ipv4Prefix acquire(std::optional<Ipv4Prefix> pinned, const LeaseAttrs& attrs);
   void renew();
@@ -87,13 +89,11 @@ class Flanneld final : public EventTarget {
   Ipv4Prefix lease_;
   std::optional<std::size_t> watch_;
   struct Queued {
-    LeaseEvent event;
+    std::vector<LeaseEvent> events;  // peers' only, without BackendData once VtepMAC is parsed
     Nanos heard;
   };
-  std::deque<Queued> queue_;  // peers' lease events heard, not yet handled (request_cost > 0)
+  std::deque<Queued> queue_;  // batches heard, not yet done (request_cost > 0); the first is under way
   std::optional<EventId> working_;
-  Queued current_{};              // the event being handled
-  netconfig::NetConfig pending_;  // its commands, applied when done
   DaemonTimer renew_timer_;
   DaemonTimer route_timer_;
 };

@@ -16,6 +16,7 @@ class HostGwNetwork final : public BackendNetwork {
   const char* origin() const override { return "flanneld host-gw backend"; }
   void check_routes(netconfig::NetConfig& out) override;
   bool checks_routes() const override { return true; }
+  int requests_per_event() const override { return 1; }
 
   struct OwnedRoute {
     Ipv4Prefix dst;

@@ -17,6 +17,7 @@ class VxlanNetwork final : public BackendNetwork {
   void add_peer(const Lease& peer, netconfig::NetConfig& out) override;
   void remove_peer(const Lease& peer, netconfig::NetConfig& out) override;
   const char* origin() const override { return "flanneld vxlan backend"; }
+  int requests_per_event() const override { return 3; }
 
  private:
   bool direct(const Lease& peer) const;
