@@ -213,9 +213,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   }
   for (std::size_t k = 0; k < s.world.tracing.drops.size(); ++k)
     if (s.world.tracing.drops[k]) r.drops[kernel::drop_reason_name(kernel::DropReason(k))] = s.world.tracing.drops[k];
-  for (const auto& c : s.cluster.convergence())
-    r.convergence.push_back({s.scenario.name, mode_name, s.scenario.seed, c.node, c.joined ? "join" : "leave", c.subnet.str(), c.peer,
-                             double(c.written) / 1e9, double(c.heard) / 1e9, double(c.programmed) / 1e9});
+  r.convergence = convergence_rows(s.cluster, mode_name);
   r.trace = std::move(log.events);
   r.control_plane_errors = s.cluster.errors();
   return r;
@@ -253,6 +251,15 @@ std::string timeline_csv(const std::vector<TimelineRow>& rows) {
   std::string out = "scenario,mode,seed,flow,t_s,sent,delivered\n";
   for (const auto& r : rows)
     out += fmt::format("{},{},{},{},{},{},{}\n", r.scenario, r.mode, r.seed, r.flow, num(r.t_s, 3), r.sent, r.delivered);
+  return out;
+}
+
+std::vector<ConvergenceRow> convergence_rows(const cluster::Cluster& c, const std::string& mode) {
+  std::vector<ConvergenceRow> out;
+  const auto& s = c.scenario();
+  for (const auto& p : c.convergence())
+    out.push_back({s.name, mode, s.seed, p.node, p.joined ? "join" : "leave", p.subnet.str(), p.peer, double(p.written) / 1e9,
+                   double(p.heard) / 1e9, double(p.programmed) / 1e9});
   return out;
 }
 

@@ -12,6 +12,10 @@
 #include "models/scenario/spec.h"
 #include "models/kernel/trace_event.h"
 
+namespace ol::cluster {
+class Cluster;
+}
+
 namespace ol::runner {
 
 struct RunOptions {
@@ -96,6 +100,7 @@ RunResult run_mode(const scenario::Scenario& s, scenario::Backend mode, const Ru
 std::string flows_csv(const std::vector<FlowRow>& rows);
 std::string steps_csv(const std::vector<StepRow>& rows);
 std::string timeline_csv(const std::vector<TimelineRow>& rows);
+std::vector<ConvergenceRow> convergence_rows(const cluster::Cluster& c, const std::string& mode);
 std::string convergence_csv(const std::vector<ConvergenceRow>& rows);
 // Per node joining or leaving: how many peers programmed it, and p50/p99/max of the time from its
 // lease's write to each peer's commands applied. One line each, for the terminal.
