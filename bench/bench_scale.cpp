@@ -25,17 +25,19 @@ struct Shape {
   int nodes = 0, pods = 2;
   std::string mode = "vxlan";
   bool join = false;  // one more node joins at 60 s, once the cluster has settled
+  bool instant = false;  // no watch fan-out or netlink cost: the control plane as the model had it
   int udp_flows = 0, pps = 1000;
   std::string duration = "1s";
 };
 
-// Flow i runs from a pod on node i mod N to a pod on the node half the cluster away.
+// Flow i runs from a pod on node i mod N to a pod on the node half the cluster away, starting at
+// 500 ms + (i mod 1000) x 10 us: flows do not all begin in the same nanosecond.
 std::string workloads(const Shape& c) {
   std::string out;
   for (int i = 0; i < c.udp_flows; ++i) {
     const int from = i % c.nodes, to = (from + c.nodes / 2) % c.nodes, pod = (i / c.nodes) % c.pods;
-    out += fmt::format(R"({}    {{"type": "udp", "from": "p{}-{}", "to": "p{}-{}", "at": "500ms", "duration": "{}", "rate_pps": {}, "size": 200}})",
-                       i ? ",\n" : "", from, pod, to, pod, c.duration, c.pps);
+    out += fmt::format(R"({}    {{"type": "udp", "from": "p{}-{}", "to": "p{}-{}", "at": "{}us", "duration": "{}", "rate_pps": {}, "size": 200}})",
+                       i ? ",\n" : "", from, pod, to, pod, 500'000 + (i % 1000) * 10, c.duration, c.pps);
   }
   return out;
 }
@@ -52,16 +54,19 @@ std::string scenario_text(const Shape& c) {
   }
   const std::string events = c.join ? fmt::format(R"(,
   "events": [{{"at": "60s", "type": "node-join", "node": "n{}"}}])", n) : "";
+  const std::string timing = c.instant ? R"(
+  "control_plane": {"watch_fanout": "0s", "netlink_request_cost": "0s"},)" : "";
   const std::string flows = c.udp_flows ? fmt::format(",\n  \"workloads\": [\n{}\n  ]", workloads(c)) : "";
   return fmt::format(R"({{
   "name": "scale-{}",
+{}
   "underlay": {{"segments": [{{"name": "lan", "subnet": "172.16.0.0/12"}}]}},
   "nodes": [
 {}
   ],
   "net-conf.json": {{"Network": "10.0.0.0/8", "Backend": {{"Type": "{}"}}}}{}{}
 }})",
-                     n, nodes, mode, events, flows);
+                     n, timing, nodes, mode, events, flows);
 }
 
 double since(std::chrono::steady_clock::time_point t0) {
@@ -77,6 +82,7 @@ int main(int argc, char** argv) {
   app.add_option("NODES", c.nodes, "nodes in the cluster")->required()->check(CLI::Range(2, 60000));
   app.add_option("MODE", c.mode, "host-gw, udp or vxlan (default vxlan)")->check(CLI::IsMember({"host-gw", "udp", "vxlan"}));
   app.add_option("--pods", c.pods, "pods per node (default 2; Kubernetes supports up to 110)")->check(CLI::Range(1, 250));
+  app.add_flag("--instant", c.instant, "no watch fan-out and no netlink cost (control_plane zeros): the control plane at once");
   app.add_flag("--join", c.join, "one more node joins at 60 s: print when each peer programmed it (p50/p99/max)");
   app.add_option("--convergence-csv", convergence_csv, "with --join: write each peer's times to this CSV");
   app.add_option("--udp-flows", c.udp_flows, "with --scenario-out: UDP flows (200-byte datagrams) from 500 ms, across the cluster")

@@ -65,6 +65,8 @@ Cluster::Cluster(const scenario::Scenario& s, kernel::World& world, bool keep_lo
     n->restart = std::make_unique<DaemonTimer>(world.sim, [this, node = n.get()] {
       if (node->up && !node->flanneld) start_flanneld(*node);
     });
+    n->first_pod = pods_.size();
+    n->pod_count = s.nodes[i].pods.size();
     for (const auto& pod : s.nodes[i].pods) {
       pod_index_.emplace(pod, pods_.size());
       pods_.push_back({pod, s.nodes[i].name, names_.container_id(pod), std::nullopt, false, {}});
@@ -119,11 +121,10 @@ void Cluster::boot_node(std::size_t index) {
   ++n.boots;
   world_.netns(spec.name)->cpu = &world_.work.add_node_cpu(spec.name, spec.cores);
   start_flanneld(n);
-  for (auto& p : pods_)
-    if (p.node == spec.name) {
-      if (n.boots > 1) p.container_id = names_.container_id(fmt::format("{} boot {}", p.name, n.boots));  // a new sandbox
-      pod_add(n, p);
-    }
+  for (auto& p : pods_of(n)) {
+    if (n.boots > 1) p.container_id = names_.container_id(fmt::format("{} boot {}", p.name, n.boots));  // a new sandbox
+    pod_add(n, p);
+  }
 }
 
 flannel::BackendContext Cluster::backend_context(NodeState& n) {
@@ -177,7 +178,7 @@ void Cluster::start_flanneld(NodeState& n) {
   if (s_.net_conf.backend == Backend::Udp) {
     n.proxy = std::make_unique<flannel::UdpProxy>(ns, spec.address, s_.net_conf.port.value_or(8285));
     n.proxy->core = spec.cores - 1;  // one user-space thread, here on the last core
-    n.proxy->on_command = [this, name](const std::string& m) { note(name, "flanneld udp backend", m); };
+    if (keep_log_ || on_log) n.proxy->on_command = [this, name](const std::string& m) { note(name, "flanneld udp backend", m); };
     ctx.proxy = n.proxy.get();
   }
   n.flanneld = std::make_unique<flannel::Flanneld>(
@@ -213,8 +214,8 @@ void Cluster::start_flanneld(NodeState& n) {
 // The kubelet retries a pod whose sandbox failed (its CNI ADD found no subnet.env, say) with a
 // new sandbox once the network is there.
 void Cluster::retry_pods(NodeState& n) {
-  for (auto& p : pods_) {
-    if (p.node != n.spec->name || p.running || p.error.empty()) continue;
+  for (auto& p : pods_of(n)) {
+    if (p.running || p.error.empty()) continue;
     nc::NetConfig cleanup;
     if (world_.netns(p.name)) cleanup.add(nc::NetnsDel{p.name}, kKubelet);
     apply(p.node, std::move(cleanup));
@@ -285,8 +286,8 @@ void Cluster::tear_down(NodeState& n) {
   n.restart->disarm();
   n.proxy.reset();
   nc::NetConfig cfg;
-  for (auto& p : pods_)
-    if (p.node == name && world_.netns(p.name)) {
+  for (auto& p : pods_of(n))
+    if (world_.netns(p.name)) {
       cfg.add(nc::NetnsDel{p.name}, kKubelet);
       p.running = false;
       p.ip.reset();
@@ -382,5 +383,7 @@ void Cluster::note_programmed(const std::string& peer, const flannel::Programmed
   if (!(joined ? joins_ : leaves_).count(it->second)) return;  // a leaving node's own boot is not measured
   convergence_.push_back({it->second, p.subnet, p.type == flannel::LeaseEventType::Added, peer, p.written, p.heard, p.done});
 }
+
+std::span<PodState> Cluster::pods_of(const NodeState& n) { return std::span<PodState>(pods_).subspan(n.first_pod, n.pod_count); }
 
 }  // namespace ol::cluster

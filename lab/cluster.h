@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -104,6 +105,7 @@ class Cluster final : public EventTarget {
   void error(std::string text);
   void set_gso(const std::string& netns, const std::string& dev);
   NodeState* node_state(std::string_view name);
+  std::span<PodState> pods_of(const NodeState& n);
   void note_programmed(const std::string& peer, const flannel::Programmed& p);
 
   const scenario::Scenario& s_;

@@ -14,6 +14,7 @@ constexpr std::uint64_t kBoot = 1ull << 40, kEvent = 2ull << 40, kExit = 3ull <<
 struct Cluster::NodeState {
   const scenario::Node* spec = nullptr;
   std::size_t index = 0;
+  std::size_t first_pod = 0, pod_count = 0;  // its pods in Cluster::pods_, which lists them node by node
   netconfig::Files files;
   cni::HostLocal ipam{files};
   std::unique_ptr<flannel::UdpProxy> proxy;

@@ -1,6 +1,7 @@
 #include "models/kernel/packet.h"
 
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -16,13 +17,24 @@ namespace ol::kernel {
 
 void PacketReturn::operator()(Packet* p) const { pool->release(p); }
 
-PacketPtr PacketPool::get() {
+void Packet::grow(std::uint32_t needed) {
+  if (needed > kLargeCap) throw std::length_error("packet larger than 64 KiB plus headroom");
+  std::unique_ptr<std::uint8_t[]> bigger(new std::uint8_t[kLargeCap]);
+  std::memcpy(bigger.get(), buf, head + len);
+  storage_ = std::move(bigger);
+  buf = storage_.get();
+  cap = kLargeCap;
+}
+
+PacketPtr PacketPool::get(std::uint32_t data) {
+  const bool small = Packet::kHeadroom + data <= Packet::kSmallCap;
+  auto& free = small ? free_small_ : free_large_;
   Packet* p;
-  if (!free_.empty()) {
-    p = free_.back().release();
-    free_.pop_back();
+  if (!free.empty()) {
+    p = free.back().release();
+    free.pop_back();
   } else {
-    p = new Packet;
+    p = new Packet(small ? Packet::kSmallCap : Packet::kLargeCap);
     ++allocated_;
   }
   p->head = Packet::kHeadroom;
@@ -39,7 +51,7 @@ PacketPtr PacketPool::get() {
 }
 
 PacketPtr PacketPool::clone(const Packet& src) {
-  PacketPtr p = get();
+  PacketPtr p = get(src.head + src.len > Packet::kHeadroom ? src.head + src.len - Packet::kHeadroom : 0);
   p->head = src.head;
   p->len = src.len;
   p->id = src.id;

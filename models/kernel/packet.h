@@ -18,9 +18,17 @@ class PacketPool;
 
 enum class PktType : std::uint8_t { Host, Broadcast, Multicast, Otherhost };  // eth_type_trans()
 
+// The buffer comes in two sizes, as the kernel's kmalloc buckets do: room for a frame of a 1500-byte
+// MTU plus encapsulation, or for a 64 KiB GSO packet. A packet that outgrows the small one moves to
+// a large one (skb_put never fails here); the pool recycles each size separately, so a queue of
+// 1,000 ordinary frames holds 2 MiB, not 65 MiB.
 struct Packet {
   static constexpr std::uint32_t kHeadroom = 192;
   static constexpr std::uint32_t kMaxData = 65536 + 512;  // a 64 KiB GSO packet plus encapsulation
+  static constexpr std::uint32_t kSmallCap = kHeadroom + 2048;
+  static constexpr std::uint32_t kLargeCap = kHeadroom + kMaxData;
+
+  explicit Packet(std::uint32_t capacity) : storage_(new std::uint8_t[capacity]), buf(storage_.get()), cap(capacity) {}
 
   std::uint8_t* data() { return buf + head; }
   const std::uint8_t* data() const { return buf + head; }
@@ -29,7 +37,12 @@ struct Packet {
   std::span<const std::uint8_t> bytes() const { return {data(), len}; }
   std::uint8_t* push(std::uint32_t n) { head -= n; len += n; return data(); }  // skb_push
   void pull(std::uint32_t n) { head += n; len -= n; }                          // skb_pull
-  std::uint8_t* put(std::uint32_t n) { auto* t = data() + len; len += n; return t; }  // skb_put
+  std::uint8_t* put(std::uint32_t n) {  // skb_put
+    if (head + len + n > cap) grow(head + len + n);
+    auto* t = data() + len;
+    len += n;
+    return t;
+  }
   void trim(std::uint32_t n) { len = n; }                                       // pskb_trim
 
   std::uint32_t head = kHeadroom;
@@ -49,7 +62,14 @@ struct Packet {
   std::uint32_t seglen() const { return gso_size ? len - gso_payload + gso_size : len; }
   // The bytes its segments put on a wire: every segment repeats the headers.
   std::uint32_t wire_len() const { return len + (gso_segs() - 1) * (len - gso_payload); }
-  std::uint8_t buf[kHeadroom + kMaxData];
+
+ private:
+  void grow(std::uint32_t needed);
+  std::unique_ptr<std::uint8_t[]> storage_;
+
+ public:
+  std::uint8_t* buf;
+  std::uint32_t cap;  // kSmallCap or kLargeCap
 };
 
 // skb->truesize: what the buffer costs the memory accounting, more than its bytes. __alloc_skb
@@ -72,14 +92,15 @@ using PacketPtr = std::unique_ptr<Packet, PacketReturn>;
 
 class PacketPool {
  public:
-  PacketPtr get();
+  // A packet with room for `data` bytes after the headroom (more can still be put).
+  PacketPtr get(std::uint32_t data = 0);
   PacketPtr clone(const Packet& p);  // skb_clone, as a copy of the bytes in use
-  void release(Packet* p) { free_.emplace_back(p); }
+  void release(Packet* p) { (p->cap == Packet::kSmallCap ? free_small_ : free_large_).emplace_back(p); }
   std::size_t allocated() const { return allocated_; }
   std::uint64_t new_packet_id() { return ++last_packet_id_; }  // one per packet a program sends
 
  private:
-  std::vector<std::unique_ptr<Packet>> free_;
+  std::vector<std::unique_ptr<Packet>> free_small_, free_large_;
   std::size_t allocated_ = 0;
   std::uint64_t last_packet_id_ = 0;
 };

@@ -109,7 +109,7 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   if (!rt) return;
   w.work.charge(cost::Step::TcpSendmsg, len);
   if (!retransmit) w.work.charge(cost::Step::CopyFromUser, len);
-  kernel::PacketPtr p = w.pool.get();
+  kernel::PacketPtr p = w.pool.get(wire::Ipv4Repr::kLen + wire::TcpRepr::kLen + len);
   p->id = w.pool.new_packet_id();
   p->traced = stats_.packets_sent < std::uint64_t(trace_first);
   traced_acks_ += p->traced;

@@ -8,30 +8,39 @@
 
 namespace ol::flannel::proxy {
 
+void RouteList::swap_entries(std::size_t a, std::size_t b) {
+  std::swap(routes_[a], routes_[b]);
+  at_[key(routes_[a].subnet)] = a;
+  at_[key(routes_[b].subnet)] = b;
+}
+
 void RouteList::set(const wire::Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) {
-  for (auto& r : routes_)
-    if (r.subnet == subnet) {
-      r.peer = peer;
-      r.port = port;
-      return;
-    }
+  auto [it, fresh] = at_.try_emplace(key(subnet), routes_.size());
+  if (!fresh) {
+    routes_[it->second].peer = peer;
+    routes_[it->second].port = port;
+    return;
+  }
   routes_.push_back({subnet, peer, port});
 }
 
 bool RouteList::del(const wire::Ipv4Prefix& subnet) {
-  for (auto& r : routes_)
-    if (r.subnet == subnet) {
-      r = routes_.back();  // routes[i] = routes[routes_cnt-1]
-      routes_.pop_back();
-      return true;
-    }
-  return false;
+  auto it = at_.find(key(subnet));
+  if (it == at_.end()) return false;
+  const std::size_t i = it->second;
+  at_.erase(it);
+  if (i + 1 != routes_.size()) {  // routes[i] = routes[routes_cnt-1]
+    routes_[i] = routes_.back();
+    at_[key(routes_[i].subnet)] = i;
+  }
+  routes_.pop_back();
+  return true;
 }
 
 const Route* RouteList::find(wire::Ipv4Addr dst) {
   for (std::size_t i = 0; i < routes_.size(); ++i)
     if (routes_[i].subnet.contains(dst)) {
-      if (i != 0) std::swap(routes_[i], routes_[0]);
+      if (i != 0) swap_entries(i, 0);
       return &routes_[0];
     }
   return nullptr;

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "models/wire/addr.h"
@@ -33,7 +34,13 @@ class RouteList {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // The C proxy scans its array for set and del; the model finds the entry through an index of
+  // subnet → position instead (same order, same result), so a node with 5,000 peers programs
+  // them in linear time. find() scans, as the proxy does, and keeps the index in step.
+  static std::uint64_t key(const wire::Ipv4Prefix& s) { return std::uint64_t(s.len) << 32 | s.addr.v; }
+  void swap_entries(std::size_t a, std::size_t b);
   std::vector<Route> routes_;
+  std::unordered_map<std::uint64_t, std::size_t> at_;
 };
 
 // True when the packet goes on (its TTL decremented and its checksum patched), false when the

@@ -38,7 +38,7 @@ TEST_CASE("a confirmed neighbour stays REACHABLE; left alone it goes STALE withi
 }
 
 TEST_CASE("skb truesize: what the unresolved queue counts") {
-  kernel::Packet small, full;
+  kernel::Packet small(kernel::Packet::kSmallCap), full(kernel::Packet::kSmallCap);
   small.len = 98;
   full.len = 1514;
   CHECK(kernel::skb_truesize(small) == 768);

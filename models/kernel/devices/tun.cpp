@@ -58,7 +58,7 @@ void TunDevice::write(wire::Bytes ip_packet, std::uint64_t packet_id, bool trace
   ns.work.charge(cost::Step::Syscall, 0);
   ns.work.charge(cost::Step::CopyFromUser, std::uint32_t(ip_packet.size()));
   ns.work.charge(cost::Step::TunGetUser, std::uint32_t(ip_packet.size()));
-  PacketPtr p = ns.pool.get();
+  PacketPtr p = ns.pool.get(std::uint32_t(ip_packet.size()));
   std::memcpy(p->put(std::uint32_t(ip_packet.size())), ip_packet.data(), ip_packet.size());
   p->at_l3 = true;
   p->id = packet_id ? packet_id : ns.pool.new_packet_id();

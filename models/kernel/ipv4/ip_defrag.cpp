@@ -55,7 +55,7 @@ PacketPtr ip_defrag(Netns& ns, PacketPtr frag) {
   // ip_frag_reasm: the first fragment's header, every payload at its offset, then a new checksum.
   const Packet& first = *q.frags.front();
   const std::size_t hl = ip_hdr(first).header_len();
-  PacketPtr whole = ns.pool.get();
+  PacketPtr whole = ns.pool.get(std::uint32_t(hl + q.total));
   whole->id = first.id;
   whole->traced = first.traced;
   whole->at_l3 = true;

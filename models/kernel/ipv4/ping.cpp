@@ -19,7 +19,7 @@ Errno ping_sendmsg(Netns& ns, std::uint16_t id, std::uint16_t seq, wire::Ipv4Add
   auto rt = ip_route_output(ns, dst);
   const std::uint32_t size = wire::Ipv4Repr::kLen + wire::IcmpRepr::kLen + payload_len;
   if (size > Packet::kMaxData) return Errno::MsgSize;
-  PacketPtr p = ns.pool.get();
+  PacketPtr p = ns.pool.get(size);
   p->id = ns.pool.new_packet_id();
   p->traced = traced;
   p->flow = ns.work.flow();

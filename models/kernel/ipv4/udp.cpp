@@ -72,7 +72,7 @@ Errno udp_sendmsg(Netns& ns, std::uint16_t sport, wire::Ipv4Addr dst, std::uint1
   const std::uint32_t size = wire::Ipv4Repr::kLen + udp_len;
   if (size > Packet::kMaxData || udp_len > 0xffff) return Errno::MsgSize;
   if (pmtudisc == PmtuDisc::Do && size > std::uint32_t(rt->mtu)) return Errno::MsgSize;
-  PacketPtr p = ns.pool.get();
+  PacketPtr p = ns.pool.get(size);
   p->id = packet_id && *packet_id ? *packet_id : ns.pool.new_packet_id();
   p->traced = traced;
   p->flow = ns.work.flow();
