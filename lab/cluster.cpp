@@ -381,7 +381,7 @@ void Cluster::note_programmed(const std::string& peer, const flannel::Programmed
   if (it == tracked_leases_.end()) return;
   const bool joined = p.type == flannel::LeaseEventType::Added;
   if (!(joined ? joins_ : leaves_).count(it->second)) return;  // a leaving node's own boot is not measured
-  convergence_.push_back({it->second, p.subnet, p.type == flannel::LeaseEventType::Added, peer, p.written, p.heard, p.done});
+  convergence_.push_back({it->second, p.subnet, joined, peer, p.written, p.heard, p.done});
 }
 
 std::span<PodState> Cluster::pods_of(const NodeState& n) { return std::span<PodState>(pods_).subspan(n.first_pod, n.pod_count); }
