@@ -59,7 +59,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   side_ = new SideBySideView(this);
   tables_ = new TablesView(this);
   charts_ = new ChartsView(this);
-  tabs_->addTab(build_walk_tab(), "Packet walk");
+  walk_tab_ = build_walk_tab();
+  tabs_->addTab(walk_tab_, "Packet walk");
   tabs_->addTab(side_, "Modes side by side");
   tabs_->addTab(tables_, "Tables");
   tabs_->addTab(charts_, "Charts");
@@ -72,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   resize(1500, 900);
   statusBar()->showMessage("Open a scenario (File ▸ Bundled scenarios), choose a mode and two pods, then Walk.");
+  qApp->installEventFilter(this);
 }
 
 MainWindow::~MainWindow() = default;
@@ -278,18 +280,39 @@ void MainWindow::show_view(const QString& name) {
 
 bool MainWindow::save_png(const QString& file) { return grab().save(file, "PNG"); }
 
-void MainWindow::keyPressEvent(QKeyEvent* e) {
-  switch (e->key()) {
-    case Qt::Key_Right: return go_to_step(step_ + 1);
-    case Qt::Key_Left: return go_to_step(step_ - 1);
-    case Qt::Key_Home: return go_to_step(0);
-    case Qt::Key_End: return go_to_step(step_count() - 1);
+bool MainWindow::walk_key(int key) {
+  switch (key) {
+    case Qt::Key_Right: go_to_step(step_ + 1); return true;
+    case Qt::Key_Left: go_to_step(step_ - 1); return true;
+    case Qt::Key_Home: go_to_step(0); return true;
+    case Qt::Key_End: go_to_step(step_count() - 1); return true;
     case Qt::Key_Space:
       if (play_->isActive()) play_->stop();
       else play_->start(1000 / speed_->value());
-      return;
-    default: QMainWindow::keyPressEvent(e);
+      return true;
+    default: return false;
   }
+}
+
+// Each key press reaches the application before the focused widget: the walk's keys are taken here
+// (and their ShortcutOverride accepted, so no shortcut claims them either) while a walk is on the
+// walk or side-by-side tab of this window, no popup or dialog is open, and no modifier is held.
+bool MainWindow::eventFilter(QObject* watched, QEvent* e) {
+  if (e->type() != QEvent::KeyPress && e->type() != QEvent::ShortcutOverride) return false;
+  auto* w = qobject_cast<QWidget*>(watched);
+  if (!w || w->window() != this || !walk_ || QApplication::activePopupWidget() || QApplication::activeModalWidget())
+    return false;
+  if (tabs_->currentWidget() != walk_tab_ && tabs_->currentWidget() != side_) return false;
+  auto* k = static_cast<QKeyEvent*>(e);
+  if (k->modifiers() & ~Qt::KeypadModifier) return false;
+  const int key = k->key();
+  if (key != Qt::Key_Right && key != Qt::Key_Left && key != Qt::Key_Home && key != Qt::Key_End && key != Qt::Key_Space)
+    return false;
+  if (e->type() == QEvent::ShortcutOverride) {
+    e->accept();
+    return true;
+  }
+  return walk_key(key);
 }
 
 }  // namespace ol::gui

@@ -59,10 +59,13 @@ class MainWindow : public QMainWindow {
   QMessageBox* error_box() const { return error_box_; }
 
  protected:
-  void keyPressEvent(QKeyEvent* e) override;
+  // The walk's keys (→ ←, Home End, Space) work wherever the focus is: the window filters them
+  // before any widget (a slider, a combo box, a button) can take them as its own.
+  bool eventFilter(QObject* watched, QEvent* e) override;
 
  private:
   void build_menus();
+  bool walk_key(int key);  // steps or plays; false when `key` is not one of the walk's
   QWidget* build_walk_tab();
   void refresh_cluster();
   void show_error(const QString& title, const QString& text);
@@ -76,6 +79,7 @@ class MainWindow : public QMainWindow {
   QMessageBox* error_box_ = nullptr;
 
   QTabWidget* tabs_;
+  QWidget* walk_tab_;
   QComboBox *mode_box_, *from_box_, *to_box_;
   QLabel* step_label_;
   QSlider* speed_;

@@ -55,6 +55,10 @@ WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
   v->addWidget(headers_, 3);
   v->addWidget(costs_);
   v->addWidget(lanes_, 1);
+  function_->setText("No walk yet");
+  where_->setText("Choose a mode and two pods in the bar above, then press Walk ▶.\n"
+                  "Then → and ← step the packet (Home and End jump, Space plays), wherever the focus is: "
+                  "each step shows the table it consulted, with the matched row, and the headers the packet carries.");
 }
 
 void WalkPanel::set_walk(const WalkRecording* walk) {

@@ -4,9 +4,13 @@
 // and a bad scenario gives the loader's message in a dialog.
 #include <QApplication>
 #include <QDir>
+#include <QLabel>
 #include <QGraphicsRectItem>
 #include <QMessageBox>
+#include <QComboBox>
+#include <QSlider>
 #include <QTableWidget>
+#include <QTest>
 #include <QTreeWidget>
 
 #include <catch2/catch.hpp>
@@ -243,4 +247,63 @@ TEST_CASE("a scenario opens in its own Backend.Type, as the command line runs it
   REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
   CHECK(w.mode() == scenario::Backend::Vxlan);
   std::remove(file.c_str());
+}
+
+TEST_CASE("after Walk, the arrow keys, Home, End and Space step the walk whichever widget has the focus") {
+  app();
+  gui::MainWindow w;
+  w.show();
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  REQUIRE(w.step_count() > 45);
+  auto* slider = w.findChild<QSlider*>();
+  auto* combo = w.findChild<QComboBox*>();
+  REQUIRE(slider);
+  REQUIRE(combo);
+  const int speed = slider->value();
+  // Forty presses on the speed slider: the walk moves forty steps, the slider not at all.
+  slider->setFocus();
+  for (int i = 0; i < 40; ++i) QTest::keyClick(slider, Qt::Key_Right);
+  CHECK(w.step() == 40);
+  CHECK(slider->value() == speed);
+  QTest::keyClick(slider, Qt::Key_Left);
+  CHECK(w.step() == 39);
+  // On a combo box (which would change the mode) and on the topology (which scrolls).
+  const QString mode = combo->currentText();
+  QTest::keyClick(combo, Qt::Key_Right);
+  CHECK(w.step() == 40);
+  CHECK(combo->currentText() == mode);
+  QTest::keyClick(w.topology(), Qt::Key_Right);
+  CHECK(w.step() == 41);
+  QTest::keyClick(w.panel(), Qt::Key_End);
+  CHECK(w.step() == w.step_count() - 1);
+  QTest::keyClick(slider, Qt::Key_Home);
+  CHECK(w.step() == 0);
+  // Space plays; Space again pauses; while paused the arrows still step.
+  QTest::keyClick(combo, Qt::Key_Space);
+  QTest::qWait(700);
+  QTest::keyClick(combo, Qt::Key_Space);
+  const int played = w.step();
+  CHECK(played > 0);
+  QTest::qWait(400);
+  CHECK(w.step() == played);
+  // A modifier leaves the key to the widget: Shift+→ is not a step.
+  QTest::keyClick(slider, Qt::Key_Right, Qt::ShiftModifier);
+  CHECK(w.step() == played);
+  // On the Tables tab the arrows are the tree's again.
+  w.show_view("tables");
+  QTest::keyClick(w.tables()->entries(), Qt::Key_Right);
+  CHECK(w.step() == played);
+}
+
+TEST_CASE("the first screen says what to do before any walk") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  const auto labels = w.panel()->findChildren<QLabel*>();
+  bool says = false;
+  for (const QLabel* l : labels) says = says || (l->text().contains("Walk ▶") && l->text().contains("→"));
+  CHECK(says);
+  QTest::keyClick(w.panel(), Qt::Key_Right);  // no walk: nothing to step, nothing breaks
+  CHECK(w.step() == -1);
 }
