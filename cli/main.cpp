@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   walk->add_option("--to", wk.to, "the pod to reach")->required();
   walk->add_option("--at", wk.at, "when to send (e.g. 1.5s); default: once the control plane has settled");
   walk->add_option("-s,--size", wk.size, "ICMP data bytes")->check(CLI::Range(0, 16000));
+  walk->add_option("--edit", wk.edits,
+                   "what if: an ip/bridge command applied before the send, e.g. \"bridge -n node-1 fdb del MAC dev flannel.1 "
+                   "dst IP self\" (repeatable)");
 
   ol::cli::PingOptions ping;
   auto* ping_cmd = app.add_subcommand("ping", "Apply a script, send ICMP echo requests and print each packet's walk");

@@ -172,6 +172,7 @@ int cmd_walk(const WalkCliOptions& o) {
   auto s = load(o.scenario);
   if (!s) return 2;
   cluster::WalkOptions w{o.from, o.to, std::nullopt, o.size};
+  w.edits = o.edits;
   if (o.at) {
     w.at = scenario::parse_duration(*o.at);
     if (!w.at) {
@@ -190,6 +191,7 @@ int cmd_walk(const WalkCliOptions& o) {
   std::cout << fmt::format("walk {} ({}) -> {} ({}), mode {}, sent at t={}s, ICMP echo with {} data bytes\n", o.from,
                            r.src.str(), o.to, r.dst.str(), scenario::backend_name(session.scenario.net_conf.backend),
                            seconds(r.sent_at), o.size);
+  for (const auto& e : o.edits) std::cout << "what if: " << e << "\n";
   for (std::size_t i = 0; i < r.steps.size(); ++i) {
     if (i == r.request_steps) std::cout << "--- back ---\n";
     std::cout << format_trace_line(r.steps[i]) << "\n";

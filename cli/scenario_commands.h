@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ol::cli {
 
@@ -20,6 +21,7 @@ struct WalkCliOptions {
   std::string from, to;
   std::optional<std::string> at;  // a duration: "1.5s"
   int size = 56;
+  std::vector<std::string> edits;  // what-if commands applied before the send
 };
 int cmd_walk(const WalkCliOptions& o);
 

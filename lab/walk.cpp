@@ -4,7 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "models/kernel/apply.h"
+#include "models/kernel/config_error.h"
 #include "models/kernel/device.h"
+#include "models/netconfig/parse.h"
+#include "models/netconfig/render.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
 #include "models/wire/ethernet.h"
@@ -59,11 +63,35 @@ std::string stop_reason(const std::vector<TraceEvent>& steps, std::size_t end) {
 
 }  // namespace
 
+// Each edit is one script line; the kernel model applies it as `ip`/`bridge` would, or refuses it.
+void apply_edits(Session& s, const std::vector<std::string>& edits) {
+  for (const std::string& text : edits) {
+    netconfig::NetConfig cfg;
+    try {
+      cfg = netconfig::parse_script(text, "--edit");
+    } catch (const netconfig::ParseError& e) {
+      throw std::invalid_argument(fmt::format("--edit \"{}\": {}\n    fix: write one ip or bridge command, as `overlaylab tables` "
+                                              "prints the entry (e.g. ip -n node-1 neigh del 10.244.2.0 dev flannel.1)",
+                                              text, e.why));
+    }
+    for (auto& c : cfg.commands) {
+      try {
+        kernel::apply(s.world, c.op);
+      } catch (const kernel::ConfigError& e) {
+        throw std::invalid_argument(fmt::format("--edit: {}\n    fix: edit an entry that exists (see `overlaylab tables "
+                                                "SCENARIO --node NODE`)",
+                                                e.what()));
+      }
+    }
+  }
+}
+
 WalkResult walk(Session& s, const WalkOptions& o) {
   if (o.at) s.sim.run_until(*o.at);
   else s.cluster.converge();
   const PodState& a = running_pod(s, o.from, "--from");
   const PodState& b = running_pod(s, o.to, "--to");
+  apply_edits(s, o.edits);
   kernel::Netns* ns = s.world.netns(a.name);
 
   WalkResult r;

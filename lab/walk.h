@@ -18,6 +18,10 @@ struct WalkOptions {
   std::optional<Nanos> at;    // when to send; absent: once the control plane has settled
   int size = 56;              // ICMP data bytes
   Nanos patience = 4 * kNanosPerSecond;  // how long to wait for the answer (ARP gives up after 3 probes a second apart)
+  // What if: iproute2/bridge commands ("ip -n node-1 neigh del 10.244.2.0 dev flannel.1") applied
+  // once the control plane has settled, just before the send; the packet then stops where the
+  // kernel would stop it, with its drop reason.
+  std::vector<std::string> edits;
   // Called at each step as it happens, with the world in the state that step saw (the GUI takes
   // the consulted table's snapshot here).
   std::function<void(const TraceEvent&, const kernel::World&)> on_step;
@@ -37,7 +41,11 @@ struct WalkResult {
   int overhead() const { return wire_bytes ? wire_bytes - inner_bytes : 0; }
 };
 
-// Throws std::invalid_argument naming the unknown pod or a pod without an address.
+// Applies what-if edits to a session now (throws std::invalid_argument as walk() does for them).
+void apply_edits(Session& s, const std::vector<std::string>& edits);
+
+// Throws std::invalid_argument naming the unknown pod, a pod without an address, or an edit that
+// does not parse or that the kernel refuses (deleting an entry that is not there).
 WalkResult walk(Session& s, const WalkOptions& o);
 
 }  // namespace ol::cluster

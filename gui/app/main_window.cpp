@@ -66,6 +66,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(charts_, "Charts");
   setCentralWidget(tabs_);
   build_menus();
+  connect(tables_, &TablesView::delete_requested, this, [this](const QString& c) { add_edit(c.toStdString()); });
+  connect(tables_, &TablesView::reset_requested, this, [this] { reset_edits(); });
   play_ = new QTimer(this);
   connect(play_, &QTimer::timeout, this, [this] {
     if (step_ + 1 >= step_count()) return play_->stop();
@@ -169,6 +171,8 @@ bool MainWindow::open_scenario(const QString& path) {
     return false;
   }
   last_error_.clear();
+  edits_.clear();
+  tables_->set_edits(edits_);
   walk_.reset();
   for (auto& w : walks_) w.reset();
   step_ = -1;
@@ -198,13 +202,15 @@ void MainWindow::set_mode(scenario::Backend mode) {
     mode_box_->setCurrentText(name);
   }
   if (!scenario_) return;
+  edits_.clear();  // they name one mode's devices and entries
+  tables_->set_edits(edits_);
   refresh_cluster();
   if (walk_) walk(walk_->from, walk_->to);
 }
 
 void MainWindow::refresh_cluster() {
   if (!scenario_) return;
-  const ClusterPicture pic = picture_cluster(*scenario_, mode_);
+  const ClusterPicture pic = picture_cluster(*scenario_, mode_, edits_);
   topology_->show_cluster(layout_topology(*scenario_), pic);
   tables_->set_picture(pic);
 }
@@ -212,7 +218,8 @@ void MainWindow::refresh_cluster() {
 bool MainWindow::walk(const std::string& from, const std::string& to) {
   if (!scenario_) return false;
   try {
-    for (std::size_t k = 0; k < 3; ++k) walks_[k] = record_walk(*scenario_, kModes[k], from, to);
+    for (std::size_t k = 0; k < 3; ++k)
+      walks_[k] = record_walk(*scenario_, kModes[k], from, to, 56, kModes[k] == mode_ ? edits_ : std::vector<std::string>{});
     walk_ = walks_[column_of(mode_)];
   } catch (const std::exception& e) {
     show_error("This walk cannot be made", QString::fromStdString(e.what()));
@@ -223,6 +230,30 @@ bool MainWindow::walk(const std::string& from, const std::string& to) {
   statusBar()->showMessage(QString::fromStdString(walk_->mode + ": " + from + " → " + to + ": " + walk_->result.outcome));
   go_to_step(0);
   return true;
+}
+
+bool MainWindow::add_edit(const std::string& command) {
+  if (!scenario_) return false;
+  edits_.push_back(command);
+  try {
+    refresh_cluster();
+  } catch (const std::invalid_argument& e) {
+    edits_.pop_back();
+    refresh_cluster();
+    show_error("The kernel refuses this edit", QString::fromStdString(e.what()));
+    return false;
+  }
+  tables_->set_edits(edits_);
+  if (walk_) walk(walk_->from, walk_->to);
+  statusBar()->showMessage(QString::fromStdString("what if: " + command + (walk_ ? " — " + walk_->result.outcome : "")));
+  return true;
+}
+
+void MainWindow::reset_edits() {
+  edits_.clear();
+  tables_->set_edits(edits_);
+  refresh_cluster();
+  if (walk_) walk(walk_->from, walk_->to);
 }
 
 int MainWindow::find_step(const std::string& function) const {

@@ -5,6 +5,8 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <QMainWindow>
 
@@ -39,6 +41,11 @@ class MainWindow : public QMainWindow {
   scenario::Backend mode() const { return mode_; }
   // Walks a packet between two pods in the current mode (and in all three for the side by side).
   bool walk(const std::string& from, const std::string& to);
+  // What if: applies one more ip/bridge command to the current mode's cluster, redraws the tables
+  // and walks again; false (with the reason in a dialog) when the kernel refuses it.
+  bool add_edit(const std::string& command);
+  void reset_edits();
+  const std::vector<std::string>& edits() const { return edits_; }
   void go_to_step(int step);  // 0-based
   int step() const { return step_; }
   int step_count() const { return walk_ ? int(walk_->steps.size()) : 0; }
@@ -73,6 +80,7 @@ class MainWindow : public QMainWindow {
   std::optional<scenario::Scenario> scenario_;
   scenario::Backend mode_ = scenario::Backend::Vxlan;
   std::optional<WalkRecording> walk_;
+  std::vector<std::string> edits_;  // what-if commands on the current mode's cluster
   std::array<std::optional<WalkRecording>, 3> walks_;
   int step_ = -1;
   QString last_error_;

@@ -2,15 +2,29 @@
 
 #include <map>
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
 #include <QSplitter>
 #include <QTreeWidget>
 
 namespace ol::gui {
 
 TablesView::TablesView(QWidget* parent) : QWidget(parent) {
-  auto* h = new QHBoxLayout(this);
+  auto* v = new QVBoxLayout(this);
+  auto* bar = new QHBoxLayout;
+  edits_ = new QLabel(this);
+  edits_->setWordWrap(true);
+  reset_ = new QPushButton("Reset (undo the what-if edits)", this);
+  bar->addWidget(edits_, 1);
+  bar->addWidget(reset_);
+  v->addLayout(bar);
+  auto* h = new QHBoxLayout;
+  v->addLayout(h, 1);
   auto* split = new QSplitter(this);
   namespaces_ = new QTreeWidget(split);
   namespaces_->setHeaderLabels({"namespace"});
@@ -27,9 +41,51 @@ TablesView::TablesView(QWidget* parent) : QWidget(parent) {
   connect(namespaces_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
     if (item && item->data(0, Qt::UserRole).isValid()) show_namespace(item->data(0, Qt::UserRole).toString().toStdString());
   });
+  entries_->setContextMenuPolicy(Qt::ActionsContextMenu);
+  auto* del = new QAction("What if this entry were gone? Delete it and walk again", entries_);
+  connect(del, &QAction::triggered, this, [this] { request_delete(entries_->currentItem()); });
+  entries_->addAction(del);
+  entries_->installEventFilter(this);
+  connect(reset_, &QPushButton::clicked, this, [this] { Q_EMIT reset_requested(); });
+  set_edits({});
+}
+
+bool TablesView::eventFilter(QObject* watched, QEvent* e) {
+  if (watched == entries_ && e->type() == QEvent::KeyPress && static_cast<QKeyEvent*>(e)->key() == Qt::Key_Delete) {
+    request_delete(entries_->currentItem());
+    return true;
+  }
+  return QWidget::eventFilter(watched, e);
+}
+
+bool TablesView::request_delete(QTreeWidgetItem* row) {
+  if (!row || !row->data(0, Qt::UserRole).isValid()) return false;
+  Q_EMIT delete_requested(row->data(0, Qt::UserRole).toString());
+  return true;
+}
+
+void TablesView::set_edits(const std::vector<std::string>& edits) {
+  QString text = "What if: select a route, neighbour or FDB entry and press Delete to see where the packet stops without it.";
+  if (!edits.empty()) {
+    text = "What-if edits in force (the walk is made after them):";
+    for (const auto& e : edits) text += "\n    " + QString::fromStdString(e);
+  }
+  edits_->setText(text);
+  reset_->setEnabled(!edits.empty());
+}
+
+QTreeWidgetItem* TablesView::find_row(const std::string& table, const std::string& prefix) const {
+  for (int i = 0; i < entries_->topLevelItemCount(); ++i) {
+    QTreeWidgetItem* title = entries_->topLevelItem(i);
+    if (!title->text(0).startsWith(QString::fromStdString(table + "  ("))) continue;
+    for (int k = 0; k < title->childCount(); ++k)
+      if (title->child(k)->text(0).startsWith(QString::fromStdString(prefix))) return title->child(k);
+  }
+  return nullptr;
 }
 
 void TablesView::set_picture(const ClusterPicture& pic) {
+  const std::string keep = shown_;
   pic_ = pic;
   namespaces_->clear();
   std::map<std::string, QTreeWidgetItem*> nodes;
@@ -40,6 +96,7 @@ void TablesView::set_picture(const ClusterPicture& pic) {
     item->setData(0, Qt::UserRole, QString::fromStdString(ns.name));
   }
   namespaces_->expandAll();
+  if (pic_.find(keep)) return show_namespace(keep);  // a what-if stays where it was made
   // Open on the first node that has pods (the switch namespace is the least interesting).
   for (const auto& ns : pic_.namespaces)
     if (ns.is_pod) return show_namespace(ns.node);
@@ -50,6 +107,7 @@ void TablesView::show_namespace(const std::string& name) {
   entries_->clear();
   const NamespacePicture* ns = pic_.find(name);
   if (!ns) return;
+  shown_ = name;
   for (const auto& t : ns->tables) {
     auto* title = new QTreeWidgetItem(entries_, {QString::fromStdString(t.title + "  (netns " + name + ")")});
     QFont f = title->font(0);
@@ -59,6 +117,7 @@ void TablesView::show_namespace(const std::string& name) {
       auto* item = new QTreeWidgetItem(title, {QString::fromStdString(r.text), QString::fromStdString(r.component),
                                                QString::fromStdString(r.command)});
       item->setToolTip(2, QString::fromStdString(r.command));
+      if (auto del = delete_command(name, t.title, r.text)) item->setData(0, Qt::UserRole, QString::fromStdString(*del));
     }
   }
   entries_->expandAll();

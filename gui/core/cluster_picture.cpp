@@ -1,11 +1,13 @@
 #include "gui/core/cluster_picture.h"
 
+#include <sstream>
 
 #include "gui/core/lines.h"
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
 #include "lab/session.h"
+#include "lab/walk.h"
 
 namespace ol::gui {
 
@@ -87,11 +89,12 @@ const NamespacePicture* ClusterPicture::find(const std::string& name) const {
   return nullptr;
 }
 
-ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend mode) {
+ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend mode, const std::vector<std::string>& edits) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   cluster::Session session(s);
   session.cluster.converge();
+  cluster::apply_edits(session, edits);
   const auto& log = session.cluster.log();
   std::vector<std::string> rendered;
   for (const auto& e : log) rendered.push_back(e.op ? netconfig::render(*e.op) : std::string());
@@ -122,6 +125,43 @@ ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend m
     pic.namespaces.push_back(std::move(p));
   }
   return pic;
+}
+
+namespace {
+
+std::vector<std::string> words_of(const std::string& row) {
+  std::vector<std::string> w;
+  std::istringstream in(row.substr(0, row.find('\n')));
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
+// The value after `key` in a row's words ("" when absent).
+std::string after(const std::vector<std::string>& w, const std::string& key) {
+  for (std::size_t i = 0; i + 1 < w.size(); ++i)
+    if (w[i] == key) return w[i + 1];
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::string> delete_command(const std::string& ns, const std::string& table, const std::string& row) {
+  const auto w = words_of(row);
+  const std::string dev = after(w, "dev");
+  if (w.empty() || dev.empty()) return std::nullopt;
+  if (table == "ip route") {  // the key is the prefix and the metric; via and dev narrow it down as `ip route del` does
+    std::string cmd = "ip -n " + ns + " route del " + w[0];
+    if (auto via = after(w, "via"); !via.empty()) cmd += " via " + via;
+    cmd += " dev " + dev;
+    if (auto metric = after(w, "metric"); !metric.empty()) cmd += " metric " + metric;
+    return cmd;
+  }
+  if (table == "ip neigh") return "ip -n " + ns + " neigh del " + w[0] + " dev " + dev;
+  if (table == "bridge fdb") {  // a VXLAN device's own entry (self, with its remote) or the bridge's (master)
+    if (auto dst = after(w, "dst"); !dst.empty()) return "bridge -n " + ns + " fdb del " + w[0] + " dev " + dev + " dst " + dst + " self";
+    if (!after(w, "master").empty()) return "bridge -n " + ns + " fdb del " + w[0] + " dev " + dev + " master";
+  }
+  return std::nullopt;
 }
 
 }  // namespace ol::gui

@@ -2,6 +2,7 @@
 // node's devices, each pod's namespace and devices, and every namespace's tables with, for each
 // entry, the command and the component that created it (or the kernel behaviour that did).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ struct ClusterPicture {
   const NamespacePicture* find(const std::string& name) const;
 };
 
-ClusterPicture picture_cluster(const scenario::Scenario& s, scenario::Backend mode);
+// `edits`: what-if commands applied once the cluster has settled (see cluster::apply_edits).
+ClusterPicture picture_cluster(const scenario::Scenario& s, scenario::Backend mode, const std::vector<std::string>& edits = {});
+
+// The command that deletes a route, neighbour or FDB row of `ns` as `table` printed it ("ip route",
+// "ip neigh", "bridge fdb"), for a what-if; nullopt for rows no single command removes (links,
+// addresses, the local table's kernel routes).
+std::optional<std::string> delete_command(const std::string& ns, const std::string& table, const std::string& row);
 
 }  // namespace ol::gui

@@ -63,7 +63,7 @@ std::vector<HeaderLayer> parse_headers(const std::string& stack) {
 }
 
 WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, const std::string& from, const std::string& to,
-                          int size) {
+                          int size, const std::vector<std::string>& edits) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   cluster::Session session(s, /*keep_log=*/false);
@@ -73,6 +73,7 @@ WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, 
   rec.to = to;
   double cpu = 0;
   cluster::WalkOptions o{from, to, std::nullopt, size};
+  o.edits = edits;
   o.on_step = [&](const TraceEvent& e, const kernel::World& world) {
     WalkStep st;
     st.event = e;

@@ -33,10 +33,10 @@ struct WalkRecording {
   std::size_t request_steps = 0;
 };
 
-// Runs the walk in a fresh session of `s` in `mode`. Throws std::invalid_argument (unknown pod,
+// Runs the walk in a fresh session of `s` in `mode`, after the what-if `edits`. Throws std::invalid_argument (unknown pod,
 // pod without an address) as cluster::walk does.
 WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, const std::string& from, const std::string& to,
-                          int size = 56);
+                          int size = 56, const std::vector<std::string>& edits = {});
 
 // "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | …" as layers.
 std::vector<HeaderLayer> parse_headers(const std::string& stack);

@@ -26,6 +26,7 @@
 #include "gui/app/topology_view.h"
 #include "gui/app/walk_panel.h"
 #include "gui/core/alignment.h"
+#include "gui/core/cluster_picture.h"
 #include "gui/core/layout.h"
 #include "gui/core/walk_recording.h"
 #include "models/scenario/load.h"
@@ -306,4 +307,64 @@ TEST_CASE("the first screen says what to do before any walk") {
   CHECK(says);
   QTest::keyClick(w.panel(), Qt::Key_Right);  // no walk: nothing to step, nothing breaks
   CHECK(w.step() == -1);
+}
+
+TEST_CASE("what if: Delete on the VXLAN FDB row in the tables, and the walk stops at vxlan_xmit with NO_TX_TARGET; Reset restores") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  REQUIRE(w.current_walk()->result.delivered);
+  w.show_view("tables");
+  w.tables()->show_namespace("node-1");
+  QTreeWidgetItem* fdb = nullptr;
+  for (const char* mac_start : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"}) {
+    QTreeWidgetItem* row = w.tables()->find_row("bridge fdb", mac_start);
+    if (row && row->text(0).contains("dev flannel.1 dst 192.168.100.12")) fdb = row;
+  }
+  REQUIRE(fdb);
+  const std::string mac = fdb->text(0).section(' ', 0, 0).toStdString();
+  w.tables()->entries()->setCurrentItem(fdb);
+  QTest::keyClick(w.tables()->entries(), Qt::Key_Delete);
+  REQUIRE(w.edits() == std::vector<std::string>{"bridge -n node-1 fdb del " + mac + " dev flannel.1 dst 192.168.100.12 self"});
+  const gui::WalkRecording* walk = w.current_walk();
+  CHECK_FALSE(walk->result.delivered);
+  int drops = 0;
+  for (const auto& st : walk->steps)
+    drops += st.event.function == "vxlan_xmit" && st.event.verdict == "drop SKB_DROP_REASON_NO_TX_TARGET";
+  CHECK(drops == 1);
+  CHECK(w.tables()->find_row("bridge fdb", mac) == nullptr);  // the inspector shows the table without it
+  // The other modes are not edited: they still deliver side by side.
+  // Reset: the entry and the delivery are back.
+  w.reset_edits();
+  CHECK(w.edits().empty());
+  CHECK(w.current_walk()->result.delivered);
+  CHECK(w.tables()->find_row("bridge fdb", mac) != nullptr);
+}
+
+TEST_CASE("what if: the delete command for each kind of row, none for rows no command removes") {
+  using gui::delete_command;
+  CHECK(delete_command("node-1", "ip route", "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink") ==
+        "ip -n node-1 route del 10.244.2.0/24 via 10.244.2.0 dev flannel.1");
+  CHECK(delete_command("node-1", "ip route", "default via 192.168.100.1 dev eth0 metric 100") ==
+        "ip -n node-1 route del default via 192.168.100.1 dev eth0 metric 100");
+  CHECK(delete_command("pod-a", "ip neigh", "10.244.1.1 dev eth0 lladdr 26:1e:65:dc:b4:31 REACHABLE") ==
+        "ip -n pod-a neigh del 10.244.1.1 dev eth0");
+  CHECK(delete_command("node-1", "bridge fdb", "46:99:de:83:8a:da dev veth420ff6d8 master cni0") ==
+        "bridge -n node-1 fdb del 46:99:de:83:8a:da dev veth420ff6d8 master");
+  CHECK(delete_command("node-1", "ip link", "3: flannel.1: <BROADCAST> mtu 1450") == std::nullopt);
+  CHECK(delete_command("node-1", "ip route show table local", "local 10.244.1.0 dev flannel.1 proto kernel") == std::nullopt);
+}
+
+TEST_CASE("what if: an edit the kernel refuses gives a dialog and leaves the walk as it was") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  CHECK_FALSE(w.add_edit("ip -n node-1 route del 10.9.9.0/24 dev flannel.1"));
+  CHECK(w.edits().empty());
+  CHECK(w.last_error().contains("No such process"));
+  CHECK(w.current_walk()->result.delivered);
 }

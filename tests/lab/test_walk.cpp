@@ -117,3 +117,51 @@ TEST_CASE("mtu-blackhole: a full-size DF packet is refused at node-1's ip_forwar
   CHECK_THAT(r.outcome, Catch::Contains("stopped at node-1 ip_forward (drop SKB_DROP_REASON_PKT_TOO_BIG)"));
   CHECK(walk("mtu-blackhole.json", nullptr, "client", "server", std::nullopt, 1422).delivered);  // 1450 fits
 }
+
+TEST_CASE("what if: edits before the send stop the packet where the kernel would, with its drop reason") {
+  auto s = test::session("two-nodes.json", "vxlan");
+  s->cluster.converge();
+  const std::string vtep = s->world.netns("node-2")->dev_by_name("flannel.1")->mac.str();
+  auto stopped_at = [](const cluster::WalkResult& r) {
+    for (const auto& e : r.steps)
+      if (e.verdict.starts_with("drop")) return e.netns + " " + e.function + " " + e.verdict;
+    return std::string("no drop");
+  };
+  SECTION("the peer's VXLAN FDB entry deleted: vxlan_xmit has no remote") {
+    cluster::WalkOptions o{"pod-a", "pod-c"};
+    o.edits = {"bridge -n node-1 fdb del " + vtep + " dev flannel.1 dst 192.168.100.12 self"};
+    auto r = cluster::walk(*s, o);
+    CHECK_FALSE(r.delivered);
+    CHECK(stopped_at(r) == "node-1 vxlan_xmit drop SKB_DROP_REASON_NO_TX_TARGET");
+    CHECK(r.wire_bytes == 0);
+  }
+  SECTION("the route deleted: ip_error, and the pod hears net unreachable") {
+    cluster::WalkOptions o{"pod-a", "pod-c"};
+    o.edits = {"ip -n node-1 route del 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"};
+    auto r = cluster::walk(*s, o);
+    CHECK_FALSE(r.delivered);
+    CHECK(stopped_at(r) == "node-1 ip_error drop SKB_DROP_REASON_IP_INNOROUTES");
+    CHECK_THAT(r.outcome, Catch::StartsWith("From 10.244.1.1: net unreachable"));
+  }
+  SECTION("the neighbour deleted: flannel.1 ARPs for the VTEP, no FDB entry takes the broadcast, NEIGH_FAILED") {
+    cluster::WalkOptions o{"pod-a", "pod-c"};
+    o.edits = {"ip -n node-1 neigh del 10.244.2.0 dev flannel.1"};
+    auto r = cluster::walk(*s, o);
+    CHECK_FALSE(r.delivered);
+    int solicits = 0;
+    for (const auto& e : r.steps) solicits += e.netns == "node-1" && e.device == "flannel.1" && e.function == "arp_solicit";
+    CHECK(solicits == 3);
+    bool failed = false;
+    for (const auto& e : r.steps) failed = failed || (e.netns == "node-1" && e.verdict == "drop SKB_DROP_REASON_NEIGH_FAILED");
+    CHECK(failed);
+    CHECK_THAT(r.outcome, Catch::StartsWith("From 10.244.1.1: host unreachable"));
+  }
+  SECTION("an edit the kernel refuses, or that does not parse, is an error naming it and the fix") {
+    cluster::WalkOptions o{"pod-a", "pod-c"};
+    o.edits = {"ip -n node-1 route del 10.9.9.0/24 dev flannel.1"};
+    CHECK_THROWS_WITH(cluster::walk(*s, o), Catch::Contains("--edit: ip -n node-1 route del 10.9.9.0/24 dev flannel.1") &&
+                                                Catch::Contains("No such process") && Catch::Contains("fix: edit an entry that exists"));
+    o.edits = {"ip -n node-1 frob"};
+    CHECK_THROWS_WITH(cluster::walk(*s, o), Catch::Contains("--edit \"ip -n node-1 frob\"") && Catch::Contains("fix: write one ip or bridge command"));
+  }
+}
