@@ -12,6 +12,7 @@
 #include "models/scenario/schema_check.h"
 #include "models/scenario/schema_doc.h"
 #include "lab/session.h"
+#include "lab/narration.h"
 #include "lab/walk.h"
 
 namespace ol::cli {
@@ -192,8 +193,15 @@ int cmd_walk(const WalkCliOptions& o) {
                            r.src.str(), o.to, r.dst.str(), scenario::backend_name(session.scenario.net_conf.backend),
                            seconds(r.sent_at), o.size);
   for (const auto& e : o.edits) std::cout << "what if: " << e << "\n";
+  const cluster::Narration story = cluster::narrate(r, session.scenario.net_conf.backend);
+  std::cout << "the " << scenario::backend_name(session.scenario.net_conf.backend) << " workflow:\n";
+  for (std::size_t k = 0; k < story.stages.size(); ++k) std::cout << fmt::format("  {}. {}\n", k + 1, story.stages[k]);
+  int stage = -1;
   for (std::size_t i = 0; i < r.steps.size(); ++i) {
-    if (i == r.request_steps) std::cout << "--- back ---\n";
+    if (i == r.request_steps) std::cout << "--- back ---\n", stage = -1;
+    if (const int k = story.step_stage[i]; k != stage && k >= 0)
+      std::cout << fmt::format("  == {}. {}\n", k + 1, story.stages[std::size_t(k)]);
+    stage = story.step_stage[i];
     std::cout << format_trace_line(r.steps[i]) << "\n";
   }
   std::cout << fmt::format("--- one way: {} steps, {} kernel/user crossings on the nodes{}\n", r.request_steps, r.crossings,

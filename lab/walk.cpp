@@ -95,6 +95,10 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   kernel::Netns* ns = s.world.netns(a.name);
 
   WalkResult r;
+  r.from_pod = a.name;
+  r.to_pod = b.name;
+  r.from_node = a.node;
+  r.to_node = b.node;
   r.sent_at = s.sim.now();
   r.src = *a.ip;
   r.dst = *b.ip;

@@ -28,6 +28,7 @@ struct WalkOptions {
 };
 
 struct WalkResult {
+  std::string from_pod, to_pod, from_node, to_node;
   Nanos sent_at = 0;
   wire::Ipv4Addr src, dst;
   std::vector<TraceEvent> steps;   // the request, then the reply or the error that came back

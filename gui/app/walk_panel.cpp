@@ -29,6 +29,8 @@ QLabel* label(QWidget* parent, double pt, bool bold) {
 
 WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
   auto* v = new QVBoxLayout(this);
+  stage_ = label(this, 11, true);
+  stage_->setStyleSheet("color: #205080");
   function_ = label(this, 15, true);
   where_ = label(this, 10, false);
   verdict_ = label(this, 10, false);
@@ -47,7 +49,7 @@ WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
   headers_->setMinimumHeight(150);
   costs_ = label(this, 10, false);
   lanes_ = new LaneDiagram(this);
-  for (QWidget* w : std::initializer_list<QWidget*>{function_, where_, verdict_, crossing_, table_title_}) v->addWidget(w);
+  for (QWidget* w : std::initializer_list<QWidget*>{stage_, function_, where_, verdict_, crossing_, table_title_}) v->addWidget(w);
   v->addWidget(table_, 3);
   auto* ht = label(this, 9.5, true);
   ht->setText("Header stack (outermost first)");
@@ -65,6 +67,8 @@ void WalkPanel::set_walk(const WalkRecording* walk) {
   walk_ = walk;
   lanes_->set_walk(walk);
 }
+
+QString WalkPanel::stage_text() const { return stage_->text(); }
 
 QString WalkPanel::highlighted_row() const {
   for (int i = 0; i < table_->count(); ++i)
@@ -101,6 +105,12 @@ void WalkPanel::show_step(int k) {
   if (!walk_ || k < 0 || k >= int(walk_->steps.size())) return;
   const WalkStep& st = walk_->steps[std::size_t(k)];
   const TraceEvent& e = st.event;
+  stage_->setText(st.stage < 0 ? QString()
+                               : QString("Stage %1 of %2 (%3): %4")
+                                     .arg(st.stage + 1)
+                                     .arg(walk_->stages.size())
+                                     .arg(QString::fromStdString(walk_->mode))
+                                     .arg(QString::fromStdString(walk_->stages[std::size_t(st.stage)])));
   function_->setText(QString::fromStdString(e.function) + "()");
   const std::string where = e.netns == e.node ? "node " + e.node : "pod " + e.netns + " on " + e.node;
   where_->setText(QString::fromStdString(where + (e.device.empty() ? "" : ", device " + e.device)) +

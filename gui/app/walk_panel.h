@@ -22,13 +22,14 @@ class WalkPanel : public QWidget {
   void show_step(int step);
   // What is highlighted in the table now ("" when no row is): tests compare it with the trace.
   QString highlighted_row() const;
+  QString stage_text() const;  // "Stage 5 of 9: …" for the step shown
   QTreeWidget* header_tree() const { return headers_; }
   LaneDiagram* lanes() const { return lanes_; }
 
  private:
   void add_stack(const std::string& title, const std::vector<HeaderLayer>& stack);
   const WalkRecording* walk_ = nullptr;
-  QLabel *function_, *where_, *verdict_, *table_title_, *costs_, *crossing_;
+  QLabel *stage_, *function_, *where_, *verdict_, *table_title_, *costs_, *crossing_;
   QListWidget* table_;
   QTreeWidget* headers_;
   LaneDiagram* lanes_;

@@ -2,6 +2,7 @@
 
 
 #include "gui/core/lines.h"
+#include "lab/narration.h"
 #include "models/cost/profile.h"
 #include "models/kernel/dump.h"
 #include "models/kernel/world.h"
@@ -85,6 +86,9 @@ WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, 
   };
   rec.result = cluster::walk(session, o);
   rec.request_steps = rec.result.request_steps;
+  const cluster::Narration story = cluster::narrate(rec.result, session.scenario.net_conf.backend);
+  rec.stages = story.stages;
+  for (std::size_t i = 0; i < rec.steps.size() && i < story.step_stage.size(); ++i) rec.steps[i].stage = story.step_stage[i];
   rec.result.steps.clear();
   return rec;
 }

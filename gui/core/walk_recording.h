@@ -24,6 +24,7 @@ struct WalkStep {
   int matched_row = -1;                  // the row equal to event.entry, or -1 (no match)
   std::vector<HeaderLayer> headers;      // outermost first
   double cpu_ns_so_far = 0;              // the profile's cost of this and every earlier step
+  int stage = -1;                        // the workflow stage it belongs to (index into stages)
 };
 
 struct WalkRecording {
@@ -31,6 +32,7 @@ struct WalkRecording {
   cluster::WalkResult result;            // outcome, crossings, bytes (its steps moved out)
   std::vector<WalkStep> steps;
   std::size_t request_steps = 0;
+  std::vector<std::string> stages;       // the mode's textbook workflow (cluster::narrate)
 };
 
 // Runs the walk in a fresh session of `s` in `mode`, after the what-if `edits`. Throws std::invalid_argument (unknown pod,

@@ -99,8 +99,24 @@ TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace
   CHECK(w.panel()->highlighted_row().toStdString() == walk->steps[std::size_t(x)].event.entry);
   CHECK_THAT(w.panel()->highlighted_row().toStdString(), Catch::Contains("dev flannel.1 dst 192.168.100.12 self permanent"));
   CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/flannel.1"));
+  CHECK_THAT(w.panel()->stage_text().toStdString(),
+             Catch::StartsWith("Stage 5 of 9 (vxlan): the FDB entry flanneld wrote sends that MAC to the peer node"));
   const auto outer = w.panel()->header_tree()->findItems("outer udp", Qt::MatchExactly | Qt::MatchRecursive);
   CHECK(outer.size() == 1);
+}
+
+TEST_CASE("each step of the udp walk names its stage of the workflow; flanneld's read is stage 4") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Udp);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  for (int k = 0; k < w.step_count(); ++k) {
+    w.go_to_step(k);
+    CHECK(w.panel()->stage_text().startsWith("Stage "));
+  }
+  w.go_to_step(w.find_step("tun_do_read"));
+  CHECK(w.panel()->stage_text().startsWith("Stage 4 of 8 (udp): flanneld reads it from /dev/net/tun in user space"));
 }
 
 TEST_CASE("the udp walk marks its four crossings on the nodes in the lanes") {
