@@ -40,8 +40,10 @@ QApplication& app() {
   static char name[] = "test_gui";
   static char* argv[] = {name, nullptr};
   qputenv("QT_QPA_PLATFORM", "offscreen");
-  static QApplication a(argc, argv);
-  return a;
+  // Never destroyed: at exit a static QApplication would go before the key-event device QTest
+  // makes, whose destructor then crashes.
+  static QApplication* a = new QApplication(argc, argv);
+  return *a;
 }
 
 QString scenario_path(const char* name) { return QString(OVERLAYLAB_SOURCE) + "/scenarios/" + name; }
