@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   walk->add_option("--edit", wk.edits,
                    "what if: an ip/bridge command applied before the send, e.g. \"bridge -n node-1 fdb del MAC dev flannel.1 "
                    "dst IP self\" (repeatable)");
+  walk->add_flag("--frames", wk.frames,
+                 "where a step builds or strips a header, print every header's fields with byte offsets and values");
 
   ol::cli::PingOptions ping;
   auto* ping_cmd = app.add_subcommand("ping", "Apply a script, send ICMP echo requests and print each packet's walk");

@@ -14,6 +14,7 @@
 #include "lab/session.h"
 #include "lab/narration.h"
 #include "lab/walk.h"
+#include "models/wire/dissect.h"
 
 namespace ol::cli {
 
@@ -169,11 +170,33 @@ int cmd_scenario_format() {
   return 0;
 }
 
+namespace {
+
+// The frame at step i, when its header stack differs from the same packet's previous step (a
+// header built or stripped) or it is the packet's first step.
+void print_frame(const std::vector<TraceEvent>& steps, std::size_t i) {
+  const TraceEvent& e = steps[i];
+  if (e.frame.empty()) return;
+  for (std::size_t j = i; j-- > 0;)
+    if (steps[j].packet == e.packet) {
+      if (steps[j].headers == e.headers) return;
+      break;
+    }
+  const auto rows = wire::dissect(e.frame, e.frame_at_l3);
+  const std::size_t encap = wire::encapsulation_bytes(rows);
+  std::cout << fmt::format("      frame at {}: {} bytes{}\n", e.function, e.frame.size(),
+                           encap ? fmt::format(", {} bytes of encapsulation in front of the pod's IP packet", encap) : "");
+  std::cout << wire::format_fields(rows, "      ");
+}
+
+}  // namespace
+
 int cmd_walk(const WalkCliOptions& o) {
   auto s = load(o.scenario);
   if (!s) return 2;
   cluster::WalkOptions w{o.from, o.to, std::nullopt, o.size};
   w.edits = o.edits;
+  w.frames = o.frames;
   if (o.at) {
     w.at = scenario::parse_duration(*o.at);
     if (!w.at) {
@@ -203,6 +226,7 @@ int cmd_walk(const WalkCliOptions& o) {
       std::cout << fmt::format("  == {}. {}\n", k + 1, story.stages[std::size_t(k)]);
     stage = story.step_stage[i];
     std::cout << format_trace_line(r.steps[i]) << "\n";
+    if (o.frames) print_frame(r.steps, i);
   }
   std::cout << fmt::format("--- one way: {} steps, {} kernel/user crossings on the nodes{}\n", r.request_steps, r.crossings,
                            r.crossings ? "" : " (the kernel did everything)");

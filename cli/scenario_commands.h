@@ -22,6 +22,7 @@ struct WalkCliOptions {
   std::optional<std::string> at;  // a duration: "1.5s"
   int size = 56;
   std::vector<std::string> edits;  // what-if commands applied before the send
+  bool frames = false;             // print each header's fields where the stack changes
 };
 int cmd_walk(const WalkCliOptions& o);
 

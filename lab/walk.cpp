@@ -115,6 +115,7 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   sink.world = &s.world;
   TraceLog& log = sink.log;
   s.world.tracing.sink = &sink;
+  s.world.tracing.capture_frames = o.frames;
   std::uint64_t id = 0;
   s.world.tracing.tap = [&](const kernel::Device& d, const kernel::Packet& p) {
     // The request's first IPv4 frame on the sending node's underlay NIC.
@@ -127,6 +128,7 @@ WalkResult walk(Session& s, const WalkOptions& o) {
   s.world.work.end();
   if (err == kernel::Errno::Ok) s.sim.run_until(r.sent_at + o.patience);
   s.world.tracing.sink = nullptr;
+  s.world.tracing.capture_frames = false;
   s.world.tracing.tap = nullptr;
 
   r.steps = std::move(log.events);

@@ -22,6 +22,7 @@ struct WalkOptions {
   // once the control plane has settled, just before the send; the packet then stops where the
   // kernel would stop it, with its drop reason.
   std::vector<std::string> edits;
+  bool frames = false;  // each step keeps the packet's bytes (TraceEvent::frame) for a frame view
   // Called at each step as it happens, with the world in the state that step saw (the GUI takes
   // the consulted table's snapshot here).
   std::function<void(const TraceEvent&, const kernel::World&)> on_step;

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "gui/app/lane_diagram.h"
+#include "models/wire/dissect.h"
 
 namespace ol::gui {
 
@@ -47,6 +48,14 @@ WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
   headers_->setHeaderLabels({"header", "bytes"});
   headers_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
   headers_->setMinimumHeight(150);
+  frames_ = new QTreeWidget(this);
+  frames_->setHeaderLabels({"frame / header / field", "offset", "bytes", "value"});
+  frames_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+  frames_->setColumnWidth(0, 230);
+  frames_->setColumnWidth(1, 50);
+  frames_->setColumnWidth(2, 45);
+  frames_->setFont(mono);
+  frames_->setMinimumHeight(150);
   costs_ = label(this, 10, false);
   lanes_ = new LaneDiagram(this);
   for (QWidget* w : std::initializer_list<QWidget*>{stage_, function_, where_, verdict_, crossing_, table_title_}) v->addWidget(w);
@@ -54,7 +63,11 @@ WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
   auto* ht = label(this, 9.5, true);
   ht->setText("Header stack (outermost first)");
   v->addWidget(ht);
-  v->addWidget(headers_, 3);
+  v->addWidget(headers_, 2);
+  auto* ft = label(this, 9.5, true);
+  ft->setText("Frame: each header's fields, byte offsets and values");
+  v->addWidget(ft);
+  v->addWidget(frames_, 4);
   v->addWidget(costs_);
   v->addWidget(lanes_, 1);
   function_->setText("No walk yet");
@@ -99,9 +112,49 @@ void WalkPanel::add_stack(const std::string& title, const std::vector<HeaderLaye
   }
 }
 
+// One frame under a title: its headers (outer ones brown, inner blue, as in the header stack), each
+// with its fields; a tunnel's header bytes in front of the pod's packet are counted in the title.
+void WalkPanel::add_frame(const std::string& title, const TraceEvent& e) {
+  if (e.frame.empty()) return;
+  const auto rows = wire::dissect(e.frame, e.frame_at_l3);
+  const std::size_t encap = wire::encapsulation_bytes(rows);
+  std::string text = title + ": " + std::to_string(e.frame.size()) + " bytes";
+  if (encap)
+    text += " — " + std::to_string(encap) + " bytes of encapsulation in front of the pod's IP packet: the underlay's MTU " +
+            std::to_string(walk_->underlay_mtu) + " leaves the pods " + std::to_string(walk_->underlay_mtu - int(encap));
+  auto* top = new QTreeWidgetItem(frames_, {QString::fromStdString(text)});
+  top->setFirstColumnSpanned(true);
+  QFont f = top->font(0);
+  f.setBold(true);
+  top->setFont(0, f);
+  QTreeWidgetItem* header = nullptr;
+  for (const auto& r : rows) {
+    const QStringList cols = {QString::fromStdString(r.field.empty() ? (encap ? (r.inner ? "inner " : "outer ") : "") + r.header : r.field),
+                              QString::number(r.offset), QString::number(r.length), QString::fromStdString(r.value)};
+    if (!r.field.empty() && header) {
+      new QTreeWidgetItem(header, cols);
+      continue;
+    }
+    header = new QTreeWidgetItem(top, cols);
+    if (encap) header->setForeground(0, r.inner ? QColor(30, 90, 160) : QColor(170, 70, 0));
+  }
+}
+
+int WalkPanel::next_change(int k) const {
+  const TraceEvent& e = walk_->steps[std::size_t(k)].event;
+  for (std::size_t j = std::size_t(k) + 1, seen = 0; j < walk_->steps.size() && seen < 3; ++j) {
+    const TraceEvent& next = walk_->steps[j].event;
+    if (next.packet != e.packet || next.netns != e.netns) continue;
+    ++seen;
+    if (next.headers != e.headers) return int(j);
+  }
+  return -1;
+}
+
 void WalkPanel::show_step(int k) {
   table_->clear();
   headers_->clear();
+  frames_->clear();
   if (!walk_ || k < 0 || k >= int(walk_->steps.size())) return;
   const WalkStep& st = walk_->steps[std::size_t(k)];
   const TraceEvent& e = st.event;
@@ -136,17 +189,17 @@ void WalkPanel::show_step(int k) {
     }
   }
   add_stack("at " + e.function, st.headers);
+  add_frame("at " + e.function, e);
   // What this step is about to make of the packet (an encapsulation, a decapsulation): the stack
   // a little later (up to 3 steps of the same packet on), when it differs.
-  for (std::size_t j = std::size_t(k) + 1, seen = 0; j < walk_->steps.size() && seen < 3; ++j) {
-    const WalkStep& next = walk_->steps[j];
-    if (next.event.packet != e.packet || next.event.netns != e.netns) continue;
-    ++seen;
-    if (next.event.headers == e.headers) continue;
-    add_stack("next: at " + next.event.function + " (step " + std::to_string(j + 1) + ")", next.headers);
-    break;
+  if (const int j = next_change(k); j >= 0) {
+    const WalkStep& next = walk_->steps[std::size_t(j)];
+    const std::string title = "next: at " + next.event.function + " (step " + std::to_string(j + 1) + ")";
+    add_stack(title, next.headers);
+    add_frame(title, next.event);
   }
   headers_->expandAll();
+  frames_->expandAll();
   const double t_us = double(e.time - walk_->result.sent_at) / 1000.0;
   costs_->setText(QString("%1 bytes here · t = %2 µs after the send · modelled CPU so far %3 ns · crossings on the nodes: %4")
                       .arg(e.size)

@@ -24,14 +24,20 @@ class WalkPanel : public QWidget {
   QString highlighted_row() const;
   QString stage_text() const;  // "Stage 5 of 9: …" for the step shown
   QTreeWidget* header_tree() const { return headers_; }
+  // Every header's fields with offsets and values, at this step and, where the next steps build
+  // or strip a header, after them: top-level items per frame, then headers, then fields.
+  QTreeWidget* frame_tree() const { return frames_; }
   LaneDiagram* lanes() const { return lanes_; }
 
  private:
   void add_stack(const std::string& title, const std::vector<HeaderLayer>& stack);
+  void add_frame(const std::string& title, const TraceEvent& e);
+  int next_change(int k) const;  // the step (up to 3 of the same packet on) whose headers differ, or -1
   const WalkRecording* walk_ = nullptr;
   QLabel *stage_, *function_, *where_, *verdict_, *table_title_, *costs_, *crossing_;
   QListWidget* table_;
   QTreeWidget* headers_;
+  QTreeWidget* frames_;
   LaneDiagram* lanes_;
 };
 

@@ -5,6 +5,8 @@
 #include "lab/narration.h"
 #include "models/cost/profile.h"
 #include "models/kernel/dump.h"
+#include "models/kernel/device.h"
+#include "models/kernel/netns.h"
 #include "models/kernel/world.h"
 #include "models/scenario/load.h"
 #include "lab/session.h"
@@ -75,6 +77,7 @@ WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, 
   double cpu = 0;
   cluster::WalkOptions o{from, to, std::nullopt, size};
   o.edits = edits;
+  o.frames = true;  // the frame view
   o.on_step = [&](const TraceEvent& e, const kernel::World& world) {
     WalkStep st;
     st.event = e;
@@ -88,6 +91,8 @@ WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, 
   rec.request_steps = rec.result.request_steps;
   const cluster::Narration story = cluster::narrate(rec.result, session.scenario.net_conf.backend);
   rec.stages = story.stages;
+  if (const kernel::Netns* node = session.world.netns(rec.result.from_node))
+    if (const kernel::Device* eth0 = node->dev_by_name("eth0")) rec.underlay_mtu = eth0->mtu;
   for (std::size_t i = 0; i < rec.steps.size() && i < story.step_stage.size(); ++i) rec.steps[i].stage = story.step_stage[i];
   rec.result.steps.clear();
   return rec;

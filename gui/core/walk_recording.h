@@ -33,6 +33,7 @@ struct WalkRecording {
   std::vector<WalkStep> steps;
   std::size_t request_steps = 0;
   std::vector<std::string> stages;       // the mode's textbook workflow (cluster::narrate)
+  int underlay_mtu = 1500;               // the sending node's eth0: what an encapsulation eats into
 };
 
 // Runs the walk in a fresh session of `s` in `mode`, after the what-if `edits`. Throws std::invalid_argument (unknown pod,

@@ -22,6 +22,8 @@ struct TraceEvent {
   std::string headers;   // the header stack at this point, outermost first
   std::uint32_t size = 0;  // bytes at this point
   std::string crossing;    // "kernel->user" or "user->kernel" for crossings, else empty
+  std::vector<std::uint8_t> frame;  // the packet's bytes here, when the tracer captures frames (walks)
+  bool frame_at_l3 = false;         // they start at the IP header (no Ethernet header at this point)
 };
 
 class TraceSink {

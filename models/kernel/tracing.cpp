@@ -23,6 +23,11 @@ void Tracing::trace(const Packet& p, const Netns& ns, const Device* dev, const c
   e.headers = describe_headers(p);
   e.size = p.size();
   e.crossing = std::move(crossing);
+  if (capture_frames) {
+    const wire::Bytes b = p.bytes();
+    e.frame.assign(b.begin(), b.end());
+    e.frame_at_l3 = p.at_l3;
+  }
   sink->record(std::move(e));
 }
 

@@ -26,6 +26,7 @@ class Tracing {
              std::string table = {}, std::string entry = {}, std::string crossing = {});
 
   TraceSink* sink = nullptr;
+  bool capture_frames = false;  // each event keeps the packet's bytes (a walk's frame view)
   std::function<void(const Device&, const Packet&)> tap;     // every frame a device transmits
   std::function<void(const Device&, const Packet&)> tap_rx;  // every frame a device receives
   std::array<std::uint64_t, std::size_t(DropReason::kCount)> drops{};  // packets freed, by reason

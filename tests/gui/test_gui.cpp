@@ -386,3 +386,64 @@ TEST_CASE("what if: an edit the kernel refuses gives a dialog and leaves the wal
   CHECK(w.last_error().contains("No such process"));
   CHECK(w.current_walk()->result.delivered);
 }
+
+namespace {
+
+// "offset bytes value" of a field of a header in the frame tree's `frame`-th frame, or "missing".
+std::string frame_field(QTreeWidget* tree, int frame, const QString& header, const QString& field) {
+  if (frame >= tree->topLevelItemCount()) return "missing";
+  QTreeWidgetItem* top = tree->topLevelItem(frame);
+  for (int h = 0; h < top->childCount(); ++h) {
+    QTreeWidgetItem* hdr = top->child(h);
+    if (hdr->text(0) != header) continue;
+    for (int f = 0; f < hdr->childCount(); ++f)
+      if (hdr->child(f)->text(0) == field)
+        return (hdr->child(f)->text(1) + " " + hdr->child(f)->text(2) + " " + hdr->child(f)->text(3)).toStdString();
+  }
+  return "missing";
+}
+
+}  // namespace
+
+TEST_CASE("the frame view at vxlan_xmit: the inner frame now, and next the 50 bytes vxlan_xmit_one puts in front (MTU 1450)") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  w.go_to_step(w.find_step("vxlan_xmit"));
+  QTreeWidget* t = w.panel()->frame_tree();
+  REQUIRE(t->topLevelItemCount() == 2);
+  CHECK(t->topLevelItem(0)->text(0).toStdString() == "at vxlan_xmit: 98 bytes");
+  CHECK(frame_field(t, 0, "Ethernet", "ethertype") == "12 2 0x0800 (IPv4)");
+  CHECK(frame_field(t, 0, "IPv4", "destination") == "30 4 10.244.2.2");
+  CHECK_THAT(t->topLevelItem(1)->text(0).toStdString(),
+             Catch::StartsWith("next: at vxlan_xmit_one") &&
+                 Catch::EndsWith("134 bytes — 50 bytes of encapsulation in front of the pod's IP packet: the underlay's MTU "
+                                 "1500 leaves the pods 1450"));
+  CHECK(frame_field(t, 1, "outer IPv4", "destination") == "16 4 192.168.100.12");
+  CHECK(frame_field(t, 1, "outer UDP", "destination port") == "22 2 8472 (VXLAN, Linux's port)");
+  CHECK(frame_field(t, 1, "outer VXLAN", "VNI") == "32 3 1");
+  CHECK(frame_field(t, 1, "inner Ethernet", "ethertype") == "48 2 0x0800 (IPv4)");
+  CHECK(frame_field(t, 1, "inner IPv4", "source") == "62 4 10.244.1.2");
+  CHECK(frame_field(t, 1, "inner ICMP", "type") == "70 1 8 (echo request)");
+}
+
+TEST_CASE("the frame view in udp: flanneld's 28 bytes, the pods left 1472") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Udp);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  w.go_to_step(w.find_step("udp_sendmsg"));
+  QTreeWidget* t = w.panel()->frame_tree();
+  bool found = false;
+  for (int i = 0; i < t->topLevelItemCount(); ++i) {
+    if (!t->topLevelItem(i)->text(0).contains("28 bytes of encapsulation")) continue;
+    found = true;
+    CHECK(t->topLevelItem(i)->text(0).endsWith("the underlay's MTU 1500 leaves the pods 1472"));
+    CHECK(frame_field(t, i, "outer UDP", "destination port") == "22 2 8285 (flannel udp)");
+    CHECK(frame_field(t, i, "inner IPv4", "destination") == "44 4 10.244.2.2");
+  }
+  CHECK(found);
+}

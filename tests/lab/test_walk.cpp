@@ -7,6 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include "lab/walk.h"
+#include "models/kernel/device.h"
+#include "models/kernel/netns.h"
+#include "models/wire/dissect.h"
 #include "tests/lab/helpers.h"
 
 using namespace ol;
@@ -163,5 +166,54 @@ TEST_CASE("what if: edits before the send stop the packet where the kernel would
                                                 Catch::Contains("No such process") && Catch::Contains("fix: edit an entry that exists"));
     o.edits = {"ip -n node-1 frob"};
     CHECK_THROWS_WITH(cluster::walk(*s, o), Catch::Contains("--edit \"ip -n node-1 frob\"") && Catch::Contains("fix: write one ip or bridge command"));
+  }
+}
+
+TEST_CASE("frames: each header's fields with byte offsets; vxlan puts 50 bytes in front of the pod's packet, udp 28") {
+  auto field = [](const std::vector<wire::FieldRow>& rows, const std::string& header, bool inner, const std::string& name) {
+    for (const auto& r : rows)
+      if (r.header == header && r.inner == inner && r.field == name) return std::to_string(r.offset) + " " + std::to_string(r.length) + " " + r.value;
+    return std::string("missing");
+  };
+  auto frame_at = [](const cluster::WalkResult& r, const std::string& function) {
+    for (std::size_t i = 0; i < r.request_steps; ++i)
+      if (r.steps[i].function == function) return wire::dissect(r.steps[i].frame, r.steps[i].frame_at_l3);
+    return std::vector<wire::FieldRow>{};
+  };
+  SECTION("vxlan at vxlan_xmit_one: outer IPv4, UDP 8472, VXLAN with VNI 1, inner Ethernet between the VTEPs, inner IPv4") {
+    auto s = test::session("two-nodes.json", "vxlan");
+    cluster::WalkOptions o{"pod-a", "pod-c"};
+    o.frames = true;
+    auto r = cluster::walk(*s, o);
+    const auto rows = frame_at(r, "vxlan_xmit_one");
+    REQUIRE_FALSE(rows.empty());
+    CHECK(wire::encapsulation_bytes(rows) == 50);
+    CHECK(field(rows, "IPv4", false, "destination") == "16 4 192.168.100.12");
+    CHECK(field(rows, "UDP", false, "destination port") == "22 2 8472 (VXLAN, Linux's port)");
+    CHECK(field(rows, "VXLAN", false, "flags") == "28 1 0x08 (I: the VNI is valid)");
+    CHECK(field(rows, "VXLAN", false, "VNI") == "32 3 1");
+    const std::string vtep = s->world.netns("node-2")->dev_by_name("flannel.1")->mac.str();
+    CHECK(field(rows, "Ethernet", true, "destination") == "36 6 " + vtep);
+    CHECK(field(rows, "IPv4", true, "source") == "62 4 10.244.1.2");
+    CHECK(field(rows, "IPv4", true, "destination") == "66 4 10.244.2.2");
+    CHECK(field(rows, "ICMP", true, "type") == "70 1 8 (echo request)");
+    // Where a step changes nothing, no frame is needed; without --frames none is kept.
+    auto plain = cluster::walk(*test::session("two-nodes.json", "vxlan"), {"pod-a", "pod-c"});
+    CHECK(plain.steps.front().frame.empty());
+  }
+  SECTION("udp: flanneld's datagram to port 8285 holds the pod's IP packet right after the UDP header") {
+    auto s = test::session("two-nodes.json", "udp");
+    cluster::WalkOptions o{"pod-a", "pod-c"};
+    o.frames = true;
+    auto r = cluster::walk(*s, o);
+    std::vector<wire::FieldRow> rows;
+    for (std::size_t i = 0; i < r.request_steps && rows.empty(); ++i)
+      if (r.steps[i].netns == "node-1" && r.steps[i].headers.starts_with("ipv4 20 | udp 8 | ipv4 20"))
+        rows = wire::dissect(r.steps[i].frame, r.steps[i].frame_at_l3);
+    REQUIRE_FALSE(rows.empty());
+    CHECK(wire::encapsulation_bytes(rows) == 28);
+    CHECK(field(rows, "UDP", false, "destination port") == "22 2 8285 (flannel udp)");
+    CHECK(field(rows, "IPv4", true, "version, header length") == "28 1 4, 20 bytes");
+    CHECK(field(rows, "IPv4", true, "destination") == "44 4 10.244.2.2");
   }
 }
