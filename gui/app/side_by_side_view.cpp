@@ -1,6 +1,11 @@
 #include "gui/app/side_by_side_view.h"
 
+#include "gui/app/frame_tree.h"
+
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QSplitter>
+#include <QTreeWidget>
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -19,9 +24,32 @@ SideBySideView::SideBySideView(QWidget* parent) : QWidget(parent) {
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setWordWrap(true);
+  auto* split = new QSplitter(Qt::Vertical, this);
+  split->addWidget(table_);
+  auto* frames = new QWidget(split);
+  auto* h = new QHBoxLayout(frames);
+  h->setContentsMargins(0, 0, 0, 0);
+  for (auto& t : frames_) h->addWidget(t = new_frame_tree(frames));
+  split->addWidget(frames);
+  split->setSizes({500, 300});
   v->addWidget(summary_);
-  v->addWidget(table_, 1);
+  v->addWidget(split, 1);
 }
+
+namespace {
+
+// The request as it leaves the sending node: the first frame from that node's eth0 that carries
+// the echo (udp's is a new packet, flanneld's datagram; ARP frames go first).
+const TraceEvent* leaving_frame(const WalkRecording& w) {
+  for (std::size_t i = 0; i < w.request_steps; ++i) {
+    const TraceEvent& e = w.steps[i].event;
+    if (e.netns == w.result.from_node && e.device == "eth0" && e.function == "veth_xmit" && e.headers.find("icmp") != std::string::npos)
+      return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks) {
   std::array<std::vector<std::string>, 3> names;
@@ -64,6 +92,12 @@ void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks)
              .arg(QString::fromStdString(w.result.outcome).toHtmlEscaped());
   }
   summary_->setText(s);
+  for (std::size_t k = 0; k < 3; ++k) {
+    frames_[k]->clear();
+    if (const TraceEvent* e = leaving_frame(*walks[k]))
+      add_frame(frames_[k], walks[k]->mode + ": leaving " + walks[k]->result.from_node + "'s eth0", *e, walks[k]->underlay_mtu);
+    frames_[k]->expandToDepth(0);
+  }
   // Start where the modes part ways (a little above it, for context).
   for (std::size_t r = 0; r < rows_.size(); ++r)
     if (rows_[r][0] < 0 || rows_[r][1] < 0 || rows_[r][2] < 0) {

@@ -1,6 +1,7 @@
 // The same packet in host-gw, udp and vxlan in lockstep: one row per aligned step (a gap where a
 // mode has no such step), the differences coloured — steps only some modes take, crossings,
-// sizes that differ — and a summary of hops, crossings, bytes on the wire per mode.
+// sizes that differ — and a summary of hops, crossings, bytes on the wire per mode; under it, each
+// mode's frame as it leaves the sending node, field by field: the bytes each tunnel costs.
 #pragma once
 #include <array>
 
@@ -11,6 +12,7 @@
 
 class QLabel;
 class QTableWidget;
+class QTreeWidget;
 
 namespace ol::gui {
 
@@ -26,11 +28,13 @@ class SideBySideView : public QWidget {
   int follow(int column, int step);
   int rows() const { return int(rows_.size()); }
   QTableWidget* table() const { return table_; }
+  QTreeWidget* frame_tree(int column) const { return frames_[std::size_t(column)]; }
 
  private:
   std::vector<AlignedRow> rows_;
   QTableWidget* table_;
   QLabel* summary_;
+  std::array<QTreeWidget*, 3> frames_;
 };
 
 }  // namespace ol::gui

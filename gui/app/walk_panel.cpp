@@ -9,7 +9,7 @@
 #include <QVBoxLayout>
 
 #include "gui/app/lane_diagram.h"
-#include "models/wire/dissect.h"
+#include "gui/app/frame_tree.h"
 
 namespace ol::gui {
 
@@ -48,13 +48,7 @@ WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
   headers_->setHeaderLabels({"header", "bytes"});
   headers_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
   headers_->setMinimumHeight(150);
-  frames_ = new QTreeWidget(this);
-  frames_->setHeaderLabels({"frame / header / field", "offset", "bytes", "value"});
-  frames_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
-  frames_->setColumnWidth(0, 230);
-  frames_->setColumnWidth(1, 50);
-  frames_->setColumnWidth(2, 45);
-  frames_->setFont(mono);
+  frames_ = new_frame_tree(this);
   frames_->setMinimumHeight(150);
   costs_ = label(this, 10, false);
   lanes_ = new LaneDiagram(this);
@@ -112,34 +106,6 @@ void WalkPanel::add_stack(const std::string& title, const std::vector<HeaderLaye
   }
 }
 
-// One frame under a title: its headers (outer ones brown, inner blue, as in the header stack), each
-// with its fields; a tunnel's header bytes in front of the pod's packet are counted in the title.
-void WalkPanel::add_frame(const std::string& title, const TraceEvent& e) {
-  if (e.frame.empty()) return;
-  const auto rows = wire::dissect(e.frame, e.frame_at_l3);
-  const std::size_t encap = wire::encapsulation_bytes(rows);
-  std::string text = title + ": " + std::to_string(e.frame.size()) + " bytes";
-  if (encap)
-    text += " — " + std::to_string(encap) + " bytes of encapsulation in front of the pod's IP packet: the underlay's MTU " +
-            std::to_string(walk_->underlay_mtu) + " leaves the pods " + std::to_string(walk_->underlay_mtu - int(encap));
-  auto* top = new QTreeWidgetItem(frames_, {QString::fromStdString(text)});
-  top->setFirstColumnSpanned(true);
-  QFont f = top->font(0);
-  f.setBold(true);
-  top->setFont(0, f);
-  QTreeWidgetItem* header = nullptr;
-  for (const auto& r : rows) {
-    const QStringList cols = {QString::fromStdString(r.field.empty() ? (encap ? (r.inner ? "inner " : "outer ") : "") + r.header : r.field),
-                              QString::number(r.offset), QString::number(r.length), QString::fromStdString(r.value)};
-    if (!r.field.empty() && header) {
-      new QTreeWidgetItem(header, cols);
-      continue;
-    }
-    header = new QTreeWidgetItem(top, cols);
-    if (encap) header->setForeground(0, r.inner ? QColor(30, 90, 160) : QColor(170, 70, 0));
-  }
-}
-
 int WalkPanel::next_change(int k) const {
   const TraceEvent& e = walk_->steps[std::size_t(k)].event;
   for (std::size_t j = std::size_t(k) + 1, seen = 0; j < walk_->steps.size() && seen < 3; ++j) {
@@ -189,14 +155,14 @@ void WalkPanel::show_step(int k) {
     }
   }
   add_stack("at " + e.function, st.headers);
-  add_frame("at " + e.function, e);
+  add_frame(frames_, "at " + e.function, e, walk_->underlay_mtu);
   // What this step is about to make of the packet (an encapsulation, a decapsulation): the stack
   // a little later (up to 3 steps of the same packet on), when it differs.
   if (const int j = next_change(k); j >= 0) {
     const WalkStep& next = walk_->steps[std::size_t(j)];
     const std::string title = "next: at " + next.event.function + " (step " + std::to_string(j + 1) + ")";
     add_stack(title, next.headers);
-    add_frame(title, next.event);
+    add_frame(frames_, title, next.event, walk_->underlay_mtu);
   }
   headers_->expandAll();
   frames_->expandAll();

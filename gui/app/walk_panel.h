@@ -31,7 +31,6 @@ class WalkPanel : public QWidget {
 
  private:
   void add_stack(const std::string& title, const std::vector<HeaderLayer>& stack);
-  void add_frame(const std::string& title, const TraceEvent& e);
   int next_change(int k) const;  // the step (up to 3 of the same packet on) whose headers differ, or -1
   const WalkRecording* walk_ = nullptr;
   QLabel *stage_, *function_, *where_, *verdict_, *table_title_, *costs_, *crossing_;

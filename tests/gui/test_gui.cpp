@@ -447,3 +447,18 @@ TEST_CASE("the frame view in udp: flanneld's 28 bytes, the pods left 1472") {
   }
   CHECK(found);
 }
+
+TEST_CASE("side by side, each mode's frame leaving node-1: host-gw bare, udp 28 bytes (1472 left), vxlan 50 (1450 left)") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto title = [&](int k) { return w.side_by_side()->frame_tree(k)->topLevelItem(0)->text(0).toStdString(); };
+  CHECK(title(0) == "host-gw: leaving node-1's eth0: 98 bytes");
+  CHECK(title(1) == "udp: leaving node-1's eth0: 126 bytes — 28 bytes of encapsulation in front of the pod's IP packet: the "
+                    "underlay's MTU 1500 leaves the pods 1472");
+  CHECK(title(2) == "vxlan: leaving node-1's eth0: 148 bytes — 50 bytes of encapsulation in front of the pod's IP packet: the "
+                    "underlay's MTU 1500 leaves the pods 1450");
+  CHECK(frame_field(w.side_by_side()->frame_tree(2), 0, "outer VXLAN", "VNI") == "46 3 1");
+  CHECK(frame_field(w.side_by_side()->frame_tree(1), 0, "inner IPv4", "destination") == "58 4 10.244.2.2");
+}
