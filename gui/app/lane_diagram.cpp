@@ -4,7 +4,7 @@
 
 namespace ol::gui {
 
-std::vector<bool> user_space_steps(const WalkRecording& w) {
+std::vector<bool> user_space_steps(const runner::WalkRecording& w) {
   std::vector<bool> user(w.steps.size(), false);
   bool up = false;
   for (std::size_t i = 0; i < w.steps.size(); ++i) {
@@ -18,7 +18,7 @@ std::vector<bool> user_space_steps(const WalkRecording& w) {
 
 LaneDiagram::LaneDiagram(QWidget* parent) : QWidget(parent) { setMinimumHeight(100); }
 
-void LaneDiagram::set_walk(const WalkRecording* walk) {
+void LaneDiagram::set_walk(const runner::WalkRecording* walk) {
   walk_ = walk;
   current_ = -1;
   update();

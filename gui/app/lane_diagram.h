@@ -4,7 +4,7 @@
 #pragma once
 #include <QWidget>
 
-#include "gui/core/walk_recording.h"
+#include "runner/walk_recording.h"
 
 namespace ol::gui {
 
@@ -12,7 +12,7 @@ class LaneDiagram : public QWidget {
   Q_OBJECT
  public:
   explicit LaneDiagram(QWidget* parent = nullptr);
-  void set_walk(const WalkRecording* walk);
+  void set_walk(const runner::WalkRecording* walk);
   void set_current(int step);
   QSize sizeHint() const override { return {420, 110}; }
   int crossings_shown() const;  // the arrows drawn: the walk's crossings (tests)
@@ -21,12 +21,12 @@ class LaneDiagram : public QWidget {
   void paintEvent(QPaintEvent*) override;
 
  private:
-  const WalkRecording* walk_ = nullptr;
+  const runner::WalkRecording* walk_ = nullptr;
   int current_ = -1;
 };
 
 // Whether a step runs in user space: the udp proxy between its read and its write, or a pod's
 // program before its sendmsg / after its recvmsg.
-std::vector<bool> user_space_steps(const WalkRecording& w);
+std::vector<bool> user_space_steps(const runner::WalkRecording& w);
 
 }  // namespace ol::gui

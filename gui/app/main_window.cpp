@@ -219,7 +219,7 @@ bool MainWindow::walk(const std::string& from, const std::string& to) {
   if (!scenario_) return false;
   try {
     for (std::size_t k = 0; k < 3; ++k)
-      walks_[k] = record_walk(*scenario_, kModes[k], from, to, 56, kModes[k] == mode_ ? edits_ : std::vector<std::string>{});
+      walks_[k] = runner::record_walk(*scenario_, kModes[k], from, to, 56, kModes[k] == mode_ ? edits_ : std::vector<std::string>{});
     walk_ = walks_[column_of(mode_)];
   } catch (const std::exception& e) {
     show_error("This walk cannot be made", QString::fromStdString(e.what()));

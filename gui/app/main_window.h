@@ -11,7 +11,7 @@
 #include <QMainWindow>
 
 #include "gui/core/cluster_picture.h"
-#include "gui/core/walk_recording.h"
+#include "runner/walk_recording.h"
 #include "models/scenario/spec.h"
 
 class QComboBox;
@@ -56,7 +56,7 @@ class MainWindow : public QMainWindow {
   void show_view(const QString& name);  // walk, side, tables, charts
   bool save_png(const QString& file);
 
-  const WalkRecording* current_walk() const { return walk_ ? &*walk_ : nullptr; }
+  const runner::WalkRecording* current_walk() const { return walk_ ? &*walk_ : nullptr; }
   WalkPanel* panel() const { return panel_; }
   TopologyView* topology() const { return topology_; }
   SideBySideView* side_by_side() const { return side_; }
@@ -79,9 +79,9 @@ class MainWindow : public QMainWindow {
 
   std::optional<scenario::Scenario> scenario_;
   scenario::Backend mode_ = scenario::Backend::Vxlan;
-  std::optional<WalkRecording> walk_;
+  std::optional<runner::WalkRecording> walk_;
   std::vector<std::string> edits_;  // what-if commands on the current mode's cluster
-  std::array<std::optional<WalkRecording>, 3> walks_;
+  std::array<std::optional<runner::WalkRecording>, 3> walks_;
   int step_ = -1;
   QString last_error_;
   QMessageBox* error_box_ = nullptr;

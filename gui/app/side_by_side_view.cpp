@@ -40,7 +40,7 @@ namespace {
 
 // The request as it leaves the sending node: the first frame from that node's eth0 that carries
 // the echo (udp's is a new packet, flanneld's datagram; ARP frames go first).
-const TraceEvent* leaving_frame(const WalkRecording& w) {
+const TraceEvent* leaving_frame(const runner::WalkRecording& w) {
   for (std::size_t i = 0; i < w.request_steps; ++i) {
     const TraceEvent& e = w.steps[i].event;
     if (e.netns == w.result.from_node && e.device == "eth0" && e.function == "veth_xmit" && e.headers.find("icmp") != std::string::npos)
@@ -51,7 +51,7 @@ const TraceEvent* leaving_frame(const WalkRecording& w) {
 
 }  // namespace
 
-void SideBySideView::set_walks(const std::array<const WalkRecording*, 3>& walks) {
+void SideBySideView::set_walks(const std::array<const runner::WalkRecording*, 3>& walks) {
   std::array<std::vector<std::string>, 3> names;
   for (std::size_t k = 0; k < 3; ++k)
     for (std::size_t i = 0; i < walks[k]->request_steps; ++i) names[k].push_back(walks[k]->steps[i].event.function);

@@ -8,7 +8,7 @@
 #include <QWidget>
 
 #include "gui/core/alignment.h"
-#include "gui/core/walk_recording.h"
+#include "runner/walk_recording.h"
 
 class QLabel;
 class QTableWidget;
@@ -21,7 +21,7 @@ class SideBySideView : public QWidget {
  public:
   explicit SideBySideView(QWidget* parent = nullptr);
   // walks: host-gw, udp, vxlan (the request leg of each is aligned).
-  void set_walks(const std::array<const WalkRecording*, 3>& walks);
+  void set_walks(const std::array<const runner::WalkRecording*, 3>& walks);
   void select_row(int row);
   // Lockstep with the walk: selects the row holding step `step` of walk `column` (0 host-gw, 1 udp,
   // 2 vxlan); returns the row, or -1.

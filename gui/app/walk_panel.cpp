@@ -70,7 +70,7 @@ WalkPanel::WalkPanel(QWidget* parent) : QWidget(parent) {
                   "each step shows the table it consulted, with the matched row, and the headers the packet carries.");
 }
 
-void WalkPanel::set_walk(const WalkRecording* walk) {
+void WalkPanel::set_walk(const runner::WalkRecording* walk) {
   walk_ = walk;
   lanes_->set_walk(walk);
 }
@@ -85,7 +85,7 @@ QString WalkPanel::highlighted_row() const {
 
 // One header stack under a title: each header holds the next, as Wireshark nests them; the pod's
 // own packet inside an encapsulation is marked inner.
-void WalkPanel::add_stack(const std::string& title, const std::vector<HeaderLayer>& stack) {
+void WalkPanel::add_stack(const std::string& title, const std::vector<runner::HeaderLayer>& stack) {
   auto* top = new QTreeWidgetItem(headers_);
   int total = 0;
   for (const auto& h : stack) total += h.bytes;
@@ -95,7 +95,7 @@ void WalkPanel::add_stack(const std::string& title, const std::vector<HeaderLaye
   f.setBold(true);
   top->setFont(0, f);
   QTreeWidgetItem* parent = top;
-  const bool encapsulated = std::any_of(stack.begin(), stack.end(), [](const HeaderLayer& h) { return h.inner; });
+  const bool encapsulated = std::any_of(stack.begin(), stack.end(), [](const runner::HeaderLayer& h) { return h.inner; });
   for (const auto& h : stack) {
     auto* item = new QTreeWidgetItem(parent);
     item->setText(0, QString::fromStdString((h.inner ? "inner " : encapsulated ? "outer " : "") + h.name));
@@ -122,7 +122,7 @@ void WalkPanel::show_step(int k) {
   headers_->clear();
   frames_->clear();
   if (!walk_ || k < 0 || k >= int(walk_->steps.size())) return;
-  const WalkStep& st = walk_->steps[std::size_t(k)];
+  const runner::WalkStep& st = walk_->steps[std::size_t(k)];
   const TraceEvent& e = st.event;
   stage_->setText(st.stage < 0 ? QString()
                                : QString("Stage %1 of %2 (%3): %4")
@@ -159,7 +159,7 @@ void WalkPanel::show_step(int k) {
   // What this step is about to make of the packet (an encapsulation, a decapsulation): the stack
   // a little later (up to 3 steps of the same packet on), when it differs.
   if (const int j = next_change(k); j >= 0) {
-    const WalkStep& next = walk_->steps[std::size_t(j)];
+    const runner::WalkStep& next = walk_->steps[std::size_t(j)];
     const std::string title = "next: at " + next.event.function + " (step " + std::to_string(j + 1) + ")";
     add_stack(title, next.headers);
     add_frame(frames_, title, next.event, walk_->underlay_mtu);

@@ -4,7 +4,7 @@
 #pragma once
 #include <QWidget>
 
-#include "gui/core/walk_recording.h"
+#include "runner/walk_recording.h"
 
 class QLabel;
 class QListWidget;
@@ -18,7 +18,7 @@ class WalkPanel : public QWidget {
   Q_OBJECT
  public:
   explicit WalkPanel(QWidget* parent = nullptr);
-  void set_walk(const WalkRecording* walk);
+  void set_walk(const runner::WalkRecording* walk);
   void show_step(int step);
   // What is highlighted in the table now ("" when no row is): tests compare it with the trace.
   QString highlighted_row() const;
@@ -30,9 +30,9 @@ class WalkPanel : public QWidget {
   LaneDiagram* lanes() const { return lanes_; }
 
  private:
-  void add_stack(const std::string& title, const std::vector<HeaderLayer>& stack);
+  void add_stack(const std::string& title, const std::vector<runner::HeaderLayer>& stack);
   int next_change(int k) const;  // the step (up to 3 of the same packet on) whose headers differ, or -1
-  const WalkRecording* walk_ = nullptr;
+  const runner::WalkRecording* walk_ = nullptr;
   QLabel *stage_, *function_, *where_, *verdict_, *table_title_, *costs_, *crossing_;
   QListWidget* table_;
   QTreeWidget* headers_;

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "gui/core/lines.h"
+#include "runner/lines.h"
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
@@ -112,7 +112,7 @@ ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend m
         {"ip neigh", kernel::dump_neigh(*ns)},        {"bridge fdb", kernel::dump_fdb(*ns)}};
     for (const auto& [title, text] : dumps) {
       Table t{title, {}};
-      for (const auto& line : lines_of(text)) {
+      for (const auto& line : runner::lines_of(text)) {
         if (line.starts_with("    ") && !t.rows.empty() && std::string(title) != "ip addr") {
           t.rows.back().text += "\n" + line;  // a link's second line belongs to it
           continue;

@@ -28,7 +28,7 @@
 #include "gui/core/alignment.h"
 #include "gui/core/cluster_picture.h"
 #include "gui/core/layout.h"
-#include "gui/core/walk_recording.h"
+#include "runner/walk_recording.h"
 #include "models/scenario/load.h"
 
 using namespace ol;
@@ -76,7 +76,7 @@ TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace
   REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
   w.set_mode(scenario::Backend::Vxlan);
   REQUIRE(w.walk("pod-a", "pod-c"));
-  const gui::WalkRecording* walk = w.current_walk();
+  const runner::WalkRecording* walk = w.current_walk();
   REQUIRE(walk != nullptr);
   REQUIRE(w.step_count() > 40);
   int with_table = 0;
@@ -243,12 +243,12 @@ TEST_CASE("aligning walks: common steps share a row, a mode's own steps get rows
 }
 
 TEST_CASE("header stacks: the pod's packet inside an encapsulation is inner") {
-  const auto h = gui::parse_headers("eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | ipv4 20 | icmp 8 | data 56");
+  const auto h = runner::parse_headers("eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | ipv4 20 | icmp 8 | data 56");
   REQUIRE(h.size() == 8);
   CHECK_FALSE(h[3].inner);
   CHECK(h[4].inner);
   CHECK(h[4].name == "eth");
-  const auto u = gui::parse_headers("ipv4 20 | udp 8 | ipv4 20 | icmp 8 | data 56");
+  const auto u = runner::parse_headers("ipv4 20 | udp 8 | ipv4 20 | icmp 8 | data 56");
   CHECK_FALSE(u[1].inner);
   CHECK(u[2].inner);
 }
@@ -346,7 +346,7 @@ TEST_CASE("what if: Delete on the VXLAN FDB row in the tables, and the walk stop
   w.tables()->entries()->setCurrentItem(fdb);
   QTest::keyClick(w.tables()->entries(), Qt::Key_Delete);
   REQUIRE(w.edits() == std::vector<std::string>{"bridge -n node-1 fdb del " + mac + " dev flannel.1 dst 192.168.100.12 self"});
-  const gui::WalkRecording* walk = w.current_walk();
+  const runner::WalkRecording* walk = w.current_walk();
   CHECK_FALSE(walk->result.delivered);
   int drops = 0;
   for (const auto& st : walk->steps)

@@ -1,7 +1,7 @@
-#include "gui/core/walk_recording.h"
+#include "runner/walk_recording.h"
 
 
-#include "gui/core/lines.h"
+#include "runner/lines.h"
 #include "lab/narration.h"
 #include "models/cost/profile.h"
 #include "models/kernel/dump.h"
@@ -11,7 +11,7 @@
 #include "models/scenario/load.h"
 #include "lab/session.h"
 
-namespace ol::gui {
+namespace ol::runner {
 
 namespace {
 
@@ -65,18 +65,22 @@ std::vector<HeaderLayer> parse_headers(const std::string& stack) {
   return out;
 }
 
-WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, const std::string& from, const std::string& to,
+WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, const std::string& from, const std::string& to,
                           int size, const std::vector<std::string>& edits) {
+  cluster::WalkOptions o{from, to, std::nullopt, size};
+  o.edits = edits;
+  return record_walk(s, mode, std::move(o));
+}
+
+WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, cluster::WalkOptions o) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   cluster::Session session(s, /*keep_log=*/false);
   WalkRecording rec;
   rec.mode = scenario::backend_name(mode);
-  rec.from = from;
-  rec.to = to;
+  rec.from = o.from;
+  rec.to = o.to;
   double cpu = 0;
-  cluster::WalkOptions o{from, to, std::nullopt, size};
-  o.edits = edits;
   o.frames = true;  // the frame view
   o.on_step = [&](const TraceEvent& e, const kernel::World& world) {
     WalkStep st;
@@ -98,4 +102,4 @@ WalkRecording record_walk(const scenario::Scenario& in, scenario::Backend mode, 
   return rec;
 }
 
-}  // namespace ol::gui
+}  // namespace ol::runner

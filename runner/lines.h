@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace ol::gui {
+namespace ol::runner {
 
 inline std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -14,4 +14,4 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-}  // namespace ol::gui
+}  // namespace ol::runner

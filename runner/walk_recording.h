@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario/spec.h"
 #include "lab/walk.h"
+#include "models/scenario/spec.h"
 #include "models/kernel/trace_event.h"
 
-namespace ol::gui {
+namespace ol::runner {
 
 struct HeaderLayer {
   std::string name;   // "eth", "ipv4", "udp", "vxlan", "icmp", "data", …
@@ -36,12 +36,14 @@ struct WalkRecording {
   int underlay_mtu = 1500;               // the sending node's eth0: what an encapsulation eats into
 };
 
-// Runs the walk in a fresh session of `s` in `mode`, after the what-if `edits`. Throws std::invalid_argument (unknown pod,
-// pod without an address) as cluster::walk does.
+// Runs the walk `o` (its pods, time, size, what-if edits) in a fresh session of `s` in `mode`.
+// Throws std::invalid_argument (unknown pod, pod without an address, a refused edit) as
+// cluster::walk does.
+WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, cluster::WalkOptions o);
 WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, const std::string& from, const std::string& to,
                           int size = 56, const std::vector<std::string>& edits = {});
 
 // "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | …" as layers.
 std::vector<HeaderLayer> parse_headers(const std::string& stack);
 
-}  // namespace ol::gui
+}  // namespace ol::runner
