@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
                    "dst IP self\" (repeatable)");
   walk->add_flag("--frames", wk.frames,
                  "where a step builds or strips a header, print every header's fields with byte offsets and values");
+  walk->add_option("--html", wk.html,
+                   "also write the walk as one self-contained HTML page to hand out (steps, tables with the matched row, "
+                   "frames, lanes)");
 
   ol::cli::PingOptions ping;
   auto* ping_cmd = app.add_subcommand("ping", "Apply a script, send ICMP echo requests and print each packet's walk");

@@ -15,6 +15,9 @@
 #include "lab/narration.h"
 #include "lab/walk.h"
 #include "models/wire/dissect.h"
+#include "runner/atomic_file.h"
+#include "runner/walk_html.h"
+#include "runner/walk_recording.h"
 
 namespace ol::cli {
 
@@ -176,12 +179,7 @@ namespace {
 // header built or stripped) or it is the packet's first step.
 void print_frame(const std::vector<TraceEvent>& steps, std::size_t i) {
   const TraceEvent& e = steps[i];
-  if (e.frame.empty()) return;
-  for (std::size_t j = i; j-- > 0;)
-    if (steps[j].packet == e.packet) {
-      if (steps[j].headers == e.headers) return;
-      break;
-    }
+  if (e.frame.empty() || !cluster::stack_changes_at(steps, i, [](const TraceEvent& s) -> const TraceEvent& { return s; })) return;
   const auto rows = wire::dissect(e.frame, e.frame_at_l3);
   const std::size_t encap = wire::encapsulation_bytes(rows);
   std::cout << fmt::format("      frame at {}: {} bytes{}\n", e.function, e.frame.size(),
@@ -237,6 +235,16 @@ int cmd_walk(const WalkCliOptions& o) {
   else
     std::cout << "--- encapsulation overhead: n/a (the request never reached the underlay)\n";
   std::cout << "--- result: " << r.outcome << "\n";
+  if (o.html) {  // the same walk again, recorded with each step's table as it stood (deterministic: same seed)
+    try {
+      const runner::WalkRecording rec = runner::record_walk(session.scenario, session.scenario.net_conf.backend, w);
+      runner::write_atomically(*o.html, runner::walk_html(rec, session.scenario.name + " (" + session.scenario.file + ")"));
+    } catch (const std::exception& e) {
+      std::cerr << fmt::format("--html {}: {}\n", *o.html, e.what());
+      return 2;
+    }
+    std::cout << "--- written: " << *o.html << "\n";
+  }
   return r.delivered ? 0 : 1;
 }
 

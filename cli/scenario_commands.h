@@ -23,6 +23,7 @@ struct WalkCliOptions {
   int size = 56;
   std::vector<std::string> edits;  // what-if commands applied before the send
   bool frames = false;             // print each header's fields where the stack changes
+  std::optional<std::string> html;  // also write the walk as one HTML page here
 };
 int cmd_walk(const WalkCliOptions& o);
 

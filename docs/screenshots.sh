@@ -11,3 +11,7 @@ $G $S --mode vxlan --walk pod-a:pod-c --step vxlan_xmit --view side --screenshot
 $G $S --view charts --screenshot docs/charts.png
 $G $S --mode vxlan --view tables --screenshot docs/tables.png
 $G scenarios/three-nodes-join.json --view charts --screenshot docs/charts-three-nodes-join.png
+# The walk exported as HTML (overlaylab walk --html), as headless Chromium renders it.
+build/overlaylab walk $S --mode vxlan --from pod-a --to pod-c --html build/walk-vxlan.html >/dev/null
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$(mktemp -d)" --window-size=1200,1600 \
+  --screenshot=docs/walk-html-chromium.png "file://$PWD/build/walk-vxlan.html" 2>/dev/null

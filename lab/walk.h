@@ -43,6 +43,16 @@ struct WalkResult {
   int overhead() const { return wire_bytes ? wire_bytes - inner_bytes : 0; }
 };
 
+// Step i builds or strips a header: its stack differs from that of its packet's previous step, or
+// it is the packet's first step. `event(steps[j])` gives a step's TraceEvent.
+template <class Steps, class Event>
+bool stack_changes_at(const Steps& steps, std::size_t i, Event event) {
+  const TraceEvent& e = event(steps[i]);
+  for (std::size_t j = i; j-- > 0;)
+    if (event(steps[j]).packet == e.packet) return event(steps[j]).headers != e.headers;
+  return true;
+}
+
 // Applies what-if edits to a session now (throws std::invalid_argument as walk() does for them).
 void apply_edits(Session& s, const std::vector<std::string>& edits);
 

@@ -65,6 +65,18 @@ std::vector<HeaderLayer> parse_headers(const std::string& stack) {
   return out;
 }
 
+std::vector<bool> user_space_steps(const WalkRecording& w) {
+  std::vector<bool> user(w.steps.size(), false);
+  bool up = false;
+  for (std::size_t i = 0; i < w.steps.size(); ++i) {
+    const auto& c = w.steps[i].event.crossing;
+    if (c == "kernel->user") up = true;
+    user[i] = up;
+    if (c == "user->kernel") up = false, user[i] = false;
+  }
+  return user;
+}
+
 WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, const std::string& from, const std::string& to,
                           int size, const std::vector<std::string>& edits) {
   cluster::WalkOptions o{from, to, std::nullopt, size};

@@ -43,6 +43,10 @@ WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, c
 WalkRecording record_walk(const scenario::Scenario& s, scenario::Backend mode, const std::string& from, const std::string& to,
                           int size = 56, const std::vector<std::string>& edits = {});
 
+// Whether a step runs in user space: the udp proxy between its read and its write, or a pod's
+// program before its sendmsg / after its recvmsg.
+std::vector<bool> user_space_steps(const WalkRecording& w);
+
 // "eth 14 | ipv4 20 | udp 8 | vxlan 8 | eth 14 | …" as layers.
 std::vector<HeaderLayer> parse_headers(const std::string& stack);
 

@@ -4,18 +4,6 @@
 
 namespace ol::gui {
 
-std::vector<bool> user_space_steps(const runner::WalkRecording& w) {
-  std::vector<bool> user(w.steps.size(), false);
-  bool up = false;
-  for (std::size_t i = 0; i < w.steps.size(); ++i) {
-    const auto& c = w.steps[i].event.crossing;
-    if (c == "kernel->user") up = true;
-    user[i] = up;
-    if (c == "user->kernel") up = false, user[i] = false;
-  }
-  return user;
-}
-
 LaneDiagram::LaneDiagram(QWidget* parent) : QWidget(parent) { setMinimumHeight(100); }
 
 void LaneDiagram::set_walk(const runner::WalkRecording* walk) {
@@ -48,7 +36,7 @@ void LaneDiagram::paintEvent(QPaintEvent*) {
   p.drawText(QRectF(4, user.top(), 64, lane_h), Qt::AlignVCenter | Qt::AlignLeft, "user");
   p.drawText(QRectF(4, kern.top(), 64, lane_h), Qt::AlignVCenter | Qt::AlignLeft, "kernel");
   if (!walk_ || walk_->steps.empty()) return;
-  const auto in_user = user_space_steps(*walk_);
+  const auto in_user = runner::user_space_steps(*walk_);
   const double dx = all.width() / double(walk_->steps.size());
   for (std::size_t i = 0; i < walk_->steps.size(); ++i) {
     const double x = all.left() + dx * (double(i) + 0.5);

@@ -25,8 +25,4 @@ class LaneDiagram : public QWidget {
   int current_ = -1;
 };
 
-// Whether a step runs in user space: the udp proxy between its read and its write, or a pod's
-// program before its sendmsg / after its recvmsg.
-std::vector<bool> user_space_steps(const runner::WalkRecording& w);
-
 }  // namespace ol::gui

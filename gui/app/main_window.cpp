@@ -30,6 +30,8 @@
 #include "gui/app/walk_panel.h"
 #include "gui/core/layout.h"
 #include "models/scenario/load.h"
+#include "runner/atomic_file.h"
+#include "runner/walk_html.h"
 
 namespace ol::gui {
 
@@ -94,6 +96,10 @@ void MainWindow::build_menus() {
   file->addAction("&Export view as PNG…", QKeySequence("Ctrl+E"), this, [this] {
     const QString f = QFileDialog::getSaveFileName(this, "Export the view", "overlaylab.png", "PNG (*.png)");
     if (!f.isEmpty()) save_png(f);
+  });
+  file->addAction("Export walk as &HTML…", QKeySequence("Ctrl+H"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, "Export the walk as a page to hand out", "walk.html", "HTML (*.html)");
+    if (!f.isEmpty()) export_html(f);
   });
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
@@ -310,6 +316,21 @@ void MainWindow::show_view(const QString& name) {
 }
 
 bool MainWindow::save_png(const QString& file) { return grab().save(file, "PNG"); }
+
+bool MainWindow::export_html(const QString& file) {
+  if (!walk_ || !scenario_) {
+    show_error("No walk to export", "Choose two pods and press Walk ▶ first.");
+    return false;
+  }
+  try {
+    runner::write_atomically(file.toStdString(), runner::walk_html(*walk_, scenario_->name + " (" + scenario_->file + ")"));
+  } catch (const std::exception& e) {
+    show_error("The walk cannot be written", QString::fromStdString(e.what()));
+    return false;
+  }
+  statusBar()->showMessage("walk written to " + file);
+  return true;
+}
 
 bool MainWindow::walk_key(int key) {
   switch (key) {

@@ -55,6 +55,9 @@ class MainWindow : public QMainWindow {
   void run_all_modes(bool wait);
   void show_view(const QString& name);  // walk, side, tables, charts
   bool save_png(const QString& file);
+  // The current walk as one self-contained HTML page (runner::walk_html); false with a dialog when
+  // there is no walk or the file cannot be written.
+  bool export_html(const QString& file);
 
   const runner::WalkRecording* current_walk() const { return walk_ ? &*walk_ : nullptr; }
   WalkPanel* panel() const { return panel_; }

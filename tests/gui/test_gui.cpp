@@ -10,7 +10,12 @@
 #include <QComboBox>
 #include <QSlider>
 #include <QTableWidget>
+#include <QImage>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <QTreeWidget>
 
 #include <catch2/catch.hpp>
@@ -28,6 +33,7 @@
 #include "gui/core/alignment.h"
 #include "gui/core/cluster_picture.h"
 #include "gui/core/layout.h"
+#include "runner/walk_html.h"
 #include "runner/walk_recording.h"
 #include "models/scenario/load.h"
 
@@ -134,7 +140,7 @@ TEST_CASE("the udp walk marks its four crossings on the nodes in the lanes") {
   CHECK(w.current_walk()->steps[std::size_t(read)].event.crossing == "kernel->user");
   CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/flannel0"));
   CHECK(w.panel()->lanes()->crossings_shown() >= 8);  // 4 each way, plus the pods' own send and receive
-  const auto user = gui::user_space_steps(*w.current_walk());
+  const auto user = runner::user_space_steps(*w.current_walk());
   CHECK(user[std::size_t(read) + 1]);  // the proxy runs in user space after its read
 }
 
@@ -461,4 +467,47 @@ TEST_CASE("side by side, each mode's frame leaving node-1: host-gw bare, udp 28 
                     "underlay's MTU 1500 leaves the pods 1450");
   CHECK(frame_field(w.side_by_side()->frame_tree(2), 0, "outer VXLAN", "VNI") == "46 3 1");
   CHECK(frame_field(w.side_by_side()->frame_tree(1), 0, "inner IPv4", "destination") == "58 4 10.244.2.2");
+}
+
+TEST_CASE("File ▸ Export walk as HTML: the page, rendered by headless Chromium, shows the steps and the marked rows") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  CHECK_FALSE(w.export_html("/nonexistent/x.html"));  // no walk yet: a dialog, no file
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  QTemporaryDir dir;
+  REQUIRE(dir.isValid());
+  const QString html = dir.filePath("walk.html"), png = dir.filePath("walk.png");
+  REQUIRE(w.export_html(html));
+  {
+    std::ifstream in(html.toStdString());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text == runner::walk_html(*w.current_walk(), "two-nodes (" + scenario_path("two-nodes.json").toStdString() + ")"));
+  }
+  const QString chromium = QStandardPaths::findExecutable("chromium");
+  INFO("Chromium comes from Debian's chromium package, which scripts/setup.sh installs");
+  REQUIRE_FALSE(chromium.isEmpty());
+  QProcess p;
+  p.start(chromium, {"--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + dir.filePath("profile"),
+                     "--window-size=1200,1600", "--screenshot=" + png, QUrl::fromLocalFile(html).toString()});
+  REQUIRE(p.waitForFinished(120000));
+  INFO(p.readAllStandardError().toStdString());
+  const QImage shot(png);
+  REQUIRE_FALSE(shot.isNull());
+  CHECK(shot.width() == 1200);
+  CHECK(shot.height() == 1600);
+  // The first screen holds the workflow, the lanes and the first steps: dark text, the lanes'
+  // colours and the matched row's highlight (#ffd696) must all be there.
+  int text = 0, kernel_lane = 0, highlight = 0;
+  for (int y = 0; y < shot.height(); ++y)
+    for (int x = 0; x < shot.width(); ++x) {
+      const QColor c = shot.pixelColor(x, y);
+      text += c.red() < 80 && c.green() < 80 && c.blue() < 80;
+      kernel_lane += c == QColor(0xea, 0xf0, 0xfa);
+      highlight += c == QColor(0xff, 0xd6, 0x96);
+    }
+  CHECK(text > 5000);
+  CHECK(kernel_lane > 20000);
+  CHECK(highlight > 5000);
 }
