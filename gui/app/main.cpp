@@ -13,7 +13,7 @@
 
 namespace {
 
-const QStringList kViews = {"walk", "side", "tables", "charts"};
+const QStringList kViews = {"walk", "side", "tables", "charts", "challenge"};
 
 void describe(QCommandLineParser& cli) {
   cli.setApplicationDescription("overlaylab: walk a packet between pods in host-gw, udp and vxlan");
@@ -23,7 +23,7 @@ void describe(QCommandLineParser& cli) {
   cli.addOption({"mode", "host-gw, udp or vxlan (default: the scenario's Backend.Type)", "M"});
   cli.addOption({"walk", "walk a packet from POD to POD", "POD:POD"});
   cli.addOption({"step", "go to step K (1-based) or to the first step running FUNCTION (e.g. vxlan_xmit)", "K"});
-  cli.addOption({"view", "walk, side, tables or charts (charts runs the workloads first)", "V", "walk"});
+  cli.addOption({"view", "walk, side, tables, charts (runs the workloads first) or challenge (a round from --walk)", "V", "walk"});
   cli.addOption({"screenshot", "render the window to FILE (PNG) and exit; needs no display", "FILE"});
 }
 
@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   }
   if (cli.value("view") == "charts") w.run_all_modes(true);
   w.show_view(cli.value("view"));
+  if (cli.value("view") == "challenge" && w.current_walk()) w.start_challenge();
   w.show();
   if (!shot) return app.exec();
   QTimer::singleShot(200, &w, [&] {

@@ -22,6 +22,7 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include "gui/app/challenge_view.h"
 #include "gui/app/charts_view.h"
 #include "gui/app/run_worker.h"
 #include "gui/app/side_by_side_view.h"
@@ -61,11 +62,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   side_ = new SideBySideView(this);
   tables_ = new TablesView(this);
   charts_ = new ChartsView(this);
+  challenge_ = new ChallengeView(this);
   walk_tab_ = build_walk_tab();
   tabs_->addTab(walk_tab_, "Packet walk");
   tabs_->addTab(side_, "Modes side by side");
   tabs_->addTab(tables_, "Tables");
   tabs_->addTab(charts_, "Charts");
+  tabs_->addTab(challenge_, "Challenge");
+  connect(challenge_, &ChallengeView::step_requested, this, [this](int k) { go_to_step(k); });
+  connect(challenge_, &ChallengeView::new_round_requested, this, [this] { start_challenge(); });
   setCentralWidget(tabs_);
   build_menus();
   connect(tables_, &TablesView::delete_requested, this, [this](const QString& c) { add_edit(c.toStdString()); });
@@ -105,6 +110,7 @@ void MainWindow::build_menus() {
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
   QMenu* run = menuBar()->addMenu("&Run");
   run->addAction("Run all modes (the scenario's workloads)", QKeySequence("Ctrl+R"), this, [this] { run_all_modes(false); });
+  run->addAction("&Challenge: predict the current walk", QKeySequence("Ctrl+K"), this, [this] { start_challenge(); });
 }
 
 QWidget* MainWindow::build_walk_tab() {
@@ -312,10 +318,21 @@ void MainWindow::show_view(const QString& name) {
   if (name == "side") tabs_->setCurrentWidget(side_);
   else if (name == "tables") tabs_->setCurrentWidget(tables_);
   else if (name == "charts") tabs_->setCurrentWidget(charts_);
+  else if (name == "challenge") tabs_->setCurrentWidget(challenge_);
   else tabs_->setCurrentIndex(0);
 }
 
 bool MainWindow::save_png(const QString& file) { return grab().save(file, "PNG"); }
+
+bool MainWindow::start_challenge() {
+  if (!walk_) {
+    show_error("No walk to ask about", "Choose two pods and press Walk ▶ first; the questions come from that walk.");
+    return false;
+  }
+  challenge_->start(*walk_);
+  tabs_->setCurrentWidget(challenge_);
+  return true;
+}
 
 bool MainWindow::export_html(const QString& file) {
   if (!walk_ || !scenario_) {

@@ -23,6 +23,7 @@ class QMessageBox;
 
 namespace ol::gui {
 
+class ChallengeView;
 class ChartsView;
 class SideBySideView;
 class TablesView;
@@ -53,7 +54,7 @@ class MainWindow : public QMainWindow {
   int find_step(const std::string& function) const;
   // Runs the workloads in the three modes; `wait` blocks until done (screenshots, tests).
   void run_all_modes(bool wait);
-  void show_view(const QString& name);  // walk, side, tables, charts
+  void show_view(const QString& name);  // walk, side, tables, charts, challenge
   bool save_png(const QString& file);
   // The current walk as one self-contained HTML page (runner::walk_html); false with a dialog when
   // there is no walk or the file cannot be written.
@@ -65,6 +66,9 @@ class MainWindow : public QMainWindow {
   SideBySideView* side_by_side() const { return side_; }
   ChartsView* charts() const { return charts_; }
   TablesView* tables() const { return tables_; }
+  ChallengeView* challenge() const { return challenge_; }
+  // A new challenge round from the current walk, on the Challenge tab; false without a walk.
+  bool start_challenge();
   QString last_error() const { return last_error_; }
   QMessageBox* error_box() const { return error_box_; }
 
@@ -100,6 +104,7 @@ class MainWindow : public QMainWindow {
   SideBySideView* side_;
   TablesView* tables_;
   ChartsView* charts_;
+  ChallengeView* challenge_;
 };
 
 }  // namespace ol::gui

@@ -8,6 +8,7 @@
 #include <QGraphicsRectItem>
 #include <QMessageBox>
 #include <QComboBox>
+#include <QPushButton>
 #include <QSlider>
 #include <QTableWidget>
 #include <QImage>
@@ -20,9 +21,12 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <set>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "gui/app/challenge_view.h"
 #include "gui/app/charts_view.h"
 #include "gui/app/lane_diagram.h"
 #include "gui/app/main_window.h"
@@ -31,6 +35,7 @@
 #include "gui/app/topology_view.h"
 #include "gui/app/walk_panel.h"
 #include "gui/core/alignment.h"
+#include "gui/core/challenge.h"
 #include "gui/core/cluster_picture.h"
 #include "gui/core/layout.h"
 #include "runner/walk_html.h"
@@ -510,4 +515,103 @@ TEST_CASE("File ▸ Export walk as HTML: the page, rendered by headless Chromium
   CHECK(text > 5000);
   CHECK(kernel_lane > 20000);
   CHECK(highlight > 5000);
+}
+
+TEST_CASE("challenges from a walk: the route, the device, flanneld's entries, the outer destination; each answer is the walk's") {
+  const auto s = scenario::load_file(scenario_path("two-nodes.json").toStdString());
+  for (auto mode : {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan}) {
+    const auto w = runner::record_walk(s, mode, "pod-a", "pod-c");
+    const auto qs = gui::make_challenges(w);
+    INFO(w.mode);
+    std::vector<std::string> kinds;
+    for (const auto& c : qs) {
+      kinds.push_back(c.kind);
+      REQUIRE(c.answer >= 0);
+      REQUIRE(std::size_t(c.answer) < c.choices.size());
+      CHECK(c.choices.size() >= 2);
+      CHECK(c.choices.size() <= 4);
+      const TraceEvent& e = w.steps[std::size_t(c.step)].event;
+      if (c.kind == "table row") CHECK(c.choices[std::size_t(c.answer)] == e.entry);  // what the kernel matched
+      if (c.kind == "next device") CHECK_THAT(e.verdict, Catch::Contains(" out " + c.choices[std::size_t(c.answer)] + " "));
+      if (std::getenv("OVERLAYLAB_SHOW_CHALLENGES")) {
+        std::cout << w.mode << " step " << c.step << " [" << c.kind << "] " << c.question << "\n";
+        for (std::size_t k = 0; k < c.choices.size(); ++k) std::cout << (int(k) == c.answer ? "  * " : "    ") << c.choices[k] << "\n";
+        std::cout << "  => " << c.explanation << "\n";
+      }
+    }
+    if (mode == scenario::Backend::HostGw) CHECK(kinds == std::vector<std::string>{"table row", "next device"});
+    if (mode == scenario::Backend::Udp) CHECK(kinds == std::vector<std::string>{"table row", "next device", "outer destination"});
+    if (mode == scenario::Backend::Vxlan)
+      CHECK(kinds == std::vector<std::string>{"table row", "next device", "table row", "table row", "outer destination"});
+  }
+}
+
+TEST_CASE("a challenge round, clicked through: a right answer scores, a wrong one shows the right answer and why") {
+  app();
+  gui::MainWindow w;
+  w.show();  // clicks land on laid-out buttons
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  w.set_mode(scenario::Backend::Vxlan);
+  CHECK_FALSE(w.start_challenge());  // no walk yet
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  REQUIRE(w.start_challenge());
+  gui::ChallengeView* c = w.challenge();
+  REQUIRE(c->round());
+  REQUIRE(c->round()->size() == 5);
+  CHECK(c->score_text() == "score 0 / 5");
+  // Question 1: the route. The walk stands on the step before the lookup.
+  const gui::Challenge q1 = c->round()->current();
+  CHECK(w.step() == q1.step - 1);
+  CHECK(c->question_text().startsWith("Question 1 of 5 (table row): The packet for 10.244.2.2 is in node-1's IP stack"));
+  QTest::mouseClick(c->choice_button(q1.answer), Qt::LeftButton);
+  CHECK(c->score_text() == "score 1 / 5");
+  CHECK(c->feedback_text().startsWith("Right. fib_lookup takes the longest prefix that holds 10.244.2.2"));
+  CHECK(w.step() == q1.step);  // the evidence: the lookup itself
+  CHECK_FALSE(c->choice_button(q1.answer)->isEnabled());  // one answer per question
+  QTest::mouseClick(c->choice_button((q1.answer + 1) % int(q1.choices.size())), Qt::LeftButton);
+  CHECK(c->score_text() == "score 1 / 5");
+  // Question 2: the device, answered wrong.
+  QTest::mouseClick(c->next_button(), Qt::LeftButton);
+  const gui::Challenge q2 = c->round()->current();
+  CHECK(q2.kind == "next device");
+  CHECK(q2.choices[std::size_t(q2.answer)] == "flannel.1");
+  const int wrong = q2.answer == 0 ? 1 : 0;
+  QTest::mouseClick(c->choice_button(wrong), Qt::LeftButton);
+  CHECK(c->score_text() == "score 1 / 5");
+  CHECK(c->feedback_text().toStdString() ==
+        "Not quite: the answer is flannel.1. The route fib_lookup matched names the device: 10.244.2.0/24 via 10.244.2.0 dev "
+        "flannel.1 onlink");
+  // The rest right, to the end.
+  for (int k = 2; k < 5; ++k) {
+    QTest::mouseClick(c->next_button(), Qt::LeftButton);
+    QTest::mouseClick(c->choice_button(c->round()->current().answer), Qt::LeftButton);
+  }
+  QTest::mouseClick(c->next_button(), Qt::LeftButton);
+  CHECK(c->round()->done());
+  CHECK(c->question_text() == "Done: 4 of 5 right.");
+}
+
+TEST_CASE("built-in challenges for every bundled scenario and mode: each cross-node walk has questions, each answer checks out") {
+  const QStringList files = QDir(QString(OVERLAYLAB_SOURCE) + "/scenarios").entryList({"*.json"}, QDir::Files);
+  for (const QString& f : files) {
+    if (f == "schema.json") continue;
+    const auto s = scenario::load_file(scenario_path(f.toStdString().c_str()).toStdString());
+    // The first pair of pods on different nodes that both exist once the cluster has settled.
+    std::string from, to;
+    for (const auto& a : s.nodes)
+      for (const auto& b : s.nodes)
+        if (from.empty() && a.name != b.name && !a.pods.empty() && !b.pods.empty() && !a.joins_at && !b.joins_at)
+          from = a.pods.front(), to = b.pods.front();
+    if (from.empty()) continue;
+    for (auto mode : {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan}) {
+      INFO(f.toStdString() << " " << scenario::backend_name(mode) << " " << from << " -> " << to);
+      const auto w = runner::record_walk(s, mode, from, to);
+      const auto qs = gui::make_challenges(w);
+      CHECK(qs.size() >= 2);
+      for (const auto& q : qs) {
+        CHECK(q.choices.size() >= 2);
+        CHECK(std::set<std::string>(q.choices.begin(), q.choices.end()).size() == q.choices.size());
+      }
+    }
+  }
 }
