@@ -24,13 +24,19 @@ ChallengeView::ChallengeView(QWidget* parent) : QWidget(parent) {
   qf.setPointSizeF(13);
   qf.setBold(true);
   question_->setFont(qf);
+  question_->setMinimumHeight(4 * QFontMetrics(qf).lineSpacing());  // the choices stay put from question to question
+  question_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   v->addWidget(question_);
   QFont mono("DejaVu Sans Mono");
   mono.setPointSizeF(10.5);
   for (std::size_t k = 0; k < choices_.size(); ++k) {
     auto* b = choices_[k] = new QPushButton(this);
+    b->setObjectName(QString("choice-%1").arg(k + 1));
     b->setFont(mono);
     b->setStyleSheet("text-align: left; padding: 8px;");
+    QSizePolicy keep = b->sizePolicy();
+    keep.setRetainSizeWhenHidden(true);  // fewer choices leave a gap: Next stays where it was
+    b->setSizePolicy(keep);
     connect(b, &QPushButton::clicked, this, [this, k] { choose(int(k)); });
     v->addWidget(b);
   }
@@ -41,6 +47,7 @@ ChallengeView::ChallengeView(QWidget* parent) : QWidget(parent) {
   feedback_->setFont(ff);
   v->addWidget(feedback_);
   next_ = new QPushButton("Next question ▶", this);
+  next_->setObjectName("next-question");
   v->addWidget(next_, 0, Qt::AlignLeft);
   v->addStretch(1);
   connect(next_, &QPushButton::clicked, this, [this] { next(); });

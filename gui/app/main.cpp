@@ -1,11 +1,13 @@
-// overlaylab-gui [SCENARIO] [--mode M] [--walk POD:POD] [--step K|FUNCTION] [--view walk|side|tables|charts]
-//                [--screenshot FILE]
+// overlaylab-gui [SCENARIO] [--mode M] [--walk POD:POD] [--step K|FUNCTION] [--view walk|side|tables|charts|challenge]
+//                [--screenshot FILE] [--widgets]
 // With --screenshot it renders that view to FILE and exits; without a display it renders offscreen.
 #include <cstdlib>
 #include <iostream>
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTabBar>
 #include <QTimer>
 
 #include "gui/app/main_window.h"
@@ -25,6 +27,22 @@ void describe(QCommandLineParser& cli) {
   cli.addOption({"step", "go to step K (1-based) or to the first step running FUNCTION (e.g. vxlan_xmit)", "K"});
   cli.addOption({"view", "walk, side, tables, charts (runs the workloads first) or challenge (a round from --walk)", "V", "walk"});
   cli.addOption({"screenshot", "render the window to FILE (PNG) and exit; needs no display", "FILE"});
+  cli.addOption({"widgets", "once shown, print each button and tab with its screen centre (for scripting clicks, e.g. xdotool)"});
+}
+
+// "button<TAB>name<TAB>x<TAB>y" (its object name, else its text) and "tab<TAB>text<TAB>x<TAB>y", screen coordinates of each centre.
+void print_widgets(QWidget& w) {
+  for (QAbstractButton* b : w.findChildren<QAbstractButton*>()) {
+    if (!b->isVisible()) continue;
+    const QPoint c = b->mapToGlobal(b->rect().center());
+    std::cout << "button\t" << (b->objectName().isEmpty() ? b->text() : b->objectName()).toStdString() << "\t" << c.x() << "\t" << c.y() << "\n";
+  }
+  for (QTabBar* bar : w.findChildren<QTabBar*>())
+    for (int i = 0; i < bar->count(); ++i) {
+      const QPoint c = bar->mapToGlobal(bar->tabRect(i).center());
+      std::cout << "tab\t" << bar->tabText(i).toStdString() << "\t" << c.x() << "\t" << c.y() << "\n";
+    }
+  std::cout << std::flush;
 }
 
 bool has_display() {
@@ -94,6 +112,7 @@ int main(int argc, char** argv) {
   w.show_view(cli.value("view"));
   if (cli.value("view") == "challenge" && w.current_walk()) w.start_challenge();
   w.show();
+  if (cli.isSet("widgets")) QTimer::singleShot(500, &w, [&w] { print_widgets(w); });
   if (!shot) return app.exec();
   QTimer::singleShot(200, &w, [&] {
     const bool ok = w.save_png(cli.value("screenshot"));
