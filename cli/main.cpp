@@ -37,6 +37,18 @@ int main(int argc, char** argv) {
   config->add_option("--node", sc.node, "only this node's commands");
   config->add_option("--state-dir", state_dir, "also write each node's files (subnet.env, host-local's store) under DIR/<node>/");
 
+  std::optional<std::string> control_pod, control_join;
+  auto* control = app.add_subcommand(
+      "control", "Step through one pod's creation or one node's join, command by command, with the table rows each adds");
+  control->add_option("SCENARIO", sc.file, "the scenario")->required();
+  control->add_option("--mode", sc.mode, "host-gw (alias underlay), udp or vxlan: overrides net-conf.json's Backend");
+  auto* pod_opt = control->add_option("--pod", control_pod, "the pod whose creation to show (kubelet, then the CNI plugins)");
+  auto* join_opt = control->add_option("--join", control_join, "the node whose join to show (its flanneld, then each peer's)");
+  pod_opt->excludes(join_opt);
+  control->callback([&] {
+    if (!control_pod && !control_join) throw CLI::ValidationError("control: name --pod POD or --join NODE");
+  });
+
   auto* format = app.add_subcommand(
       "scenario-format", "Print the scenario file's format: every key, its values and what it means (from the schema compiled in)");
 
@@ -166,6 +178,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (*netconfig) return ol::cli::cmd_netconfig(script);
+  if (*control) return ol::cli::cmd_control(sc, control_pod, control_join);
   if (*tables) {
     const bool is_scenario = script.ends_with(".json");
     if (is_scenario && netns) {

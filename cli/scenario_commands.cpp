@@ -16,6 +16,7 @@
 #include "lab/walk.h"
 #include "models/wire/dissect.h"
 #include "runner/atomic_file.h"
+#include "runner/control_walk.h"
 #include "runner/walk_html.h"
 #include "runner/walk_recording.h"
 
@@ -165,6 +166,28 @@ int cmd_scenario_tables(const ScenarioOptions& o) {
   }
   if (!o.node) std::cout << "# lease store (etcdctl get --prefix /coreos.com/network)\n" << session.cluster.leases().dump();
   print_errors(session.cluster);
+  return 0;
+}
+
+int cmd_control(const ScenarioOptions& o, const std::optional<std::string>& pod, const std::optional<std::string>& join) {
+  auto s = load(o);
+  if (!s) return 2;
+  runner::ControlWalk w;
+  try {
+    w = pod ? runner::record_pod_creation(*s, s->net_conf.backend, *pod) : runner::record_node_join(*s, s->net_conf.backend, *join);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  std::cout << fmt::format("{} ({}, mode {}): {} steps\n", w.subject, s->file, scenario::backend_name(s->net_conf.backend), w.steps.size());
+  for (std::size_t i = 0; i < w.steps.size(); ++i) {
+    const auto& st = w.steps[i];
+    std::cout << fmt::format("{:>3}. t={}s  {} on {}\n", i + 1, seconds(st.time), st.component, st.node.empty() ? "the fabric" : st.node);
+    std::cout << (st.netns.empty() ? "     # " : "     $ ") << st.command << "\n";
+    if (!st.refused.empty()) std::cout << "     ! refused: " << st.refused << "\n";
+    for (const auto& c : st.changes)
+      std::cout << fmt::format("     {} [{} in {}] {}\n", c.added ? '+' : '-', c.table, c.netns, c.row.substr(0, c.row.find('\n')));
+  }
   return 0;
 }
 

@@ -13,6 +13,8 @@ struct ScenarioOptions {
 };
 
 int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state_dir);
+// A pod's creation (`pod`) or a node's join (`join`), command by command with the rows each changed.
+int cmd_control(const ScenarioOptions& o, const std::optional<std::string>& pod, const std::optional<std::string>& join);
 int cmd_scenario_format();
 int cmd_scenario_tables(const ScenarioOptions& o);
 

@@ -11,6 +11,8 @@ $G $S --mode vxlan --walk pod-a:pod-c --step vxlan_xmit --view side --screenshot
 $G $S --view charts --screenshot docs/charts.png
 $G $S --mode vxlan --view tables --screenshot docs/tables.png
 $G scenarios/three-nodes-join.json --view charts --screenshot docs/charts-three-nodes-join.png
+$G scenarios/three-nodes-join.json --view control --control "node node-3" --screenshot docs/control-node-3-joins.png
+$G $S --mode vxlan --walk pod-a:pod-c --view challenge --screenshot docs/challenge.png
 # The walk exported as HTML (overlaylab walk --html), as headless Chromium renders it.
 build/overlaylab walk $S --mode vxlan --from pod-a --to pod-c --html build/walk-vxlan.html >/dev/null
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$(mktemp -d)" --window-size=1200,1600 \

@@ -21,6 +21,14 @@ class Session {
     cluster.on_log = std::move(on_log);
     cluster.start();
   }
+  // As above, the hook also seeing the kernel's state right after each entry (a control-plane walk
+  // dumps the tables a command changed).
+  Session(scenario::Scenario s, bool keep_log, std::function<void(const LogEntry&, const kernel::World&)> on_log)
+      : scenario(std::move(s)), sim(scenario.seed), world(sim), cluster(scenario, world, keep_log) {
+    world.work.profile = &cost::Profile::builtin();
+    cluster.on_log = [this, f = std::move(on_log)](const LogEntry& e) { f(e, world); };
+    cluster.start();
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 

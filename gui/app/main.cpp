@@ -10,12 +10,13 @@
 #include <QTabBar>
 #include <QTimer>
 
+#include "gui/app/control_view.h"
 #include "gui/app/main_window.h"
 #include "models/scenario/load.h"
 
 namespace {
 
-const QStringList kViews = {"walk", "side", "tables", "charts", "challenge"};
+const QStringList kViews = {"walk", "side", "tables", "control", "charts", "challenge"};
 
 void describe(QCommandLineParser& cli) {
   cli.setApplicationDescription("overlaylab: walk a packet between pods in host-gw, udp and vxlan");
@@ -25,8 +26,10 @@ void describe(QCommandLineParser& cli) {
   cli.addOption({"mode", "host-gw, udp or vxlan (default: the scenario's Backend.Type)", "M"});
   cli.addOption({"walk", "walk a packet from POD to POD", "POD:POD"});
   cli.addOption({"step", "go to step K (1-based) or to the first step running FUNCTION (e.g. vxlan_xmit)", "K"});
-  cli.addOption({"view", "walk, side, tables, charts (runs the workloads first) or challenge (a round from --walk)", "V", "walk"});
+  cli.addOption({"view", "walk, side, tables, control, charts (runs the workloads first) or challenge (a round from --walk)", "V", "walk"});
   cli.addOption({"screenshot", "render the window to FILE (PNG) and exit; needs no display", "FILE"});
+  cli.addOption({"control", "on the control view: \"pod NAME\" (its creation) or \"node NAME\" (its join), at its last command",
+                 "SUBJECT"});
   cli.addOption({"widgets", "once shown, print each button and tab with its screen centre (for scripting clicks, e.g. xdotool)"});
 }
 
@@ -111,6 +114,11 @@ int main(int argc, char** argv) {
   if (cli.value("view") == "charts") w.run_all_modes(true);
   w.show_view(cli.value("view"));
   if (cli.value("view") == "challenge" && w.current_walk()) w.start_challenge();
+  if (cli.isSet("control")) {
+    if (!w.control()->show_subject(cli.value("control")))
+      return fail("--control: \"" + cli.value("control") + "\" is not a pod or node of this scenario\n    fix: write \"pod NAME\" or \"node NAME\"");
+    w.control()->go_to(w.control()->step_count() - 1);
+  }
   w.show();
   if (cli.isSet("widgets")) QTimer::singleShot(500, &w, [&w] { print_widgets(w); });
   if (!shot) return app.exec();

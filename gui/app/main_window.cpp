@@ -24,6 +24,7 @@
 
 #include "gui/app/challenge_view.h"
 #include "gui/app/charts_view.h"
+#include "gui/app/control_view.h"
 #include "gui/app/run_worker.h"
 #include "gui/app/side_by_side_view.h"
 #include "gui/app/tables_view.h"
@@ -63,10 +64,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tables_ = new TablesView(this);
   charts_ = new ChartsView(this);
   challenge_ = new ChallengeView(this);
+  control_ = new ControlView(this);
   walk_tab_ = build_walk_tab();
   tabs_->addTab(walk_tab_, "Packet walk");
   tabs_->addTab(side_, "Modes side by side");
   tabs_->addTab(tables_, "Tables");
+  tabs_->addTab(control_, "Control plane");
   tabs_->addTab(charts_, "Charts");
   tabs_->addTab(challenge_, "Challenge");
   connect(challenge_, &ChallengeView::step_requested, this, [this](int k) { go_to_step(k); });
@@ -223,6 +226,7 @@ void MainWindow::set_mode(scenario::Backend mode) {
 void MainWindow::refresh_cluster() {
   if (!scenario_) return;
   const ClusterPicture pic = picture_cluster(*scenario_, mode_, edits_);
+  control_->set_scenario(&*scenario_, mode_);
   topology_->show_cluster(layout_topology(*scenario_), pic);
   tables_->set_picture(pic);
 }
@@ -319,6 +323,7 @@ void MainWindow::show_view(const QString& name) {
   else if (name == "tables") tabs_->setCurrentWidget(tables_);
   else if (name == "charts") tabs_->setCurrentWidget(charts_);
   else if (name == "challenge") tabs_->setCurrentWidget(challenge_);
+  else if (name == "control") tabs_->setCurrentWidget(control_);
   else tabs_->setCurrentIndex(0);
 }
 

@@ -25,6 +25,7 @@ namespace ol::gui {
 
 class ChallengeView;
 class ChartsView;
+class ControlView;
 class SideBySideView;
 class TablesView;
 class TopologyView;
@@ -54,7 +55,7 @@ class MainWindow : public QMainWindow {
   int find_step(const std::string& function) const;
   // Runs the workloads in the three modes; `wait` blocks until done (screenshots, tests).
   void run_all_modes(bool wait);
-  void show_view(const QString& name);  // walk, side, tables, charts, challenge
+  void show_view(const QString& name);  // walk, side, tables, control, charts, challenge
   bool save_png(const QString& file);
   // The current walk as one self-contained HTML page (runner::walk_html); false with a dialog when
   // there is no walk or the file cannot be written.
@@ -67,6 +68,7 @@ class MainWindow : public QMainWindow {
   ChartsView* charts() const { return charts_; }
   TablesView* tables() const { return tables_; }
   ChallengeView* challenge() const { return challenge_; }
+  ControlView* control() const { return control_; }
   // A new challenge round from the current walk, on the Challenge tab; false without a walk.
   bool start_challenge();
   QString last_error() const { return last_error_; }
@@ -105,6 +107,7 @@ class MainWindow : public QMainWindow {
   TablesView* tables_;
   ChartsView* charts_;
   ChallengeView* challenge_;
+  ControlView* control_;
 };
 
 }  // namespace ol::gui

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "runner/lines.h"
+#include "runner/table_rows.h"
 #include "models/kernel/dump.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
@@ -106,20 +106,9 @@ ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend m
     p.is_pod = ns->name != ns->node;
     for (const auto& d : ns->devices())
       if (d->name != "lo") p.devices.push_back(d->name);
-    const std::pair<const char*, std::string> dumps[] = {
-        {"ip link", kernel::dump_links(*ns)},         {"ip addr", kernel::dump_addrs(*ns)},
-        {"ip route", kernel::dump_routes(*ns)},       {"ip route show table local", kernel::dump_local_routes(*ns)},
-        {"ip neigh", kernel::dump_neigh(*ns)},        {"bridge fdb", kernel::dump_fdb(*ns)}};
-    for (const auto& [title, text] : dumps) {
-      Table t{title, {}};
-      for (const auto& line : runner::lines_of(text)) {
-        if (line.starts_with("    ") && !t.rows.empty() && std::string(title) != "ip addr") {
-          t.rows.back().text += "\n" + line;  // a link's second line belongs to it
-          continue;
-        }
-        if (std::string(title) == "ip addr" && !line.starts_with("    inet ")) continue;  // addresses only
-        t.rows.push_back(origin_of(title, std::string(title) == "ip addr" ? line.substr(4) : line, p.name, log, rendered));
-      }
+    for (auto& dump : runner::table_rows(*ns)) {
+      Table t{dump.title, {}};
+      for (const auto& row : dump.rows) t.rows.push_back(origin_of(dump.title, row, p.name, log, rendered));
       p.tables.push_back(std::move(t));
     }
     pic.namespaces.push_back(std::move(p));

@@ -8,6 +8,7 @@
 #include <QGraphicsRectItem>
 #include <QMessageBox>
 #include <QComboBox>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSlider>
 #include <QTableWidget>
@@ -28,6 +29,7 @@
 
 #include "gui/app/challenge_view.h"
 #include "gui/app/charts_view.h"
+#include "gui/app/control_view.h"
 #include "gui/app/lane_diagram.h"
 #include "gui/app/main_window.h"
 #include "gui/app/side_by_side_view.h"
@@ -614,4 +616,33 @@ TEST_CASE("built-in challenges for every bundled scenario and mode: each cross-n
       }
     }
   }
+}
+
+TEST_CASE("the control-plane walk: stepping pod-a's creation, each row appears in the inspector when its command runs, with its writer") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  gui::ControlView* c = w.control();
+  REQUIRE(c->show_subject("pod pod-a"));
+  REQUIRE(c->step_count() == 15);
+  // Where a row sits in the inspector, and how it is marked ("" when it is not there).
+  auto row = [&](const std::string& text) -> std::pair<std::string, std::string> {
+    for (QTreeWidgetItem* it : c->inspector()->findItems(QString::fromStdString(text), Qt::MatchExactly | Qt::MatchRecursive, 0))
+      return {it->text(1).toStdString(), it->data(0, Qt::UserRole).toString().toStdString()};
+    return {"", ""};
+  };
+  const std::string route = "10.244.0.0/16 via 10.244.1.1 dev eth0";
+  c->go_to(9);  // the address: the route is not there yet
+  CHECK(row(route).first.empty());
+  CHECK(row("inet 10.244.1.2/24 brd 10.244.1.255 scope global eth0") == std::pair<std::string, std::string>{"CNI bridge", "added"});
+  c->go_to(10);  // `ip -n pod-a route add 10.244.0.0/16 …`: it appears, highlighted, written by the bridge plugin
+  CHECK(row(route) == std::pair<std::string, std::string>{"CNI bridge", "added"});
+  c->go_to(11);  // still there, no longer the current step's
+  CHECK(row(route) == std::pair<std::string, std::string>{"CNI bridge", ""});
+  CHECK(row("default via 10.244.1.1 dev eth0").second == "added");
+  // A node's join, on the same tab.
+  REQUIRE(c->show_subject("node node-2"));
+  c->go_to(c->step_count() - 1);
+  CHECK(c->commands()->currentRow() == c->step_count() - 1);
+  CHECK(row("10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink").first == "flanneld vxlan backend");
 }
