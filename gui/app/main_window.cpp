@@ -285,7 +285,7 @@ void MainWindow::go_to_step(int k) {
   const bool animate = play_->isActive();
   step_ = k;
   const TraceEvent& e = walk_->steps[std::size_t(k)].event;
-  topology_->highlight(e.netns, e.device, animate);
+  topology_->highlight(e, runner::user_space_steps(*walk_)[std::size_t(k)], animate);
   panel_->show_step(k);
   side_->follow(int(column_of(mode_)), k);  // the side-by-side view keeps in step
   step_label_->setText(QString("step %1 / %2: %3").arg(k + 1).arg(step_count()).arg(QString::fromStdString(e.function)));

@@ -3,7 +3,11 @@
 #include <sstream>
 
 #include "runner/table_rows.h"
+#include "models/kernel/device.h"
+#include "models/kernel/devices/bridge.h"
+#include "models/kernel/devices/veth.h"
 #include "models/kernel/dump.h"
+#include "models/kernel/netns.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
 #include "lab/session.h"
@@ -104,8 +108,14 @@ ClusterPicture picture_cluster(const scenario::Scenario& in, scenario::Backend m
     p.name = ns->name;
     p.node = ns->node;
     p.is_pod = ns->name != ns->node;
-    for (const auto& d : ns->devices())
-      if (d->name != "lo") p.devices.push_back(d->name);
+    for (const auto& d : ns->devices()) {
+      if (d->name == "lo") continue;
+      p.devices.push_back(d->name);
+      p.kind[d->name] = kernel::dev_kind_name(d->kind);
+      if (d->master) p.master[d->name] = d->master->name;
+      if (d->kind == kernel::DevKind::Veth)
+        if (const auto* peer = static_cast<const kernel::VethDevice&>(*d).peer) p.veth_peer[d->name] = peer->netns->name + "/" + peer->name;
+    }
     for (auto& dump : runner::table_rows(*ns)) {
       Table t{dump.title, {}};
       for (const auto& row : dump.rows) t.rows.push_back(origin_of(dump.title, row, p.name, log, rendered));

@@ -2,6 +2,7 @@
 // node's devices, each pod's namespace and devices, and every namespace's tables with, for each
 // entry, the command and the component that created it (or the kernel behaviour that did).
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct NamespacePicture {
   std::string name, node;  // a node's own namespace has name == node
   bool is_pod = false;
   std::vector<std::string> devices;  // in creation order, lo left out
+  std::map<std::string, std::string> kind;       // device → "veth", "bridge", "tun", "vxlan"
+  std::map<std::string, std::string> veth_peer;  // veth device → "netns/device" of its other end
+  std::map<std::string, std::string> master;     // bridge port → its bridge
   std::vector<Table> tables;
 };
 

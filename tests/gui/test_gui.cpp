@@ -145,7 +145,7 @@ TEST_CASE("the udp walk marks its four crossings on the nodes in the lanes") {
   REQUIRE(read >= 0);
   w.go_to_step(read);
   CHECK(w.current_walk()->steps[std::size_t(read)].event.crossing == "kernel->user");
-  CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/flannel0"));
+  CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/#flanneld"));  // the read brings it up to flanneld
   CHECK(w.panel()->lanes()->crossings_shown() >= 8);  // 4 each way, plus the pods' own send and receive
   const auto user = runner::user_space_steps(*w.current_walk());
   CHECK(user[std::size_t(read) + 1]);  // the proxy runs in user space after its read
@@ -645,4 +645,50 @@ TEST_CASE("the control-plane walk: stepping pod-a's creation, each row appears i
   c->go_to(c->step_count() - 1);
   CHECK(c->commands()->currentRow() == c->step_count() - 1);
   CHECK(row("10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink").first == "flanneld vxlan backend");
+}
+
+TEST_CASE("the topology draws each node's insides wired: veth pairs, bridge ports, routing, the tunnel, flanneld's crossings in udp") {
+  app();
+  gui::MainWindow w;
+  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
+  auto has = [&](const std::string& a, const std::string& b, const std::string& kind) {
+    for (const auto& x : w.topology()->wires())
+      if (x.kind == kind && ((x.a == a && x.b == b) || (x.a == b && x.b == a))) return true;
+    return false;
+  };
+  auto host_end = [&](const std::string& pod) {  // the node's end of the pod's veth pair
+    for (const auto& x : w.topology()->wires())
+      if (x.kind == "veth pair" && x.a == pod + "/eth0") return x.b;
+    return std::string();
+  };
+  w.set_mode(scenario::Backend::Vxlan);
+  for (const char* pod : {"pod-a", "pod-b"}) {
+    const std::string veth = host_end(pod);
+    INFO(pod << " " << veth);
+    REQUIRE(veth.starts_with("node-1/veth"));
+    CHECK(w.topology()->item_for(veth) != nullptr);
+    CHECK(has(veth, "node-1/cni0", "bridge port"));
+  }
+  CHECK(has("node-1/cni0", "node-1/#route", "route"));
+  CHECK(has("node-1/#route", "node-1/flannel.1", "route"));
+  CHECK(has("node-1/flannel.1", "node-1/eth0", "encapsulation"));
+  CHECK_FALSE(has("node-1/flannel.1", "node-1/#flanneld", "crossing"));  // vxlan: the kernel does it all
+  CHECK(w.topology()->item_for("node-1/#flanneld") != nullptr);
+  CHECK(w.topology()->item_for("node-1/#kubelet") != nullptr);
+  w.set_mode(scenario::Backend::Udp);
+  CHECK(has("node-1/flannel0", "node-1/#flanneld", "crossing"));
+  CHECK(has("node-1/#flanneld", "node-1/eth0", "crossing"));
+  CHECK(has("node-2/flannel0", "node-2/#flanneld", "crossing"));
+  w.set_mode(scenario::Backend::HostGw);
+  CHECK(has("node-1/#route", "node-1/eth0", "route"));
+  std::size_t tunnels = 0;
+  for (const auto& x : w.topology()->wires()) tunnels += x.kind == "encapsulation" || x.kind == "crossing";
+  CHECK(tunnels == 0);
+  // Walking udp, flanneld's own steps light flanneld, the lookups the routing box.
+  w.set_mode(scenario::Backend::Udp);
+  REQUIRE(w.walk("pod-a", "pod-c"));
+  w.go_to_step(w.find_step("find_route"));
+  CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/#flanneld"));
+  w.go_to_step(w.find_step("ip_forward"));
+  CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/#route"));
 }
