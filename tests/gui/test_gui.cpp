@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <set>
 #include <fstream>
+#include <memory>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -61,6 +62,16 @@ QApplication& app() {
 
 QString scenario_path(const char* name) { return QString(OVERLAYLAB_SOURCE) + "/scenarios/" + name; }
 
+// A window on two-nodes.json in `mode` with pod-a → pod-c walked, as most tests start.
+std::unique_ptr<gui::MainWindow> walked(scenario::Backend mode) {
+  app();
+  auto w = std::make_unique<gui::MainWindow>();
+  REQUIRE(w->open_scenario(scenario_path("two-nodes.json")));
+  w->set_mode(mode);
+  REQUIRE(w->walk("pod-a", "pod-c"));
+  return w;
+}
+
 }  // namespace
 
 TEST_CASE("every bundled scenario loads and each node, pod and switch is drawn") {
@@ -84,11 +95,8 @@ TEST_CASE("every bundled scenario loads and each node, pod and switch is drawn")
 }
 
 TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace's matched entry at every step") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Vxlan);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Vxlan);
+  gui::MainWindow& w = *window;
   const runner::WalkRecording* walk = w.current_walk();
   REQUIRE(walk != nullptr);
   REQUIRE(w.step_count() > 40);
@@ -121,11 +129,8 @@ TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace
 }
 
 TEST_CASE("each step of the udp walk names its stage of the workflow; flanneld's read is stage 4") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Udp);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Udp);
+  gui::MainWindow& w = *window;
   for (int k = 0; k < w.step_count(); ++k) {
     w.go_to_step(k);
     CHECK(w.panel()->stage_text().startsWith("Stage "));
@@ -135,11 +140,8 @@ TEST_CASE("each step of the udp walk names its stage of the workflow; flanneld's
 }
 
 TEST_CASE("the udp walk marks its four crossings on the nodes in the lanes") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Udp);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Udp);
+  gui::MainWindow& w = *window;
   CHECK(w.current_walk()->result.crossings == 4);
   const int read = w.find_step("tun_do_read");
   REQUIRE(read >= 0);
@@ -341,11 +343,8 @@ TEST_CASE("the first screen says what to do before any walk") {
 }
 
 TEST_CASE("what if: Delete on the VXLAN FDB row in the tables, and the walk stops at vxlan_xmit with NO_TX_TARGET; Reset restores") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Vxlan);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Vxlan);
+  gui::MainWindow& w = *window;
   REQUIRE(w.current_walk()->result.delivered);
   w.show_view("tables");
   w.tables()->show_namespace("node-1");
@@ -389,11 +388,8 @@ TEST_CASE("what if: the delete command for each kind of row, none for rows no co
 }
 
 TEST_CASE("what if: an edit the kernel refuses gives a dialog and leaves the walk as it was") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Vxlan);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Vxlan);
+  gui::MainWindow& w = *window;
   CHECK_FALSE(w.add_edit("ip -n node-1 route del 10.9.9.0/24 dev flannel.1"));
   CHECK(w.edits().empty());
   CHECK(w.last_error().contains("No such process"));
@@ -419,11 +415,8 @@ std::string frame_field(QTreeWidget* tree, int frame, const QString& header, con
 }  // namespace
 
 TEST_CASE("the frame view at vxlan_xmit: the inner frame now, and next the 50 bytes vxlan_xmit_one puts in front (MTU 1450)") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Vxlan);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Vxlan);
+  gui::MainWindow& w = *window;
   w.go_to_step(w.find_step("vxlan_xmit"));
   QTreeWidget* t = w.panel()->frame_tree();
   REQUIRE(t->topLevelItemCount() == 2);
@@ -443,11 +436,8 @@ TEST_CASE("the frame view at vxlan_xmit: the inner frame now, and next the 50 by
 }
 
 TEST_CASE("the frame view in udp: flanneld's 28 bytes, the pods left 1472") {
-  app();
-  gui::MainWindow w;
-  REQUIRE(w.open_scenario(scenario_path("two-nodes.json")));
-  w.set_mode(scenario::Backend::Udp);
-  REQUIRE(w.walk("pod-a", "pod-c"));
+  auto window = walked(scenario::Backend::Udp);
+  gui::MainWindow& w = *window;
   w.go_to_step(w.find_step("udp_sendmsg"));
   QTreeWidget* t = w.panel()->frame_tree();
   bool found = false;
