@@ -12,31 +12,35 @@ enum class Role { None, PodSends, BridgeUp, BridgeLocal, Route, NeighVtep, FdbVt
 
 using Story = std::vector<std::pair<Role, const char*>>;
 
+// The stages every cross-node story shares: the first two and the last two.
+constexpr std::pair<Role, const char*> kPodSends{
+    Role::PodSends, "the pod sends: its route leads via cni0's address out of its eth0, one end of a veth pair"};
+constexpr std::pair<Role, const char*> kBridgeUp{
+    Role::BridgeUp, "cni0 (a Linux bridge) takes the frame from the pod's veth up to the node's IP stack"};
+constexpr std::pair<Role, const char*> kPeerRoutes{
+    Role::PeerRoutes, "the peer node routes it to its cni0, which hands it to the destination pod's veth"};
+constexpr std::pair<Role, const char*> kPodReceives{Role::PodReceives, "the destination pod receives it on its eth0"};
+
 const Story& story(flannel::Backend mode, bool same_node) {
   static const Story local = {
-      {Role::PodSends, "the pod sends: its route leads via cni0's address out of its eth0, one end of a veth pair"},
+      kPodSends,
       {Role::BridgeLocal, "cni0 (a Linux bridge) forwards the frame from one pod's veth to the other's: same node, no routing, "
                           "no encapsulation"},
-      {Role::PodReceives, "the destination pod receives it on its eth0"}};
+      kPodReceives};
   static const Story host_gw = {
-      {Role::PodSends, "the pod sends: its route leads via cni0's address out of its eth0, one end of a veth pair"},
-      {Role::BridgeUp, "cni0 (a Linux bridge) takes the frame from the pod's veth up to the node's IP stack"},
+      kPodSends, kBridgeUp,
       {Role::Route, "the route flanneld wrote sends the peer's pod subnet via the peer node's own address, out of eth0"},
       {Role::Underlay, "over the underlay as it is, no encapsulation: the peer node must share the L2 segment"},
-      {Role::PeerRoutes, "the peer node routes it to its cni0, which hands it to the destination pod's veth"},
-      {Role::PodReceives, "the destination pod receives it on its eth0"}};
+      kPeerRoutes, kPodReceives};
   static const Story udp = {
-      {Role::PodSends, "the pod sends: its route leads via cni0's address out of its eth0, one end of a veth pair"},
-      {Role::BridgeUp, "cni0 (a Linux bridge) takes the frame from the pod's veth up to the node's IP stack"},
+      kPodSends, kBridgeUp,
       {Role::Route, "the route to the pod network hands it to flannel0, a TUN device"},
       {Role::TunUser, "flanneld reads it from /dev/net/tun in user space and looks the peer node up in its route list"},
       {Role::Underlay, "flanneld sends it in a UDP datagram (port 8285, 28 bytes more) to the peer's flanneld, over the underlay"},
       {Role::PeerUser, "the peer's flanneld reads the datagram and writes the packet to its flannel0: back into the kernel"},
-      {Role::PeerRoutes, "the peer node routes it to its cni0, which hands it to the destination pod's veth"},
-      {Role::PodReceives, "the destination pod receives it on its eth0"}};
+      kPeerRoutes, kPodReceives};
   static const Story vxlan = {
-      {Role::PodSends, "the pod sends: its route leads via cni0's address out of its eth0, one end of a veth pair"},
-      {Role::BridgeUp, "cni0 (a Linux bridge) takes the frame from the pod's veth up to the node's IP stack"},
+      kPodSends, kBridgeUp,
       {Role::Route, "the route flanneld wrote: the peer's pod subnet via the peer's VTEP address (the subnet's .0) on "
                     "flannel.1, onlink"},
       {Role::NeighVtep, "the permanent neighbour entry flanneld wrote gives the peer VTEP's MAC: no ARP"},
@@ -44,8 +48,7 @@ const Story& story(flannel::Backend mode, bool same_node) {
       {Role::Underlay, "encapsulated in the kernel (outer IP, UDP port 8472, VXLAN header with the VNI, inner Ethernet: 50 "
                        "bytes) and sent to the peer node over the underlay"},
       {Role::Decap, "the peer's kernel hands UDP port 8472 to its flannel.1, which strips the outer headers"},
-      {Role::PeerRoutes, "the peer node routes it to its cni0, which hands it to the destination pod's veth"},
-      {Role::PodReceives, "the destination pod receives it on its eth0"}};
+      kPeerRoutes, kPodReceives};
   if (same_node) return local;
   switch (mode) {
     case flannel::Backend::HostGw: return host_gw;
