@@ -228,6 +228,7 @@ void TopologyView::clear_highlight() {
     lit_->setPen(QPen(QColor(90, 100, 120), 1));
   }
   lit_ = nullptr;
+  lit_key_.clear();
   if (packet_) packet_->setVisible(false);
 }
 
@@ -240,14 +241,33 @@ void TopologyView::highlight(const TraceEvent& e, bool in_user_space, bool anima
   highlight(e.netns, e.device, animate);
 }
 
+// The items between two, along the wires (breadth-first over them): the packet's road from the
+// last hop to this one. Empty when no wires join them (the hop is on another node or a switch).
+std::vector<std::string> TopologyView::road(const std::string& from, const std::string& to) const {
+  std::map<std::string, std::string> came_from{{from, ""}};
+  std::vector<std::string> frontier{from};
+  for (std::size_t i = 0; i < frontier.size() && !came_from.count(to); ++i)
+    for (const Wire& w : wires_) {
+      const std::string* next = w.a == frontier[i] ? &w.b : w.b == frontier[i] ? &w.a : nullptr;
+      if (next && came_from.emplace(*next, frontier[i]).second) frontier.push_back(*next);
+    }
+  if (!came_from.count(to)) return {};
+  std::vector<std::string> path;
+  for (std::string at = to; !at.empty(); at = came_from[at]) path.insert(path.begin(), at);
+  return path;
+}
+
 void TopologyView::highlight(const std::string& netns, const std::string& device, bool animate) {
-  QGraphicsRectItem* item = item_for(netns + "/" + device);
-  if (!item) item = item_for(netns);
+  std::string key = netns + "/" + device;
+  QGraphicsRectItem* item = item_for(key);
+  if (!item) item = item_for(key = netns);
   const QPointF from = packet_ && packet_->isVisible() ? packet_->pos() : QPointF();
   const bool had = packet_ && packet_->isVisible();
+  const std::string came_from = lit_key_;
   clear_highlight();
   if (!item) return;
   lit_ = item;
+  lit_key_ = key;
   auto* glow = new QGraphicsDropShadowEffect;
   glow->setColor(QColor(255, 140, 0));
   glow->setBlurRadius(28);
@@ -260,15 +280,34 @@ void TopologyView::highlight(const std::string& netns, const std::string& device
     packet_->setPos(to);
     return;
   }
+  // Along the wires when they join the two hops (through the boxes between), else straight.
+  std::vector<QPointF> points{from};
+  const auto via = road(came_from, key);
+  for (std::size_t i = 1; i + 1 < via.size(); ++i) points.push_back(item_for(via[i])->sceneBoundingRect().center());
+  points.push_back(to);
   if (!move_) {
     move_ = new QVariantAnimation(this);
-    connect(move_, &QVariantAnimation::valueChanged, this, [this](const QVariant& v) { packet_->setPos(v.toPointF()); });
+    connect(move_, &QVariantAnimation::valueChanged, this, [this](const QVariant& v) { packet_->setPos(along(v.toDouble())); });
   }
   move_->stop();
-  move_->setDuration(250);
-  move_->setStartValue(from);
-  move_->setEndValue(to);
+  road_points_ = std::move(points);
+  move_->setDuration(250 * int(road_points_.size() - 1));
+  move_->setStartValue(0.0);
+  move_->setEndValue(1.0);
   move_->start();
+}
+
+// The point a fraction `t` of the way along the road (by length).
+QPointF TopologyView::along(double t) const {
+  double total = 0;
+  for (std::size_t i = 1; i < road_points_.size(); ++i) total += QLineF(road_points_[i - 1], road_points_[i]).length();
+  double left = t * total;
+  for (std::size_t i = 1; i < road_points_.size(); ++i) {
+    const QLineF seg(road_points_[i - 1], road_points_[i]);
+    if (left <= seg.length() || i + 1 == road_points_.size()) return seg.pointAt(seg.length() > 0 ? std::min(1.0, left / seg.length()) : 1.0);
+    left -= seg.length();
+  }
+  return road_points_.empty() ? QPointF() : road_points_.back();
 }
 
 void TopologyView::resizeEvent(QResizeEvent* e) {

@@ -34,6 +34,8 @@ class TopologyView : public QGraphicsView {
   // The item drawn for "netns/device" (or "netns"), for tests and the walk.
   QGraphicsRectItem* item_for(const std::string& key) const;
   QGraphicsRectItem* highlighted() const { return lit_; }
+  // The item keys the packet passes from one lit hop to another, following the wires.
+  std::vector<std::string> road(const std::string& from, const std::string& to) const;
   struct Wire {
     std::string a, b, kind;  // item keys ("node-1/cni0", "pod-a/eth0", "node-1/#route"), "veth pair", …
   };
@@ -50,6 +52,9 @@ class TopologyView : public QGraphicsView {
   void add_wire(const std::string& a, const std::string& b, const std::string& kind);
   double node_width(const NamespacePicture& ns, std::size_t pods) const;
   std::vector<Wire> wires_;
+  QPointF along(double t) const;
+  std::string lit_key_;
+  std::vector<QPointF> road_points_;  // the animation's path
   std::map<std::string, QGraphicsRectItem*> items_;
   QGraphicsRectItem* lit_ = nullptr;
   QGraphicsEllipseItem* packet_ = nullptr;

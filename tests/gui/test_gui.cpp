@@ -661,6 +661,10 @@ TEST_CASE("the topology draws each node's insides wired: veth pairs, bridge port
   }
   CHECK(has("node-1/cni0", "node-1/#route", "route"));
   CHECK(has("node-1/#route", "node-1/flannel.1", "route"));
+  // The packet's road from the pod to the routing decision runs along the wires: veth, bridge.
+  CHECK(w.topology()->road("pod-a/eth0", "node-1/#route") ==
+        std::vector<std::string>{"pod-a/eth0", host_end("pod-a"), "node-1/cni0", "node-1/#route"});
+  CHECK(w.topology()->road("pod-a/eth0", "node-2/cni0").empty());  // across the underlay: no wire inside a node joins them
   CHECK(has("node-1/flannel.1", "node-1/eth0", "encapsulation"));
   CHECK_FALSE(has("node-1/flannel.1", "node-1/#flanneld", "crossing"));  // vxlan: the kernel does it all
   CHECK(w.topology()->item_for("node-1/#flanneld") != nullptr);
