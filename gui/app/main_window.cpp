@@ -8,6 +8,8 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMenuBar>
@@ -78,6 +80,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   build_menus();
   connect(tables_, &TablesView::delete_requested, this, [this](const QString& c) { add_edit(c.toStdString()); });
   connect(tables_, &TablesView::reset_requested, this, [this] { reset_edits(); });
+  connect(tables_, &TablesView::change_requested, this, [this](const QString& c) {
+    bool ok = false;
+    const QString edited = QInputDialog::getText(this, "What if this entry were different?",
+                                                 "Change a field (a gateway, a MAC, a remote), then walk again:", QLineEdit::Normal, c, &ok);
+    if (ok && !edited.trimmed().isEmpty()) add_edit(edited.trimmed().toStdString());
+  });
   play_ = new QTimer(this);
   connect(play_, &QTimer::timeout, this, [this] {
     if (step_ + 1 >= step_count()) return play_->stop();

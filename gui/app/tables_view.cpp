@@ -45,6 +45,9 @@ TablesView::TablesView(QWidget* parent) : QWidget(parent) {
   auto* del = new QAction("What if this entry were gone? Delete it and walk again", entries_);
   connect(del, &QAction::triggered, this, [this] { request_delete(entries_->currentItem()); });
   entries_->addAction(del);
+  auto* change = new QAction("What if this entry were different? Edit its command and walk again", entries_);
+  connect(change, &QAction::triggered, this, [this] { request_change(entries_->currentItem()); });
+  entries_->addAction(change);
   entries_->installEventFilter(this);
   connect(reset_, &QPushButton::clicked, this, [this] { Q_EMIT reset_requested(); });
   set_edits({});
@@ -64,8 +67,15 @@ bool TablesView::request_delete(QTreeWidgetItem* row) {
   return true;
 }
 
+bool TablesView::request_change(QTreeWidgetItem* row) {
+  if (!row || !row->data(0, Qt::UserRole + 1).isValid()) return false;
+  Q_EMIT change_requested(row->data(0, Qt::UserRole + 1).toString());
+  return true;
+}
+
 void TablesView::set_edits(const std::vector<std::string>& edits) {
-  QString text = "What if: select a route, neighbour or FDB entry and press Delete to see where the packet stops without it.";
+  QString text = "What if: select a route, neighbour or FDB entry and press Delete (or change it from its context menu) to see "
+                 "where the packet stops.";
   if (!edits.empty()) {
     text = "What-if edits in force (the walk is made after them):";
     for (const auto& e : edits) text += "\n    " + QString::fromStdString(e);
@@ -118,6 +128,7 @@ void TablesView::show_namespace(const std::string& name) {
                                                QString::fromStdString(r.command)});
       item->setToolTip(2, QString::fromStdString(r.command));
       if (auto del = delete_command(name, t.title, r.text)) item->setData(0, Qt::UserRole, QString::fromStdString(*del));
+      if (auto ch = change_command(name, t.title, r.text)) item->setData(0, Qt::UserRole + 1, QString::fromStdString(*ch));
     }
   }
   entries_->expandAll();

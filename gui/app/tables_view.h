@@ -26,10 +26,12 @@ class TablesView : public QWidget {
   // Asks to delete a row (what Delete does on the current one): emits delete_requested with its
   // command; false when no single command removes that row.
   bool request_delete(QTreeWidgetItem* row);
+  bool request_change(QTreeWidgetItem* row);  // emits change_requested with the row's replace command
   void set_edits(const std::vector<std::string>& edits);  // the list shown above the tables
 
  Q_SIGNALS:
   void delete_requested(const QString& command);
+  void change_requested(const QString& command);  // the row's replace command, for the user to edit
   void reset_requested();
 
  private:

@@ -1,5 +1,7 @@
 #include "gui/core/cluster_picture.h"
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "runner/table_rows.h"
@@ -161,6 +163,21 @@ std::optional<std::string> delete_command(const std::string& ns, const std::stri
     if (!after(w, "master").empty()) return "bridge -n " + ns + " fdb del " + w[0] + " dev " + dev + " master";
   }
   return std::nullopt;
+}
+
+std::optional<std::string> change_command(const std::string& ns, const std::string& table, const std::string& row) {
+  if (!delete_command(ns, table, row)) return std::nullopt;
+  const std::string line = row.substr(0, row.find('\n'));
+  if (table == "ip route") return "ip -n " + ns + " route replace " + line;
+  if (table == "bridge fdb") return "bridge -n " + ns + " fdb replace " + line;
+  // ip neigh prints the state last, in capitals; the command wants "nud state".
+  auto w = words_of(row);
+  std::string state = w.back();
+  std::transform(state.begin(), state.end(), state.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  w.pop_back();
+  std::string cmd = "ip -n " + ns + " neigh replace";
+  for (const auto& x : w) cmd += " " + x;
+  return cmd + " nud " + state;
 }
 
 }  // namespace ol::gui

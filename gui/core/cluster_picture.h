@@ -45,4 +45,9 @@ ClusterPicture picture_cluster(const scenario::Scenario& s, scenario::Backend mo
 // addresses, the local table's kernel routes).
 std::optional<std::string> delete_command(const std::string& ns, const std::string& table, const std::string& row);
 
+// The command that writes the row as it is (`ip route replace …`, `ip neigh replace … nud STATE`,
+// `bridge fdb replace …`): a what-if starts from it and changes a field (another gateway, MAC or
+// remote). nullopt where delete_command has none.
+std::optional<std::string> change_command(const std::string& ns, const std::string& table, const std::string& row);
+
 }  // namespace ol::gui

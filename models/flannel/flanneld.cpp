@@ -47,12 +47,12 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   std::vector<LeaseEvent> listed;
   for (const Lease* l : store_.list()) {
     if (l->subnet == lease_) continue;
-    const LeaseEvent ev{LeaseEventType::Added, *l, rev, sim_.now()};
-    if (request_cost > 0) listed.push_back(ev);
+    LeaseEvent ev = trimmed(LeaseEventType::Added, *l, rev, sim_.now());
+    if (request_cost > 0) listed.push_back(std::move(ev));
     else handle(ev, sim_.now(), cfg);
   }
   emit_(std::move(cfg));
-  if (!listed.empty()) enqueue(listed);
+  if (!listed.empty()) enqueue(std::move(listed));
   watch_ = store_.watch(rev, [this](std::span<const LeaseEvent> batch) { on_lease_events(batch); });
   arm_renewal();
   if (backend_->checks_routes()) route_timer_.arm(sim_.now() + kRouteCheckInterval);
@@ -97,24 +97,25 @@ void Flanneld::handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& c
   if (on_programmed && request_cost == 0) on_programmed(Programmed{ev.type, ev.lease.subnet, ev.written, heard, sim_.now()});
 }
 
-// A batch of peers' events, kept with what the backend reads of each lease: not the BackendData
-// document once its VtepMAC is parsed (a flanneld that lists 5,000 leases queues 5,000).
-void Flanneld::enqueue(std::span<const LeaseEvent> batch) {
-  Queued& q = queue_.emplace_back();
-  q.heard = sim_.now();
-  q.events.reserve(batch.size());
-  for (const LeaseEvent& ev : batch) {
-    LeaseEvent& e = q.events.emplace_back();
-    e.type = ev.type;
-    e.revision = ev.revision;
-    e.written = ev.written;
-    e.lease.subnet = ev.lease.subnet;
-    e.lease.expiration = ev.lease.expiration;
-    e.lease.attrs.public_ip = ev.lease.attrs.public_ip;
-    e.lease.attrs.backend_type = ev.lease.attrs.backend_type;
-    e.lease.attrs.vtep_mac = ev.lease.attrs.vtep_mac;
-    if (!ev.lease.attrs.vtep_mac) e.lease.attrs.backend_data = ev.lease.attrs.backend_data;
-  }
+// What the backend reads of a lease: not the BackendData document once its VtepMAC is parsed (a
+// flanneld that lists 5,000 leases keeps 5,000, and 5,000 flanneld hear each change).
+LeaseEvent Flanneld::trimmed(LeaseEventType type, const Lease& l, std::uint64_t revision, Nanos written) {
+  LeaseEvent e;
+  e.type = type;
+  e.revision = revision;
+  e.written = written;
+  e.lease.subnet = l.subnet;
+  e.lease.expiration = l.expiration;
+  e.lease.attrs.public_ip = l.attrs.public_ip;
+  e.lease.attrs.backend_type = l.attrs.backend_type;
+  e.lease.attrs.vtep_mac = l.attrs.vtep_mac;
+  if (!l.attrs.vtep_mac) e.lease.attrs.backend_data = l.attrs.backend_data;
+  return e;
+}
+
+// A batch of peers' events (trimmed), handled after the ones before it.
+void Flanneld::enqueue(std::vector<LeaseEvent> events) {
+  queue_.push_back(Queued{std::move(events), sim_.now()});
   if (!working_) handle_next();
 }
 
@@ -157,9 +158,10 @@ void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
   }
   if (request_cost > 0) {
     std::vector<LeaseEvent> peers;
+    peers.reserve(batch.size());
     for (const LeaseEvent& ev : batch)
-      if (ev.lease.subnet != lease_) peers.push_back(ev);
-    if (!peers.empty()) enqueue(peers);
+      if (ev.lease.subnet != lease_) peers.push_back(trimmed(ev.type, ev.lease, ev.revision, ev.written));
+    if (!peers.empty()) enqueue(std::move(peers));
   }
   if (!cfg.commands.empty()) emit_(std::move(cfg));
 }

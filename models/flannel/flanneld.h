@@ -71,7 +71,8 @@ class Flanneld final : public EventTarget {
  private:
   void on_lease_events(std::span<const LeaseEvent> batch);
   void handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& cfg);
-  void enqueue(std::span<const LeaseEvent> batch);
+  static LeaseEvent trimmed(LeaseEventType type, const Lease& l, std::uint64_t revision, Nanos written);
+  void enqueue(std::vector<LeaseEvent> events);
   void handle_next();
   Ipv4Prefix acquire(std::optional<Ipv4Prefix> pinned, const LeaseAttrs& attrs);
   void renew();

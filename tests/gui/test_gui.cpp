@@ -385,6 +385,37 @@ TEST_CASE("what if: the delete command for each kind of row, none for rows no co
         "bridge -n node-1 fdb del 46:99:de:83:8a:da dev veth420ff6d8 master");
   CHECK(delete_command("node-1", "ip link", "3: flannel.1: <BROADCAST> mtu 1450") == std::nullopt);
   CHECK(delete_command("node-1", "ip route show table local", "local 10.244.1.0 dev flannel.1 proto kernel") == std::nullopt);
+  using gui::change_command;
+  CHECK(change_command("node-1", "ip route", "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink") ==
+        "ip -n node-1 route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink");
+  CHECK(change_command("node-1", "ip neigh", "10.244.2.0 dev flannel.1 lladdr 12:d6:00:3a:82:c1 PERMANENT") ==
+        "ip -n node-1 neigh replace 10.244.2.0 dev flannel.1 lladdr 12:d6:00:3a:82:c1 nud permanent");
+  CHECK(change_command("node-1", "bridge fdb", "12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self permanent") ==
+        "bridge -n node-1 fdb replace 12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self permanent");
+  CHECK(change_command("node-1", "ip link", "3: flannel.1: <BROADCAST> mtu 1450") == std::nullopt);
+}
+
+TEST_CASE("what if: the VXLAN FDB entry changed to a remote that is not there: the echo is sent to it and never answered") {
+  auto window = walked(scenario::Backend::Vxlan);
+  gui::MainWindow& w = *window;
+  w.tables()->show_namespace("node-1");
+  const auto rows = w.tables()->entries()->findItems("dst 192.168.100.12", Qt::MatchContains | Qt::MatchRecursive, 0);
+  REQUIRE(rows.size() == 1);
+  // The window's dialog is left out (it would wait for a person): the command it offers, changed as
+  // a person would change it, goes to add_edit as the dialog's OK does.
+  REQUIRE(QObject::disconnect(w.tables(), &gui::TablesView::change_requested, &w, nullptr));
+  QString offered;
+  QObject::connect(w.tables(), &gui::TablesView::change_requested, [&](const QString& c) { offered = c; });
+  CHECK_FALSE(w.tables()->request_change(nullptr));
+  REQUIRE(w.tables()->request_change(rows.front()));
+  REQUIRE(offered.endsWith("dev flannel.1 dst 192.168.100.12 self permanent"));
+  REQUIRE(w.add_edit(offered.replace("192.168.100.12", "192.168.100.99").toStdString()));
+  const auto* walk = w.current_walk();
+  CHECK_FALSE(walk->result.delivered);
+  int solicits = 0;
+  for (const auto& st : walk->steps)
+    solicits += st.event.function == "arp_solicit" && st.event.verdict == "who-has 192.168.100.99 tell 192.168.100.11";
+  CHECK(solicits == 3);
 }
 
 TEST_CASE("what if: an edit the kernel refuses gives a dialog and leaves the walk as it was") {
