@@ -8,7 +8,6 @@
 #include "models/kernel/config_error.h"
 #include "models/kernel/device.h"
 #include "models/netconfig/parse.h"
-#include "models/netconfig/render.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netns.h"
 #include "models/wire/ethernet.h"
