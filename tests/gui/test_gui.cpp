@@ -13,6 +13,7 @@
 #include <QSlider>
 #include <QTableWidget>
 #include <QImage>
+#include <QInputDevice>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -54,10 +55,12 @@ QApplication& app() {
   static char name[] = "test_gui";
   static char* argv[] = {name, nullptr};
   qputenv("QT_QPA_PLATFORM", "offscreen");
-  // Never destroyed: at exit a static QApplication would go before the key-event device QTest
-  // makes, whose destructor then crashes.
-  static QApplication* a = new QApplication(argc, argv);
-  return *a;
+  // Qt's list of input devices is made first, so that it outlives the application: the keyboard
+  // device QTest's key events create is the application's child, and unregisters from that list
+  // when the application is destroyed at exit.
+  (void)QInputDevice::devices();
+  static QApplication a(argc, argv);
+  return a;
 }
 
 QString scenario_path(const char* name) { return QString(OVERLAYLAB_SOURCE) + "/scenarios/" + name; }
