@@ -376,26 +376,33 @@ TEST_CASE("what if: Delete on the VXLAN FDB row in the tables, and the walk stop
   CHECK(w.tables()->find_row("bridge fdb", mac) != nullptr);
 }
 
-TEST_CASE("what if: the delete command for each kind of row, none for rows no command removes") {
-  using gui::delete_command;
-  CHECK(delete_command("node-1", "ip route", "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink") ==
-        "ip -n node-1 route del 10.244.2.0/24 via 10.244.2.0 dev flannel.1");
-  CHECK(delete_command("node-1", "ip route", "default via 192.168.100.1 dev eth0 metric 100") ==
-        "ip -n node-1 route del default via 192.168.100.1 dev eth0 metric 100");
-  CHECK(delete_command("pod-a", "ip neigh", "10.244.1.1 dev eth0 lladdr 26:1e:65:dc:b4:31 REACHABLE") ==
-        "ip -n pod-a neigh del 10.244.1.1 dev eth0");
-  CHECK(delete_command("node-1", "bridge fdb", "46:99:de:83:8a:da dev veth420ff6d8 master cni0") ==
-        "bridge -n node-1 fdb del 46:99:de:83:8a:da dev veth420ff6d8 master");
-  CHECK(delete_command("node-1", "ip link", "3: flannel.1: <BROADCAST> mtu 1450") == std::nullopt);
-  CHECK(delete_command("node-1", "ip route show table local", "local 10.244.1.0 dev flannel.1 proto kernel") == std::nullopt);
-  using gui::change_command;
-  CHECK(change_command("node-1", "ip route", "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink") ==
-        "ip -n node-1 route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink");
-  CHECK(change_command("node-1", "ip neigh", "10.244.2.0 dev flannel.1 lladdr 12:d6:00:3a:82:c1 PERMANENT") ==
-        "ip -n node-1 neigh replace 10.244.2.0 dev flannel.1 lladdr 12:d6:00:3a:82:c1 nud permanent");
-  CHECK(change_command("node-1", "bridge fdb", "12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self permanent") ==
-        "bridge -n node-1 fdb replace 12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self permanent");
-  CHECK(change_command("node-1", "ip link", "3: flannel.1: <BROADCAST> mtu 1450") == std::nullopt);
+TEST_CASE("what if: the delete and change commands for each kind of row, none for rows no command removes") {
+  struct Case {
+    const char *ns, *table, *row;
+    std::optional<std::string> del, change;
+  };
+  const Case cases[] = {
+      {"node-1", "ip route", "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink",
+       "ip -n node-1 route del 10.244.2.0/24 via 10.244.2.0 dev flannel.1",
+       "ip -n node-1 route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"},
+      {"node-1", "ip route", "default via 192.168.100.1 dev eth0 metric 100",
+       "ip -n node-1 route del default via 192.168.100.1 dev eth0 metric 100",
+       "ip -n node-1 route replace default via 192.168.100.1 dev eth0 metric 100"},
+      {"pod-a", "ip neigh", "10.244.1.1 dev eth0 lladdr 26:1e:65:dc:b4:31 REACHABLE", "ip -n pod-a neigh del 10.244.1.1 dev eth0",
+       "ip -n pod-a neigh replace 10.244.1.1 dev eth0 lladdr 26:1e:65:dc:b4:31 nud reachable"},
+      {"node-1", "bridge fdb", "46:99:de:83:8a:da dev veth420ff6d8 master cni0",
+       "bridge -n node-1 fdb del 46:99:de:83:8a:da dev veth420ff6d8 master",
+       "bridge -n node-1 fdb replace 46:99:de:83:8a:da dev veth420ff6d8 master cni0"},
+      {"node-1", "bridge fdb", "12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self permanent",
+       "bridge -n node-1 fdb del 12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self",
+       "bridge -n node-1 fdb replace 12:d6:00:3a:82:c1 dev flannel.1 dst 192.168.100.12 self permanent"},
+      {"node-1", "ip link", "3: flannel.1: <BROADCAST> mtu 1450", std::nullopt, std::nullopt},
+      {"node-1", "ip route show table local", "local 10.244.1.0 dev flannel.1 proto kernel", std::nullopt, std::nullopt}};
+  for (const Case& c : cases) {
+    INFO(c.table << ": " << c.row);
+    CHECK(gui::delete_command(c.ns, c.table, c.row) == c.del);
+    CHECK(gui::change_command(c.ns, c.table, c.row) == c.change);
+  }
 }
 
 TEST_CASE("what if: the VXLAN FDB entry changed to a remote that is not there: the echo is sent to it and never answered") {
