@@ -8,7 +8,6 @@
 #include "models/kernel/device.h"
 #include "models/kernel/devices/bridge.h"
 #include "models/kernel/devices/veth.h"
-#include "models/kernel/dump.h"
 #include "models/kernel/netns.h"
 #include "models/netconfig/render.h"
 #include "models/scenario/load.h"
