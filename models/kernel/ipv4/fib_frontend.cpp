@@ -43,7 +43,7 @@ void fib_add_ifaddr(Device& dev, const IfAddr& a) {
   l.proto = RouteProto::Kernel;
   l.prefsrc = a.local.addr;
   l.dev = &dev;
-  dev.netns->local_table.add(l);
+  dev.netns->local_table.append(l);
   if (dev.kind == DevKind::Loopback && a.local.len < 32) {  // 127.0.0.1/8 makes all of 127/8 local
     Route net = l;
     net.dst = {a.local.network(), a.local.len};

@@ -53,6 +53,18 @@ FibTable::AddResult FibTable::add(const Route& r) {
   return AddResult::Added;
 }
 
+FibTable::AddResult FibTable::append(const Route& r) {
+  for (const Route& e : by_prefix_[key(r.dst)])
+    if (e.same_key(r) && e.type == r.type && e.dev == r.dev) return AddResult::Exists;
+  auto& bucket = by_prefix_[key(r.dst)];
+  auto pos = std::upper_bound(bucket.begin(), bucket.end(), r.metric,
+                              [](std::uint32_t m, const Route& e) { return m < e.metric; });
+  bucket.insert(pos, r);
+  note_length(r.dst.len, +1);
+  ++count_;
+  return AddResult::Added;
+}
+
 void FibTable::replace(const Route& r) {
   auto& bucket = by_prefix_[key(r.dst)];
   for (Route& e : bucket)

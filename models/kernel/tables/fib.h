@@ -46,6 +46,10 @@ class FibTable {
   const Route* find(const wire::Ipv4Prefix& dst) const;
   AddResult add(const Route& r);   // NLM_F_EXCL: a route with the same prefix and metric exists
   void replace(const Route& r);    // NLM_F_REPLACE|NLM_F_CREATE
+  // NLM_F_APPEND|NLM_F_CREATE (fib_magic's local routes): another alias after those with the same
+  // prefix and metric, unless one with the same type and device is there already. One address on
+  // several devices so gets one local route per device.
+  AddResult append(const Route& r);
   bool remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> metric, const Device* dev);
   void remove_if_dev(const Device* dev);  // the device went down or away
   void remove_exact(const Route& r);      // one route, matched on every field that identifies it
