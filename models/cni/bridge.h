@@ -1,45 +1,45 @@
 // The bridge CNI plugin (plugins/main/bridge), as NetConfig: cmdAdd creates cni0 on first use, a
-// veth pair per container (host end `veth` + 8 hex digits, enslaved, hairpin), lets host-local
-// pick the address, configures the container side, puts the gateway on the bridge and turns on
-// forwarding; cmdDel removes the container's interface and releases the address.
+// veth pair per container (host end `veth` + 8 hex digits, enslaved, hairpin), asks its IPAM
+// plugin for the address, configures the container side, puts the gateway on the bridge and
+// turns on forwarding; cmdDel releases the address, then removes the container's interface.
 #pragma once
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "models/cni/host_local.h"
-#include "models/cni/host_view.h"
-#include "models/cni/naming.h"
-#include "models/netconfig/ops.h"
+#include "models/cni/invoke.h"
 
 namespace ol::cni {
 
-struct BridgeConf {  // the delegate config the flannel CNI plugin renders
+struct BridgeConf {  // the keys of the bridge plugin's configuration that change the kernel
   std::string name = "cbr0";  // the network name (host-local's directory)
   std::string cni_version = "0.3.1";
   std::string bridge = "cni0";
   int mtu = 1500;
-  bool is_gateway = true;
-  bool is_default_gateway = false;
+  bool is_gateway = false;
+  bool is_default_gateway = false;  // implies is_gateway
   bool hairpin = false;
   bool ip_masq = false;
   bool force_address = false;
-  HostLocalConf ipam;
+  std::string ipam_type;  // "" : a layer-2 bridge, no address
 };
 
-struct CniArgs {  // CNI_CONTAINERID, CNI_NETNS, CNI_IFNAME, and where the plugin runs
-  std::string container_id;
-  std::string netns;       // the pod's namespace
-  std::string ifname = "eth0";
-  std::string host_netns;  // the node's namespace (the plugin's own)
-};
+// loadNetConf; throws CniError(6/7) on a malformed configuration.
+BridgeConf bridge_conf(const nlohmann::json& conf);
 
-struct BridgeResult {
-  IpamResult ipam;
-  std::string host_veth;
-};
+// The plugin binary: ADD, DEL and CHECK (emits into h.out with origin "CNI bridge").
+Result bridge_main(const std::string& command, const nlohmann::json& conf, const Runtime& rt, PluginHost& h);
 
-// Appends the commands to `out` (origins "CNI bridge", "CNI host-local"); throws CniError.
-BridgeResult bridge_add(const BridgeConf& c, const CniArgs& a, const HostView& host, HostLocal& ipam,
-                        const Naming& names, netconfig::NetConfig& out);
-void bridge_del(const BridgeConf& c, const CniArgs& a, const HostView& host, HostLocal& ipam, netconfig::NetConfig& out);
+// Shared with ptp, which makes its pair the same way (ip.SetupVeth): the pair is created inside
+// the container with TxQLen 0, the host end (`veth` + 8 hex digits) moved out and set up.
+std::string setup_veth_pair(const Runtime& rt, int mtu, PluginHost& h, const char* origin);
+// The container's interface and host end as a result lists them.
+ResultInterface host_interface(const std::string& veth, const Runtime& rt, const PluginHost& h);
+ResultInterface container_interface(const Runtime& rt, const PluginHost& h);
+// ip.DelLinkByNameAddr in the container, quietly skipped when the link is already gone.
+void del_container_link(const Runtime& rt, PluginHost& h, const char* origin);
+// The result an IPAM plugin gave, ips moved onto interface `index`; CniError when it has none.
+Result with_ipam(Result r, const Result& ipam, int index);
 
 }  // namespace ol::cni

@@ -9,87 +9,102 @@ namespace ol::cni {
 
 using nlohmann::json;
 
-namespace {
-
-std::string saved_path(const std::string& container_id) { return "/var/lib/cni/flannel/" + container_id; }
-
-}  // namespace
-
-SubnetEnv parse_subnet_env(const netconfig::Files& files) {
-  const std::string* text = files.read(kSubnetEnvPath);
+SubnetEnv parse_subnet_env(const netconfig::Files& files, const std::string& path) {
+  const std::string* text = files.read(path);
   if (!text)
     throw CniError(999, fmt::format("failed to load flannel 'subnet.env' file: open {}: no such file or directory. "
                                     "Check the flannel pod log for this node.",
-                                    kSubnetEnvPath));
+                                    path));
   std::map<std::string, std::string> kv;
   std::istringstream in(*text);
   for (std::string line; std::getline(in, line);)
     if (auto eq = line.find('='); eq != std::string::npos) kv[line.substr(0, eq)] = line.substr(eq + 1);
-  auto need = [&](const char* key) -> const std::string& {
-    auto it = kv.find(key);
-    if (it == kv.end()) throw CniError(999, fmt::format("{} is missing {}", kSubnetEnvPath, key));
-    return it->second;
-  };
+  std::string missing;
+  for (const char* key : {"FLANNEL_NETWORK", "FLANNEL_SUBNET", "FLANNEL_MTU", "FLANNEL_IPMASQ"})
+    if (!kv.count(key)) missing += (missing.empty() ? "" : ", ") + std::string(key);
+  if (!missing.empty())
+    throw CniError(999, fmt::format("failed to load flannel 'subnet.env' file: {} is missing {}. "
+                                    "Check the flannel pod log for this node.",
+                                    path, missing));
   SubnetEnv env;
-  auto net = wire::Ipv4Prefix::parse(need("FLANNEL_NETWORK"));
-  auto sub = wire::Ipv4Prefix::parse(need("FLANNEL_SUBNET"));
-  if (!net || !sub) throw CniError(999, fmt::format("{}: FLANNEL_NETWORK or FLANNEL_SUBNET is not a prefix", kSubnetEnvPath));
-  env.network = *net;
+  auto net = wire::Ipv4Prefix::parse(kv["FLANNEL_NETWORK"]);
+  auto sub = wire::Ipv4Prefix::parse(kv["FLANNEL_SUBNET"]);
+  if (!net || !sub) throw CniError(999, fmt::format("{}: FLANNEL_NETWORK or FLANNEL_SUBNET is not a prefix", path));
+  env.network = {net->network(), net->len};
   env.subnet = *sub;
-  env.mtu = std::stoi(need("FLANNEL_MTU"));
-  env.ipmasq = need("FLANNEL_IPMASQ") == "true";
+  env.mtu = std::stoi(kv["FLANNEL_MTU"]);
+  env.ipmasq = kv["FLANNEL_IPMASQ"] == "true";
   return env;
 }
 
-BridgeConf flannel_delegate(const CniConf& conf, const SubnetEnv& env) {
-  BridgeConf c;
-  c.name = conf.network;
-  c.cni_version = conf.cni_version;
-  c.bridge = conf.bridge;
-  c.mtu = conf.mtu.value_or(env.mtu);
-  c.is_gateway = conf.is_gateway;
-  c.is_default_gateway = conf.is_default_gateway;
-  c.hairpin = conf.hairpin;
-  c.ip_masq = !env.ipmasq;  // flanneld masquerades itself when FLANNEL_IPMASQ=true
-  c.ipam.subnet = {env.subnet.network(), env.subnet.len};
-  c.ipam.routes.push_back({env.network, std::nullopt});
-  return c;
+json flannel_delegate_conf(const json& n, const SubnetEnv& env) {
+  json d = n.value("delegate", json::object());
+  d["name"] = n["name"];
+  if (!d.contains("type")) d["type"] = "bridge";
+  if (!d.contains("ipMasq")) d["ipMasq"] = !env.ipmasq;  // "if flannel is not doing ipmasq, we should"
+  if (!d.contains("mtu")) d["mtu"] = env.mtu;
+  if (d["type"] == "bridge" && !d.contains("isGateway")) d["isGateway"] = true;
+  if (n.contains("cniVersion")) d["cniVersion"] = n["cniVersion"];
+  if (n.contains("runtimeConfig")) d["runtimeConfig"] = n["runtimeConfig"];
+  // getDelegateIPAM: the plugin's own "ipam" (host-local unless it names a type), its ranges
+  // replaced by the lease, FLANNEL_NETWORK appended to its routes.
+  json ipam = n.value("ipam", json::object());
+  if (!ipam.contains("type")) ipam["type"] = "host-local";
+  const wire::Ipv4Prefix lease{env.subnet.network(), env.subnet.len};
+  ipam["ranges"] = json::array({json::array({{{"subnet", lease.str()}}})});
+  json routes = ipam.value("routes", json::array());
+  routes.push_back({{"dst", env.network.str()}});
+  ipam["routes"] = routes;
+  d["ipam"] = ipam;
+  return d;
 }
 
-json delegate_json(const BridgeConf& c) {
-  json j = {{"cniVersion", c.cni_version}, {"name", c.name},       {"type", "bridge"},
-            {"mtu", c.mtu},                {"ipMasq", c.ip_masq},  {"isGateway", c.is_gateway},
-            {"hairpinMode", c.hairpin}};
-  if (c.is_default_gateway) j["isDefaultGateway"] = true;
-  if (c.bridge != "cni0") j["bridge"] = c.bridge;
-  json routes = json::array();
-  for (const auto& r : c.ipam.routes) routes.push_back({{"dst", r.dst.str()}});
-  j["ipam"] = {{"type", "host-local"}, {"ranges", {{{{"subnet", c.ipam.subnet.str()}}}}}, {"routes", routes}};
-  return j;
+namespace {
+
+std::string saved_path(const json& n, const std::string& container_id) {
+  return n.value("dataDir", std::string(kFlannelDataDir)) + "/" + container_id;
 }
 
-BridgeResult flannel_add(const CniConf& conf, const CniArgs& a, netconfig::Files& files, const HostView& host,
-                         HostLocal& ipam, const Naming& names, netconfig::NetConfig& out) {
-  const BridgeConf c = flannel_delegate(conf, parse_subnet_env(files));
-  files.write(saved_path(a.container_id), delegate_json(c).dump());
-  return bridge_add(c, a, host, ipam, names, out);
+void check_delegate(const json& n) {
+  if (!n.contains("delegate")) return;
+  const json& d = n["delegate"];
+  if (d.contains("type") && !d["type"].is_string())
+    throw CniError(999, "'delegate' dictionary, if present, must have (string) 'type' field");
+  if (d.contains("name")) throw CniError(999, "'delegate' dictionary must not have 'name' field, it'll be set by flannel");
+  if (d.contains("ipam")) throw CniError(999, "'delegate' dictionary must not have 'ipam' field, it'll be set by flannel");
 }
 
-void flannel_del(const CniConf& conf, const CniArgs& a, netconfig::Files& files, const HostView& host, HostLocal& ipam,
-                 netconfig::NetConfig& out) {
-  // doCmdDel: DEL delegates the config saved at ADD (the lease may have changed since). Without
-  // that file it returns success and does nothing ("Per spec should ignore error if resources are
-  // missing"): no delegate runs, so host-local keeps the address until its own clean-up.
-  const std::string path = saved_path(a.container_id);
-  const std::string* saved = files.read(path);
+Result flannel_add(const json& n, const Runtime& rt, PluginHost& h) {
+  const SubnetEnv env = parse_subnet_env(h.files, n.value("subnetFile", std::string(kSubnetEnvPath)));
+  check_delegate(n);
+  const json d = flannel_delegate_conf(n, env);
+  h.files.write(saved_path(n, rt.container_id), d.dump());  // saveScratchNetConf
+  try {
+    return exec_plugin(d["type"].get<std::string>(), "ADD", d, rt, h);
+  } catch (const PluginNotFound& e) {  // not an error object: skel reports it as code 999
+    throw CniError(999, fmt::format("failed to delegate add: {}", e.what()));
+  }
+}
+
+// doCmdDel: the delegate runs with the configuration saved at ADD. Without that file DEL succeeds
+// and does nothing ("Per spec should ignore error if resources are missing"), so no delegate
+// runs and host-local keeps the address; the file goes only when the delegate succeeded.
+void flannel_del(const json& n, const Runtime& rt, PluginHost& h) {
+  const std::string path = saved_path(n, rt.container_id);
+  const std::string* saved = h.files.read(path);
   if (!saved) return;
-  const json j = json::parse(*saved);
-  const BridgeConf c =
-      flannel_delegate(conf, SubnetEnv{*wire::Ipv4Prefix::parse(j["ipam"]["routes"][0]["dst"].get<std::string>()),
-                                       *wire::Ipv4Prefix::parse(j["ipam"]["ranges"][0][0]["subnet"].get<std::string>()),
-                                       j["mtu"].get<int>(), !j["ipMasq"].get<bool>()});
-  bridge_del(c, a, host, ipam, out);
-  files.remove(path);
+  const json d = json::parse(*saved, nullptr, false);
+  if (d.is_discarded() || !d.contains("type")) return;  // "failed to parse netconf": left for a reboot
+  exec_plugin(d["type"].get<std::string>(), "DEL", d, rt, h);
+  h.files.remove(path);
+}
+
+}  // namespace
+
+Result flannel_main(const std::string& command, const json& conf, const Runtime& rt, PluginHost& h) {
+  if (command == "ADD") return flannel_add(conf, rt, h);
+  if (command == "DEL") flannel_del(conf, rt, h);
+  return {};  // cmdCheck: "TODO: implement"; the delegate is not checked
 }
 
 }  // namespace ol::cni

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "models/cni/invoke.h"
+#include "models/cni/result.h"
+
 namespace ol::cni {
 
 using wire::Ipv4Addr;
@@ -54,6 +57,23 @@ void HostLocal::del(const HostLocalConf& c, const std::string& network, const st
     const std::string* body = files_.read(path);
     if (body && *body == want) files_.remove(path);
   }
+}
+
+Result host_local_main(const std::string& command, const nlohmann::json& conf, const Runtime& rt, PluginHost& h) {
+  if (!conf.contains("ipam")) throw CniError(7, "IPAM config missing 'ipam' key");
+  const HostLocalConf c = host_local_conf(conf["ipam"]);
+  const std::string network = conf["name"].get<std::string>();
+  HostLocal store(h.files);
+  if (command == "ADD") return ipam_result(store.add(c, network, rt.container_id, rt.ifname), c.routes);
+  if (command == "DEL") {
+    store.del(c, network, rt.container_id, rt.ifname);
+    return {};
+  }
+  // CHECK: the container must still hold an address in the store.
+  const std::string want = rt.container_id + "\r\n" + rt.ifname;
+  for (const auto& path : h.files.list(c.data_dir + "/" + network))
+    if (const std::string* body = h.files.read(path); body && *body == want) return {};
+  throw CniError(999, fmt::format("host-local: Failed to find address added by container {}", rt.container_id));
 }
 
 }  // namespace ol::cni

@@ -7,29 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "models/cni/conf.h"
 #include "models/netconfig/files.h"
 #include "models/wire/addr.h"
 
 namespace ol::cni {
-
-// A CNI error result: the plugin prints {"code": …, "msg": …} and exits non-zero.
-class CniError : public std::runtime_error {
- public:
-  CniError(int code, const std::string& msg) : std::runtime_error(msg), code(code) {}
-  int code;  // 11: "try again later" (resources exhausted), 999 other
-};
-
-struct IpamRoute {
-  wire::Ipv4Prefix dst;
-  std::optional<wire::Ipv4Addr> gw;  // absent: the range's gateway
-};
-
-struct HostLocalConf {
-  wire::Ipv4Prefix subnet;
-  std::optional<wire::Ipv4Addr> range_start, range_end, gateway;
-  std::vector<IpamRoute> routes;
-  std::string data_dir = "/var/lib/cni/networks";
-};
 
 struct IpamResult {
   wire::Ipv4Prefix address;  // e.g. 10.244.1.2/24
@@ -49,5 +33,11 @@ class HostLocal {
  private:
   netconfig::Files& files_;
 };
+
+struct Result;
+struct Runtime;
+struct PluginHost;
+// The plugin binary: ADD hands out an address, DEL releases it, CHECK finds it.
+Result host_local_main(const std::string& command, const nlohmann::json& conf, const Runtime& rt, PluginHost& h);
 
 }  // namespace ol::cni
