@@ -4,9 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "models/cni/bridge.h"
-#include "models/cni/flannel_plugin.h"
-#include "models/cni/loopback.h"
+#include "models/cni/libcni.h"
 #include "models/kernel/apply.h"
 #include "models/kernel/devices/tun.h"
 #include "models/kernel/ipv4/ip.h"
@@ -58,10 +56,15 @@ Cluster::Cluster(const scenario::Scenario& s, kernel::World& world, bool keep_lo
     if (e.kind == scenario::EventKind::NodeJoin) joins_.insert(e.target);
     if (e.kind == scenario::EventKind::NodeLeave) leaves_.insert(e.target);
   }
+  const cni::ConfDirChoice shared = cni::choose_conf(s.cni.conf_dir);
   for (std::size_t i = 0; i < s.nodes.size(); ++i) {
     auto n = std::make_unique<NodeState>();
     n->spec = &s.nodes[i];
     n->index = i;
+    const cni::ConfDirChoice own = s.nodes[i].cni_conf_dir ? cni::choose_conf(*s.nodes[i].cni_conf_dir) : cni::ConfDirChoice{};
+    const cni::ConfDirChoice& choice = s.nodes[i].cni_conf_dir ? own : shared;
+    n->cni_conf = choice.chosen;
+    if (!choice.chosen) n->cni_conf_error = fmt::format("no network config found in {}", cni::kConfDir);
     n->restart = std::make_unique<DaemonTimer>(world.sim, [this, node = n.get()] {
       if (node->up && !node->flanneld) start_flanneld(*node);
     });
@@ -225,44 +228,63 @@ void Cluster::retry_pods(NodeState& n) {
   }
 }
 
+// kubelet → CRI RunPodSandbox: containerd makes the sandbox's namespace, then (setupPodNetwork →
+// go-cni Setup) runs the loopback network and the network libcni chose from /etc/cni/net.d.
 void Cluster::pod_add(NodeState& n, PodState& p) {
   const std::string& node = n.spec->name;
   nc::NetConfig sandbox;
   sandbox.add(nc::NetnsAdd{p.name}, kKubelet);
   apply(node, std::move(sandbox));
+  auto rec = cni_recorded_.find(p.name);
+  std::vector<cni::Invocation>* calls = rec == cni_recorded_.end() ? nullptr : &rec->second;
+  const cni::Runtime rt{p.container_id, p.name, "eth0", cni::k8s_cni_args("default", p.name, p.container_id), node};
   nc::NetConfig lo;
-  cni::loopback_add(p.name, lo);
+  cni::PluginHost lo_host{*host_, n.files, names_, lo, calls};
+  cni::Runtime lo_rt = rt;
+  lo_rt.ifname = "lo";
+  cni::add_network_list(cni::loopback_network(), lo_rt, lo_host);
   apply(node, std::move(lo));
   nc::NetConfig cfg;
-  const cni::CniArgs args{p.container_id, p.name, "eth0", node};
+  cni::PluginHost h{*host_, n.files, names_, cfg, calls};
   try {
-    auto r = cni::flannel_add(s_.cni, args, n.files, *host_, n.ipam, names_, cfg);
-    p.ip = r.ipam.address.addr;
+    if (!n.cni_conf) throw cni::CniError(999, n.cni_conf_error);
+    const cni::Result r = cni::add_network_list(*n.cni_conf, rt, h, cni::k8s_capability_args());
+    if (r.ips.empty()) throw cni::CniError(999, fmt::format("{} gave the pod no IPv4 address", n.cni_conf->file));
+    p.ip = r.ips.front().address.addr;
     p.running = true;
     apply(node, std::move(cfg));
-    note(node, "CNI host-local", fmt::format("{} was given to container {} ({})", r.ipam.address.str(),
-                                             p.container_id.substr(0, 12), p.name));
+    note(node, "CNI host-local",  // the only IPAM plugin modelled
+         fmt::format("{} was given to container {} ({})", r.ips.front().address.str(), p.container_id.substr(0, 12), p.name));
   } catch (const cni::CniError& e) {
-    apply(node, std::move(cfg));  // what the plugin did before failing stays done
+    apply(node, std::move(cfg));  // what the plugins did before failing stays done
     p.error = e.what();
-    note(node, "CNI flannel", fmt::format("ADD {} failed: {}", p.name, e.what()));
+    note(node, kKubelet, fmt::format("RunPodSandbox {} failed: failed to setup network for sandbox: {}", p.name, e.what()));
     error(fmt::format("{}: CNI ADD for pod {}: {}", node, p.name, e.what()));
   }
 }
 
+// StopPodSandbox: the pod's network DEL (its plugins in reverse), the loopback's, then the namespace.
 void Cluster::pod_del(PodState& p) {
   NodeState* n = node_state(p.node);
   if (!n || !world_.netns(p.name)) return;
+  auto rec = cni_recorded_.find(p.name);
+  std::vector<cni::Invocation>* calls = rec == cni_recorded_.end() ? nullptr : &rec->second;
+  const cni::Runtime rt{p.container_id, p.name, "eth0", cni::k8s_cni_args("default", p.name, p.container_id), p.node};
   nc::NetConfig cfg;
-  const cni::CniArgs args{p.container_id, p.name, "eth0", p.node};
+  cni::PluginHost h{*host_, n->files, names_, cfg, calls};
   try {
-    cni::flannel_del(s_.cni, args, n->files, *host_, n->ipam, cfg);
+    if (n->cni_conf) cni::del_network_list(*n->cni_conf, rt, h, cni::k8s_capability_args());
   } catch (const cni::CniError& e) {
     error(fmt::format("{}: CNI DEL for pod {}: {}", p.node, p.name, e.what()));
   }
-  cni::loopback_del(p.name, cfg);
-  cfg.add(nc::NetnsDel{p.name}, kKubelet);
   apply(p.node, std::move(cfg));
+  nc::NetConfig lo;
+  cni::PluginHost lo_host{*host_, n->files, names_, lo, calls};
+  cni::Runtime lo_rt = rt;
+  lo_rt.ifname = "lo";
+  cni::del_network_list(cni::loopback_network(), lo_rt, lo_host);
+  lo.add(nc::NetnsDel{p.name}, kKubelet);
+  apply(p.node, std::move(lo));
   p.running = false;
   p.ip.reset();
 }
@@ -368,6 +390,17 @@ std::optional<wire::Ipv4Prefix> Cluster::lease_of(std::string_view node) const {
   for (const auto& n : nodes_)
     if (n->spec->name == node && n->flanneld && n->up) return n->flanneld->lease();
   return std::nullopt;
+}
+
+const std::vector<cni::Invocation>* Cluster::cni_calls(std::string_view pod) const {
+  auto it = cni_recorded_.find(pod);
+  return it == cni_recorded_.end() ? nullptr : &it->second;
+}
+
+const cni::ConfList* Cluster::cni_conf(std::string_view node) const {
+  for (const auto& n : nodes_)
+    if (n->spec->name == node) return n->cni_conf ? &*n->cni_conf : nullptr;
+  return nullptr;
 }
 
 const flannel::UdpProxy* Cluster::proxy(std::string_view node) const {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "models/cni/host_local.h"
+#include "models/cni/libcni.h"
 #include "models/cni/naming.h"
 #include "models/flannel/flanneld.h"
 #include "models/userspace/udp_proxy.h"
@@ -75,6 +76,11 @@ class Cluster final : public EventTarget {
   // Errors that stopped a component (flanneld out of subnets, CNI ADD failures), in order.
   const std::vector<std::string>& errors() const { return errors_; }
   bool flanneld_running(std::string_view node) const;
+  // Keep every CNI plugin invocation made for `pod` (call before start()); read them with cni_calls.
+  void record_cni(std::string pod) { cni_recorded_[std::move(pod)]; }
+  const std::vector<cni::Invocation>* cni_calls(std::string_view pod) const;
+  // The configuration libcni chose from the node's conf dir, or nullptr (then why in cni_conf_error).
+  const cni::ConfList* cni_conf(std::string_view node) const;
   // Every peer's programming of every node that joined or left by a scenario event, in order.
   const std::vector<Convergence>& convergence() const { return convergence_; }
 
@@ -122,6 +128,7 @@ class Cluster final : public EventTarget {
   std::unordered_set<std::string> error_seen_;
   std::unordered_set<std::string> joins_, leaves_;       // nodes with a node-join / node-leave event
   std::map<std::uint32_t, std::string> tracked_leases_;  // their subnets (network address) → node
+  std::map<std::string, std::vector<cni::Invocation>, std::less<>> cni_recorded_;
   std::vector<Convergence> convergence_;  // a failure repeated (a route check every 10 s) is listed once
 };
 

@@ -16,7 +16,8 @@ struct Cluster::NodeState {
   std::size_t index = 0;
   std::size_t first_pod = 0, pod_count = 0;  // its pods in Cluster::pods_, which lists them node by node
   netconfig::Files files;
-  cni::HostLocal ipam{files};
+  std::optional<cni::ConfList> cni_conf;  // libcni's choice from the node's conf dir
+  std::string cni_conf_error;              // why there is none
   std::unique_ptr<flannel::UdpProxy> proxy;
   std::unique_ptr<flannel::Flanneld> flanneld;
   bool up = false;

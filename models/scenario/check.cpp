@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "models/scenario/cni_conf.h"
 #include "models/scenario/load.h"
 
 namespace ol::scenario {
@@ -16,7 +17,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kNetConf = "$[\"net-conf.json\"]";
-constexpr const char* kCniConf = "$[\"cni-conf.json\"]";
 
 Nanos duration(const json& v) { return *parse_duration(v.get<std::string>()); }
 
@@ -46,6 +46,7 @@ class Builder {
     if (!out_.empty()) return s_;  // nodes are placed on segments
     nodes();
     if (!out_.empty()) return s_;
+    check_cni(doc_, s_, out_);
     leases();
     workloads();
     events();
@@ -79,35 +80,7 @@ class Builder {
     return fresh;
   }
 
-  void cni() {
-    CniConf& c = s_.cni;
-    if (!doc_.contains("cni-conf.json")) {
-      c.verbatim = json::parse(R"({"name":"cbr0","cniVersion":"0.3.1","plugins":[
-        {"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},
-        {"type":"portmap","capabilities":{"portMappings":true}}]})");
-    } else {
-      c.verbatim = doc_["cni-conf.json"];
-    }
-    const json& j = c.verbatim;
-    c.network = j["name"];
-    c.cni_version = j.value("cniVersion", "0.3.1");
-    const json& plugins = j["plugins"];
-    if (plugins[0]["type"] != "flannel") {
-      add(std::string(kCniConf) + ".plugins[0].type", "the first plugin must be \"flannel\"",
-          "use kube-flannel's chain: flannel (which delegates to bridge + host-local), then portmap");
-      return;
-    }
-    for (std::size_t i = 1; i < plugins.size(); ++i)
-      if (plugins[i]["type"] == "flannel")
-        add(fmt::format("{}.plugins[{}].type", kCniConf, i), "flannel appears twice in the chain", "keep one flannel plugin");
-    c.portmap = std::any_of(plugins.begin(), plugins.end(), [](const json& p) { return p["type"] == "portmap"; });
-    const json d = plugins[0].value("delegate", json::object());
-    c.bridge = d.value("bridge", "cni0");
-    c.hairpin = d.value("hairpinMode", false);
-    if (d.contains("mtu")) c.mtu = d["mtu"].get<int>();
-    c.is_default_gateway = d.value("isDefaultGateway", false);
-    c.is_gateway = d.value("isGateway", true) || c.is_default_gateway;  // flannel sets isGateway
-  }
+  void cni() { read_cni(doc_, s_, out_); }
 
   void segments() {
     const std::string base = "$.underlay.segments";
@@ -214,6 +187,7 @@ class Builder {
       n.mtu = j.value("mtu", 1500);
       if (j.contains("pod_cidr")) n.pod_cidr = pod_cidr(j["pod_cidr"], path_key(p, "pod_cidr"), cidrs);
       pods(n, j, p);
+      read_node_cni(j, p, n);
       s_.nodes.push_back(std::move(n));
     }
   }

@@ -145,9 +145,16 @@ class Checker {
               fmt::format("add \"{}\": {}", k.get<std::string>(),
                           fix_of(resolve(props.value(k.get<std::string>(), kEmpty)), "see scenarios/schema.json")));
     const bool closed = s.contains("additionalProperties") && s["additionalProperties"] == false;
+    // additionalProperties as a schema: every key not in properties must match it.
+    const json* extra = s.contains("additionalProperties") && s["additionalProperties"].is_object() ? &s["additionalProperties"] : nullptr;
+    if (s.contains("maxProperties") && v.size() > s["maxProperties"].get<std::size_t>())
+      add(path, fmt::format("has {} keys, more than the maximum {}", v.size(), s["maxProperties"].dump()),
+          fix_of(s, fmt::format("give at most {}", s["maxProperties"].dump())));
     for (auto it = v.begin(); it != v.end() && !full(); ++it) {
       if (props.contains(it.key())) {
         check(props[it.key()], it.value(), path_key(path, it.key()));
+      } else if (extra) {
+        check(*extra, it.value(), path_key(path, it.key()));
       } else if (closed) {
         add(path_key(path, it.key()), fmt::format("unknown key \"{}\"", it.key()), suggest(it.key(), props));
       }

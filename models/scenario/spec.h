@@ -2,6 +2,7 @@
 // what the workloads do. Every field has its default filled in; names are unique across kinds.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct Node {
   int mtu = 1500;
   std::optional<Ipv4Prefix> pod_cidr;  // a pinned lease (kube mode's node.spec.podCIDR)
   std::vector<std::string> pods;
+  // This node's /etc/cni/net.d when it differs from the cluster's (file name → contents).
+  std::optional<std::map<std::string, std::string>> cni_conf_dir;
   std::optional<Nanos> joins_at;  // set when an event makes it join later
 };
 
