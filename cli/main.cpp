@@ -49,6 +49,13 @@ int main(int argc, char** argv) {
     if (!control_pod && !control_join) throw CLI::ValidationError("control: name --pod POD or --join NODE");
   });
 
+  std::string cni_pod;
+  auto* cni = app.add_subcommand(
+      "cni", "Print every CNI plugin invocation for one pod, in order: environment, stdin, commands, result or error");
+  cni->add_option("SCENARIO", sc.file, "the scenario")->required();
+  cni->add_option("--mode", sc.mode, "host-gw (alias underlay), udp or vxlan: overrides net-conf.json's Backend");
+  cni->add_option("--pod", cni_pod, "the pod whose CNI calls to show")->required();
+
   auto* format = app.add_subcommand(
       "scenario-format", "Print the scenario file's format: every key, its values and what it means (from the schema compiled in)");
 
@@ -179,6 +186,7 @@ int main(int argc, char** argv) {
   }
   if (*netconfig) return ol::cli::cmd_netconfig(script);
   if (*control) return ol::cli::cmd_control(sc, control_pod, control_join);
+  if (*cni) return ol::cli::cmd_cni(sc, cni_pod);
   if (*tables) {
     const bool is_scenario = script.ends_with(".json");
     if (is_scenario && netns) {

@@ -169,6 +169,8 @@ int cmd_scenario_tables(const ScenarioOptions& o) {
   return 0;
 }
 
+std::optional<scenario::Scenario> load_for_command(const ScenarioOptions& o) { return load(o); }
+
 int cmd_control(const ScenarioOptions& o, const std::optional<std::string>& pod, const std::optional<std::string>& join) {
   auto s = load(o);
   if (!s) return 2;

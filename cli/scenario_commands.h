@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "models/scenario/spec.h"
+
 namespace ol::cli {
 
 struct ScenarioOptions {
@@ -14,6 +16,10 @@ struct ScenarioOptions {
 
 int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state_dir);
 // A pod's creation (`pod`) or a node's join (`join`), command by command with the rows each changed.
+// Every CNI plugin invocation for one pod, in order (cli/cni_command.cpp).
+int cmd_cni(const ScenarioOptions& o, const std::string& pod);
+// The scenario with --mode applied, or nothing (printed why).
+std::optional<scenario::Scenario> load_for_command(const ScenarioOptions& o);
 int cmd_control(const ScenarioOptions& o, const std::optional<std::string>& pod, const std::optional<std::string>& join);
 int cmd_scenario_format();
 int cmd_scenario_tables(const ScenarioOptions& o);

@@ -29,6 +29,13 @@ class Session {
     cluster.on_log = [this, f = std::move(on_log)](const LogEntry& e) { f(e, world); };
     cluster.start();
   }
+  // As the first, with `prepare` run on the cluster before it starts (e.g. record_cni).
+  Session(scenario::Scenario s, const std::function<void(Cluster&)>& prepare)
+      : scenario(std::move(s)), sim(scenario.seed), world(sim), cluster(scenario, world, true) {
+    world.work.profile = &cost::Profile::builtin();
+    prepare(cluster);
+    cluster.start();
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 

@@ -10,6 +10,7 @@
 #include "models/cni/loopback.h"
 #include "models/cni/portmap.h"
 #include "models/cni/ptp.h"
+#include "models/netconfig/render.h"
 
 namespace ol::cni {
 
@@ -76,6 +77,7 @@ Result exec_plugin(const std::string& type, const std::string& command, const js
     inv.stdout_json = std::move(printed);
     inv.exit_code = code;
     inv.end_command = h.out.commands.size();
+    for (std::size_t i = inv.first_command; i < inv.end_command; ++i) inv.commands.push_back(netconfig::render(h.out.commands[i].op));
   };
   ++h.depth;
   try {

@@ -46,6 +46,7 @@ struct Invocation {
   nlohmann::json stdout_json;  // the result, an error object, or null (DEL and CHECK print nothing)
   int exit_code = 0;
   std::size_t first_command = 0, end_command = 0;  // its (and its delegates') kernel commands in `out`
+  std::vector<std::string> commands;                // those commands, as `ip`/`bridge`/`sysctl` lines
 };
 
 // What the plugins touch on the node: the kernel (through HostView and the commands they emit),

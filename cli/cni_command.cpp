@@ -1,0 +1,81 @@
+// overlaylab cni SCENARIO --pod P: every CNI invocation made for one pod, in order, as a person
+// debugging a node would want them: the configuration libcni chose, then each plugin's
+// environment, stdin, the commands it ran and what it printed.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/scenario_commands.h"
+#include "lab/session.h"
+
+namespace ol::cli {
+
+namespace {
+
+// One invocation and, where they happened among its commands, the plugins it ran; returns the
+// index after its subtree.
+std::size_t print_call(const std::vector<cni::Invocation>& calls, std::size_t i, int number) {
+  const cni::Invocation& c = calls[i];
+  const std::string pad(std::size_t(4 + 4 * c.depth), ' ');
+  std::cout << fmt::format("{}{}{} {}{}\n", std::string(std::size_t(4 * c.depth), ' '), c.depth ? "└─ " : fmt::format("{}. ", number),
+                           c.plugin, c.command, c.depth ? "  (exec'd from CNI_PATH by the plugin above)" : "");
+  std::string env;
+  for (const auto& [k, v] : c.env) env += fmt::format("{}{}={}", env.empty() ? "" : " ", k, v);
+  std::cout << pad << "env:    " << env << "\n";
+  std::cout << pad << "stdin:  " << c.stdin_conf.dump() << "\n";
+  std::size_t next = i + 1;
+  for (std::size_t cmd = c.first_command; cmd <= c.end_command; ++cmd) {
+    while (next < calls.size() && calls[next].depth == c.depth + 1 && calls[next].first_command == cmd) {
+      const std::size_t child_end = calls[next].end_command;
+      next = print_call(calls, next, 0);
+      cmd = std::max(cmd, child_end);
+    }
+    if (cmd < c.end_command) std::cout << pad << "$ " << c.commands[cmd - c.first_command] << "\n";
+  }
+  while (next < calls.size() && calls[next].depth > c.depth) next = print_call(calls, next, 0);
+  if (c.stdout_json.is_null())
+    std::cout << pad << fmt::format("stdout: (nothing)  exit {}\n", c.exit_code);
+  else
+    std::cout << pad << fmt::format("stdout: {}  exit {}\n", c.stdout_json.dump(), c.exit_code);
+  return next;
+}
+
+}  // namespace
+
+int cmd_cni(const ScenarioOptions& o, const std::string& pod) {
+  auto s = load_for_command(o);
+  if (!s) return 2;
+  const scenario::Node* home = s->node_of_pod(pod);
+  if (!home) {
+    std::string pods;
+    for (const auto& n : s->nodes)
+      for (const auto& p : n.pods) pods += (pods.empty() ? "" : ", ") + p;
+    std::cerr << fmt::format("--pod: no pod named \"{}\" in {}\n    fix: name one of its pods: {}\n", pod, s->file, pods);
+    return 2;
+  }
+  const std::string node = home->name;
+  cluster::Session session(std::move(*s), [&](cluster::Cluster& c) { c.record_cni(pod); });
+  session.cluster.converge();
+  const cluster::Cluster& c = session.cluster;
+  std::cout << fmt::format("pod {} on {} ({}, mode {})\n", pod, node, session.scenario.file,
+                           scenario::backend_name(session.scenario.net_conf.backend));
+  std::cout << "kubelet → CRI RunPodSandbox → containerd: a new netns, then go-cni Setup: the loopback network, then the pod's\n";
+  if (const cni::ConfList* l = c.cni_conf(node)) {
+    std::string plugins;
+    for (const auto& p : l->plugins) plugins += (plugins.empty() ? "" : " → ") + p["type"].get<std::string>();
+    std::cout << fmt::format("libcni chose {} (network \"{}\", cniVersion {}): {}\n", l->file, l->name, l->cni_version, plugins);
+  } else {
+    std::cout << fmt::format("libcni found no network configuration in {} on {}\n", cni::kConfDir, node);
+  }
+  const auto* calls = c.cni_calls(pod);
+  int number = 0;
+  for (std::size_t i = 0; calls && i < calls->size();) i = print_call(*calls, i, ++number);
+  const cluster::PodState* p = c.pod(pod);
+  if (p && p->ip)
+    std::cout << fmt::format("result: {} has {} on eth0\n", pod, p->ip->str());
+  else if (p)
+    std::cout << fmt::format("result: {} has no network: {}\n", pod, p->error);
+  return 0;
+}
+
+}  // namespace ol::cli
