@@ -21,4 +21,11 @@ struct PingOptions {
 };
 int cmd_ping(const PingOptions& o);
 
+struct ImportCliOptions {
+  std::string nodes, configmap;
+  std::optional<std::string> pods, out;
+  std::string name = "imported";
+};
+int cmd_import(const ImportCliOptions& o);  // cli/import_command.cpp
+
 }  // namespace ol::cli

@@ -56,6 +56,15 @@ int main(int argc, char** argv) {
   cni->add_option("--mode", sc.mode, "host-gw (alias underlay), udp or vxlan: overrides net-conf.json's Backend");
   cni->add_option("--pod", cni_pod, "the pod whose CNI calls to show")->required();
 
+  ol::cli::ImportCliOptions im;
+  auto* import = app.add_subcommand(
+      "import", "Make a scenario from a real cluster: kubectl's nodes (-o json), kube-flannel's ConfigMap (-o json), its pods");
+  import->add_option("--nodes", im.nodes, "kubectl get nodes -o json > FILE")->required();
+  import->add_option("--configmap", im.configmap, "kubectl -n kube-flannel get configmap kube-flannel-cfg -o json > FILE")->required();
+  import->add_option("--pods", im.pods, "kubectl get pods -A -o wide > FILE (or -o json); without it the nodes run no pods");
+  import->add_option("--name", im.name, "the scenario's name; default imported");
+  import->add_option("--out", im.out, "write the scenario here (atomically); default standard output");
+
   auto* format = app.add_subcommand(
       "scenario-format", "Print the scenario file's format: every key, its values and what it means (from the schema compiled in)");
 
@@ -187,6 +196,7 @@ int main(int argc, char** argv) {
   if (*netconfig) return ol::cli::cmd_netconfig(script);
   if (*control) return ol::cli::cmd_control(sc, control_pod, control_join);
   if (*cni) return ol::cli::cmd_cni(sc, cni_pod);
+  if (*import) return ol::cli::cmd_import(im);
   if (*tables) {
     const bool is_scenario = script.ends_with(".json");
     if (is_scenario && netns) {

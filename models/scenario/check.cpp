@@ -204,11 +204,8 @@ class Builder {
           fmt::format("write an aligned /{} inside {}, e.g. \"{}/{}\"", nc.subnet_len, nc.network.str(), nc.subnet_min.str(), nc.subnet_len));
       return std::nullopt;
     }
-    if (c->addr < nc.subnet_min || c->addr > nc.subnet_max) {
-      add(path, fmt::format("{} is outside SubnetMin..SubnetMax ({} .. {})", c->str(), nc.subnet_min.str(), nc.subnet_max.str()),
-          "pick a subnet between SubnetMin and SubnetMax");
-      return std::nullopt;
-    }
+    // No SubnetMin..SubnetMax here: in kube mode the controller-manager hands out node.spec.podCIDR
+    // from the whole cluster CIDR (the first node commonly gets 10.244.0.0/24) and flanneld takes it.
     if (auto [it, fresh] = seen.emplace(c->addr.v, path); !fresh) {
       add(path, fmt::format("{} is already the pod_cidr at {}", c->str(), it->second), "give every node its own subnet");
       return std::nullopt;
