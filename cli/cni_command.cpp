@@ -7,6 +7,7 @@
 
 #include "cli/scenario_commands.h"
 #include "lab/session.h"
+#include "runner/plugin_compare.h"
 
 namespace ol::cli {
 
@@ -40,9 +41,52 @@ std::size_t print_call(const std::vector<cni::Invocation>& calls, std::size_t i,
   return next;
 }
 
+// "function  where  what": where is the device, after the pod's name inside a pod.
+std::string cell(const TraceEvent& e, const std::string& node) {
+  std::string what = e.entry.empty() ? e.verdict : fmt::format("[{}] {}", e.table, e.entry);
+  std::string s = fmt::format("{:<22} {:<18} {}", e.function, (e.netns == node ? "" : e.netns + " ") + e.device, what);
+  if (s.size() > 70) s = s.substr(0, 67) + "...";
+  return s;
+}
+
+int side_by_side(const scenario::Scenario& s, const std::string& pod, std::optional<std::string> to) {
+  if (!to)  // the first pod on another node, else any other pod
+    for (int pass = 0; pass < 2 && !to; ++pass)
+      for (const auto& n : s.nodes)
+        for (const auto& p : n.pods)
+          if (!to && p != pod && (pass == 1 || n.name != s.node_of_pod(pod)->name)) to = p;
+  if (!to) {
+    std::cerr << fmt::format("--side-by-side: {} has no other pod to send to\n    fix: add a pod to the scenario\n", s.file);
+    return 2;
+  }
+  runner::PluginComparison c;
+  try {
+    c = runner::compare_main_plugins(s, s.net_conf.backend, pod, *to);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  std::cout << fmt::format("bridge and ptp for {} on {} ({}, mode {}): kube-flannel's conflist run with each as flannel's delegate\n",
+                           pod, c.node, s.file, scenario::backend_name(s.net_conf.backend));
+  for (const auto& side : c.sides) {
+    std::cout << fmt::format("\nwhat {} creates for {} ({} commands):\n", side.plugin, pod, side.created.size());
+    for (const auto& cmd : side.created) std::cout << "  $ " << cmd << "\n";
+  }
+  std::cout << fmt::format("\nwhat an echo from {} to {} meets on its way out of {}:\n  {:<70} | {}\n", pod, *to, c.node, "bridge", "ptp");
+  for (const auto& r : c.rows) {
+    std::array<std::string, 2> cells;
+    for (std::size_t k = 0; k < 2; ++k)
+      if (r[k] >= 0) cells[k] = cell(c.sides[k].walk.steps[c.sides[k].way_out[std::size_t(r[k])]].event, c.node);
+    std::cout << fmt::format("  {:<70} | {}\n", cells[0].empty() ? "." : cells[0], cells[1].empty() ? "." : cells[1]);
+  }
+  for (const auto& side : c.sides)
+    std::cout << fmt::format("{}: {} steps on {}; {}\n", side.plugin, side.way_out.size(), c.node, side.walk.result.outcome);
+  return 0;
+}
+
 }  // namespace
 
-int cmd_cni(const ScenarioOptions& o, const std::string& pod) {
+int cmd_cni(const ScenarioOptions& o, const std::string& pod, bool compare, const std::optional<std::string>& to) {
   auto s = load_for_command(o);
   if (!s) return 2;
   const scenario::Node* home = s->node_of_pod(pod);
@@ -53,6 +97,7 @@ int cmd_cni(const ScenarioOptions& o, const std::string& pod) {
     std::cerr << fmt::format("--pod: no pod named \"{}\" in {}\n    fix: name one of its pods: {}\n", pod, s->file, pods);
     return 2;
   }
+  if (compare) return side_by_side(*s, pod, to);
   const std::string node = home->name;
   cluster::Session session(std::move(*s), [&](cluster::Cluster& c) { c.record_cni(pod); });
   session.cluster.converge();

@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
   cni->add_option("SCENARIO", sc.file, "the scenario")->required();
   cni->add_option("--mode", sc.mode, "host-gw (alias underlay), udp or vxlan: overrides net-conf.json's Backend");
   cni->add_option("--pod", cni_pod, "the pod whose CNI calls to show")->required();
+  bool cni_compare = false;
+  std::optional<std::string> cni_to;
+  cni->add_flag("--side-by-side", cni_compare,
+                "bridge and ptp as flannel's delegate, side by side: what each creates for the pod, what its packet meets");
+  cni->add_option("--to", cni_to, "with --side-by-side: the pod to send the echo to; default the first pod on another node");
 
   ol::cli::ImportCliOptions im;
   auto* import = app.add_subcommand(
@@ -195,7 +200,7 @@ int main(int argc, char** argv) {
   }
   if (*netconfig) return ol::cli::cmd_netconfig(script);
   if (*control) return ol::cli::cmd_control(sc, control_pod, control_join);
-  if (*cni) return ol::cli::cmd_cni(sc, cni_pod);
+  if (*cni) return ol::cli::cmd_cni(sc, cni_pod, cni_compare, cni_to);
   if (*import) return ol::cli::cmd_import(im);
   if (*tables) {
     const bool is_scenario = script.ends_with(".json");

@@ -17,7 +17,9 @@ struct ScenarioOptions {
 int cmd_config(const ScenarioOptions& o, const std::optional<std::string>& state_dir);
 // A pod's creation (`pod`) or a node's join (`join`), command by command with the rows each changed.
 // Every CNI plugin invocation for one pod, in order (cli/cni_command.cpp).
-int cmd_cni(const ScenarioOptions& o, const std::string& pod);
+// With `compare`: bridge and ptp side by side for the pod (and an echo to `to`).
+int cmd_cni(const ScenarioOptions& o, const std::string& pod, bool compare = false,
+            const std::optional<std::string>& to = std::nullopt);
 // The scenario with --mode applied, or nothing (printed why).
 std::optional<scenario::Scenario> load_for_command(const ScenarioOptions& o);
 int cmd_control(const ScenarioOptions& o, const std::optional<std::string>& pod, const std::optional<std::string>& join);
