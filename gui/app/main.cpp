@@ -16,7 +16,7 @@
 
 namespace {
 
-const QStringList kViews = {"walk", "side", "tables", "control", "charts", "challenge"};
+const QStringList kViews = {"walk", "side", "plugins", "tables", "control", "charts", "challenge"};
 
 void describe(QCommandLineParser& cli) {
   cli.setApplicationDescription("overlaylab: walk a packet between pods in host-gw, udp and vxlan");

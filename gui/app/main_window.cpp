@@ -28,6 +28,7 @@
 #include "gui/app/charts_view.h"
 #include "gui/app/control_view.h"
 #include "gui/app/run_worker.h"
+#include "gui/app/plugins_view.h"
 #include "gui/app/side_by_side_view.h"
 #include "gui/app/tables_view.h"
 #include "gui/app/topology_view.h"
@@ -70,6 +71,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   walk_tab_ = build_walk_tab();
   tabs_->addTab(walk_tab_, "Packet walk");
   tabs_->addTab(side_, "Modes side by side");
+  plugins_ = new PluginsView(this);
+  tabs_->addTab(plugins_, "bridge vs ptp");
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    if (tabs_->currentWidget() == plugins_) refresh_plugins();
+  });
   tabs_->addTab(tables_, "Tables");
   tabs_->addTab(control_, "Control plane");
   tabs_->addTab(charts_, "Charts");
@@ -251,9 +257,21 @@ bool MainWindow::walk(const std::string& from, const std::string& to) {
   }
   panel_->set_walk(&*walk_);
   side_->set_walks({&*walks_[0], &*walks_[1], &*walks_[2]});
+  plugins_stale_ = true;
+  if (tabs_->currentWidget() == plugins_) refresh_plugins();
   statusBar()->showMessage(QString::fromStdString(walk_->mode + ": " + from + " → " + to + ": " + walk_->result.outcome));
   go_to_step(0);
   return true;
+}
+
+void MainWindow::refresh_plugins() {
+  if (!scenario_ || !walk_ || !plugins_stale_) return;
+  plugins_stale_ = false;
+  try {
+    plugins_->set_comparison(runner::compare_main_plugins(*scenario_, mode_, walk_->from, walk_->to));
+  } catch (const std::exception& e) {
+    plugins_->set_unavailable(QString::fromStdString(std::string("bridge and ptp cannot be compared here: ") + e.what()));
+  }
 }
 
 bool MainWindow::add_edit(const std::string& command) {
@@ -332,6 +350,7 @@ void MainWindow::show_view(const QString& name) {
   else if (name == "charts") tabs_->setCurrentWidget(charts_);
   else if (name == "challenge") tabs_->setCurrentWidget(challenge_);
   else if (name == "control") tabs_->setCurrentWidget(control_);
+  else if (name == "plugins") tabs_->setCurrentWidget(plugins_);
   else tabs_->setCurrentIndex(0);
 }
 

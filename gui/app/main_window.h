@@ -26,6 +26,7 @@ namespace ol::gui {
 class ChallengeView;
 class ChartsView;
 class ControlView;
+class PluginsView;
 class SideBySideView;
 class TablesView;
 class TopologyView;
@@ -55,7 +56,7 @@ class MainWindow : public QMainWindow {
   int find_step(const std::string& function) const;
   // Runs the workloads in the three modes; `wait` blocks until done (screenshots, tests).
   void run_all_modes(bool wait);
-  void show_view(const QString& name);  // walk, side, tables, control, charts, challenge
+  void show_view(const QString& name);  // walk, side, plugins, tables, control, charts, challenge
   bool save_png(const QString& file);
   // The current walk as one self-contained HTML page (runner::walk_html); false with a dialog when
   // there is no walk or the file cannot be written.
@@ -65,6 +66,7 @@ class MainWindow : public QMainWindow {
   WalkPanel* panel() const { return panel_; }
   TopologyView* topology() const { return topology_; }
   SideBySideView* side_by_side() const { return side_; }
+  PluginsView* plugins() const { return plugins_; }
   ChartsView* charts() const { return charts_; }
   TablesView* tables() const { return tables_; }
   ChallengeView* challenge() const { return challenge_; }
@@ -84,6 +86,7 @@ class MainWindow : public QMainWindow {
   bool walk_key(int key);  // steps or plays; false when `key` is not one of the walk's
   QWidget* build_walk_tab();
   void refresh_cluster();
+  void refresh_plugins();  // the bridge vs ptp tab, computed when it is shown
   void show_error(const QString& title, const QString& text);
 
   std::optional<scenario::Scenario> scenario_;
@@ -104,6 +107,8 @@ class MainWindow : public QMainWindow {
   TopologyView* topology_;
   WalkPanel* panel_;
   SideBySideView* side_;
+  PluginsView* plugins_;
+  bool plugins_stale_ = true;
   TablesView* tables_;
   ChartsView* charts_;
   ChallengeView* challenge_;

@@ -34,6 +34,7 @@
 #include "gui/app/control_view.h"
 #include "gui/app/lane_diagram.h"
 #include "gui/app/main_window.h"
+#include "gui/app/plugins_view.h"
 #include "gui/app/side_by_side_view.h"
 #include "gui/app/tables_view.h"
 #include "gui/app/topology_view.h"
@@ -726,4 +727,28 @@ TEST_CASE("the topology draws each node's insides wired: veth pairs, bridge port
   CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/#flanneld"));
   w.go_to_step(w.find_step("ip_forward"));
   CHECK(w.topology()->highlighted() == w.topology()->item_for("node-1/#route"));
+}
+
+TEST_CASE("bridge vs ptp: shown, each plugin's creations listed, the steps only bridge takes coloured, recomputed on a new walk") {
+  auto window = walked(scenario::Backend::Vxlan);
+  gui::MainWindow& w = *window;
+  w.show_view("plugins");
+  gui::PluginsView* v = w.plugins();
+  REQUIRE(v->table()->rowCount() > 20);
+  auto texts = [](QListWidget* l) {
+    QStringList t;
+    for (int i = 0; i < l->count(); ++i) t << l->item(i)->text();
+    return t.join("\n");
+  };
+  CHECK(texts(v->created(0)).contains("link add cni0"));
+  CHECK_FALSE(texts(v->created(1)).contains("cni0"));
+  CHECK(texts(v->created(1)).contains("addr add 10.244.1.1/32 dev veth"));
+  CHECK(texts(v->created(1)).contains("scope host"));
+  // The bridge's flood of the ARP request is a step ptp's packet never takes.
+  bool flood_only_on_bridge = false;
+  for (int r = 0; r < v->table()->rowCount(); ++r)
+    flood_only_on_bridge |= v->table()->item(r, 0)->text().startsWith("br_handle_frame_finish") && v->table()->item(r, 1)->text().isEmpty();
+  CHECK(flood_only_on_bridge);
+  REQUIRE(w.walk("pod-b", "pod-a"));  // same node: ptp still goes through the host
+  CHECK(texts(v->created(0)).contains("pod-b"));
 }
