@@ -253,16 +253,42 @@ json underlay(const std::vector<KubeNode>& nodes, Names& names, json& node_array
 
 }  // namespace
 
+namespace {
+
+// kubectl's output read with the wrong shape somewhere (a string where an object belongs): the
+// file named, never a crash.
+template <typename F>
+auto guarded(const std::string& file, const char* how, F&& f) {
+  try {
+    return f();
+  } catch (const nlohmann::json::exception& e) {
+    throw ImportError(file, "$", fmt::format("has a value of the wrong type ({})", e.what()), fmt::format("make it with {}", how));
+  }
+}
+
+}  // namespace
+
 ImportResult import_cluster(const ImportInputs& in) {
   ImportResult r;
-  const json cm = read_json(in.configmap_file, "kubectl -n kube-flannel get configmap kube-flannel-cfg -o json > cm.json");
-  const json net_conf = embedded_json(cm, in.configmap_file, "net-conf.json", true);
-  const json cni_conf = embedded_json(cm, in.configmap_file, "cni-conf.json", false);
-  const std::string backend = net_conf.value("Backend", json::object()).value("Type", "udp");
+  const char* cm_how = "kubectl -n kube-flannel get configmap kube-flannel-cfg -o json > cm.json";
+  const json cm = read_json(in.configmap_file, cm_how);
+  json net_conf, cni_conf;
+  std::string backend;
+  guarded(in.configmap_file, cm_how, [&] {
+    net_conf = embedded_json(cm, in.configmap_file, "net-conf.json", true);
+    cni_conf = embedded_json(cm, in.configmap_file, "cni-conf.json", false);
+    backend = net_conf.value("Backend", json::object()).value("Type", "udp");
+    return 0;
+  });
   Names names;
   names.claim(in.name, 40);
-  std::vector<KubeNode> nodes = read_nodes(in.nodes_file, names, r.notes, backend);
-  if (in.pods_file) place_pods(*in.pods_file, nodes, names, r.notes);
+  std::vector<KubeNode> nodes = guarded(in.nodes_file, "kubectl get nodes -o json > nodes.json",
+                                        [&] { return read_nodes(in.nodes_file, names, r.notes, backend); });
+  if (in.pods_file)
+    guarded(*in.pods_file, "kubectl get pods -A -o wide > pods.txt", [&] {
+      place_pods(*in.pods_file, nodes, names, r.notes);
+      return 0;
+    });
   json node_array = json::array();
   std::string mapping;
   for (const auto& n : nodes) {

@@ -204,7 +204,13 @@ void check_cni(const json& doc, const Scenario& s, std::vector<Problem>& out) {
       w.dir_path = doc.contains("cni_conf_dir") ? "$.cni_conf_dir" : "$[\"cni-conf.json\"]";
       w.flannel_from_cni_conf = doc.contains("cni-conf.json") || !doc.contains("cni_conf_dir");
     }
-    const auto range = check.node(n, n.cni_conf_dir ? *n.cni_conf_dir : s.cni.conf_dir, w);
+    std::optional<wire::Ipv4Prefix> range;
+    try {  // a file given as raw text was never checked against the schema: any key may have any type
+      range = check.node(n, n.cni_conf_dir ? *n.cni_conf_dir : s.cni.conf_dir, w);
+    } catch (const json::exception& e) {
+      out.push_back({w.dir_path, fmt::format("node {}: a value of the wrong type in its CNI configuration: {}", n.name, e.what()),
+                     "write the configuration as a JSON object in the scenario, so that the schema checks each key"});
+    }
     if (!range) continue;
     for (const auto& [other, who] : seen)
       if (other.contains(range->addr) || range->contains(other.addr))

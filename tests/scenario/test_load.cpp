@@ -130,6 +130,7 @@ TEST_CASE("each malformed scenario is refused with its JSON path, what is wrong 
       {"cni-ptp-lease-not-pinned.json", "$.nodes[0]", "node node-1 runs ptp with its own range 10.244.1.0/24, but its flannel lease is not pinned"},
       {"cni-ptp-no-ipam.json", "$.cni_conf_dir[\"10-ptp.conflist\"].plugins[0]", "ptp without an \"ipam\" section"},
       {"cni-dhcp-ipam.json", "$.cni_conf_dir[\"10-ptp.conflist\"].plugins[0].ipam.type", "no IPAM plugin \"dhcp\" that overlaylab models"},
+      {"cni-raw-wrong-type.json", "$.cni_conf_dir", "node node-1: a value of the wrong type in its CNI configuration"},
       {"cni-bad-version.json", "$[\"cni-conf.json\"].cniVersion", "cniVersion \"0.2.0\" is not one overlaylab models"},
       {"cni-range-host-bits.json", "$.nodes[0].cni_conf_dir[\"10-ptp.conflist\"].plugins[0].ipam",
        "host-local would refuse it: Network 10.244.1.0/31 too small to allocate from"},
