@@ -1,5 +1,7 @@
 #include "models/cni/bridge.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace ol::cni {
@@ -80,35 +82,22 @@ Result bridge_add(const BridgeConf& c, const json& conf, const Runtime& rt, Plug
     return r;
   }
   r = with_ipam(std::move(r), exec_plugin(c.ipam_type, "ADD", conf, rt, h), 2);
-  try {  // "Invoke ipam del if err to avoid ip leak"
+  release_on_error(c.ipam_type, conf, rt, h, [&] {
     calc_gateways(c, r);
     configure_iface(rt, r, h.out, kOrigin);
     if (c.is_gateway) {
       ensure_gateway(c, rt, r.ips.front(), h);
       h.out.add(nc::Sysctl{rt.host_netns, "net.ipv4.ip_forward", "1"}, kOrigin);  // enableIPForward
     }
-  } catch (const CniError&) {
-    try {
-      exec_plugin(c.ipam_type, "DEL", conf, rt, h);
-    } catch (const CniError&) {
-    }
-    throw;
-  }
+  });
   return r;
 }
 
 void bridge_check(const BridgeConf& c, const json& conf, const Runtime& rt, PluginHost& h) {
   if (!c.ipam_type.empty()) exec_plugin(c.ipam_type, "CHECK", conf, rt, h);
-  if (!conf.contains("prevResult")) throw CniError(999, "Required prevResult missing");
-  const Result prev = parse_result(conf["prevResult"]);
   if (!h.host.link_exists(rt.host_netns, c.bridge))
     throw CniError(999, fmt::format("CNI created bridge {} in host namespace was not found", c.bridge));
-  if (!h.host.link_exists(rt.netns, rt.ifname))
-    throw CniError(999, fmt::format("CNI created interface in container {} not found", rt.ifname));
-  const auto have = h.host.addresses(rt.netns, rt.ifname);
-  for (const auto& ip : prev.ips)
-    if (std::find(have.begin(), have.end(), ip.address) == have.end())
-      throw CniError(999, fmt::format("Failed to match addr {} on interface {}", ip.address.str(), rt.ifname));
+  validate_container_ips(conf, rt, h, "");
 }
 
 }  // namespace
@@ -151,6 +140,30 @@ ResultInterface container_interface(const Runtime& rt, const PluginHost& h) {
 
 void del_container_link(const Runtime& rt, PluginHost& h, const char* origin) {
   if (h.host.link_exists(rt.netns, rt.ifname)) h.out.add(nc::LinkDel{rt.netns, rt.ifname}, origin);
+}
+
+void validate_container_ips(const json& conf, const Runtime& rt, const PluginHost& h, const std::string& who) {
+  if (!conf.contains("prevResult")) throw CniError(999, who + "Required prevResult missing");
+  const Result prev = parse_result(conf["prevResult"]);
+  if (!h.host.link_exists(rt.netns, rt.ifname))
+    throw CniError(999, fmt::format("{}CNI created interface in container {} not found", who, rt.ifname));
+  const auto have = h.host.addresses(rt.netns, rt.ifname);
+  for (const auto& ip : prev.ips)
+    if (std::find(have.begin(), have.end(), ip.address) == have.end())
+      throw CniError(999, fmt::format("Failed to match addr {} on interface {}", ip.address.str(), rt.ifname));
+}
+
+void release_on_error(const std::string& ipam_type, const json& conf, const Runtime& rt, PluginHost& h,
+                      const std::function<void()>& configure) {
+  try {
+    configure();
+  } catch (const CniError&) {
+    try {
+      exec_plugin(ipam_type, "DEL", conf, rt, h);
+    } catch (const CniError&) {  // the first error is the one to report
+    }
+    throw;
+  }
 }
 
 Result with_ipam(Result r, const Result& ipam, int index) {

@@ -3,6 +3,7 @@
 // plugin for the address, configures the container side, puts the gateway on the bridge and
 // turns on forwarding; cmdDel releases the address, then removes the container's interface.
 #pragma once
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,13 @@ ResultInterface host_interface(const std::string& veth, const Runtime& rt, const
 ResultInterface container_interface(const Runtime& rt, const PluginHost& h);
 // ip.DelLinkByNameAddr in the container, quietly skipped when the link is already gone.
 void del_container_link(const Runtime& rt, PluginHost& h, const char* origin);
+// ip.ValidateExpectedInterfaceIPs for CHECK: every address of prevResult is on the container's
+// interface, which must exist ("<plugin>: CNI created interface in container eth0 not found").
+void validate_container_ips(const nlohmann::json& conf, const Runtime& rt, const PluginHost& h, const std::string& who);
+// Runs `configure`; if it throws, IPAM DEL gives the address back ("Invoke ipam del if err to
+// avoid ip leak"), then the error goes on.
+void release_on_error(const std::string& ipam_type, const nlohmann::json& conf, const Runtime& rt, PluginHost& h,
+                      const std::function<void()>& configure);
 // The result an IPAM plugin gave, ips moved onto interface `index`; CniError when it has none.
 Result with_ipam(Result r, const Result& ipam, int index);
 

@@ -1,7 +1,5 @@
 #include "models/cni/ptp.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "models/cni/bridge.h"
@@ -55,7 +53,7 @@ void configure_container(const Runtime& rt, const Result& r, nc::NetConfig& out)
 Result ptp_add(const PtpConf& c, const json& conf, const Runtime& rt, PluginHost& h) {
   // IPAM first (unlike bridge), then forwarding, then the pair.
   Result r = with_ipam({}, exec_plugin(c.ipam_type, "ADD", conf, rt, h), 1);
-  try {
+  release_on_error(c.ipam_type, conf, rt, h, [&] {
     for (const auto& ip : r.ips)
       if (!ip.gateway) throw CniError(999, fmt::format("ptp: the IPAM result for {} has no gateway", ip.address.str()));
     h.out.add(nc::Sysctl{rt.host_netns, "net.ipv4.ip_forward", "1"}, kOrigin);  // ip.EnableForward
@@ -63,26 +61,8 @@ Result ptp_add(const PtpConf& c, const json& conf, const Runtime& rt, PluginHost
     r.interfaces = {host_interface(veth, rt, h), container_interface(rt, h)};
     configure_container(rt, r, h.out);
     for (const auto& ip : r.ips) setup_host_veth(rt, veth, ip, h.out);
-  } catch (const CniError&) {
-    try {
-      exec_plugin(c.ipam_type, "DEL", conf, rt, h);
-    } catch (const CniError&) {
-    }
-    throw;
-  }
+  });
   return r;
-}
-
-void ptp_check(const PtpConf& c, const json& conf, const Runtime& rt, PluginHost& h) {
-  exec_plugin(c.ipam_type, "CHECK", conf, rt, h);
-  if (!conf.contains("prevResult")) throw CniError(999, "ptp: Required prevResult missing");
-  const Result prev = parse_result(conf["prevResult"]);
-  if (!h.host.link_exists(rt.netns, rt.ifname))
-    throw CniError(999, fmt::format("ptp: CNI created interface in container {} not found", rt.ifname));
-  const auto have = h.host.addresses(rt.netns, rt.ifname);
-  for (const auto& ip : prev.ips)
-    if (std::find(have.begin(), have.end(), ip.address) == have.end())
-      throw CniError(999, fmt::format("Failed to match addr {} on interface {}", ip.address.str(), rt.ifname));
 }
 
 }  // namespace
@@ -104,7 +84,8 @@ Result ptp_main(const std::string& command, const json& conf, const Runtime& rt,
   const PtpConf c = ptp_conf(conf);
   if (command == "ADD") return ptp_add(c, conf, rt, h);
   if (command == "CHECK") {
-    ptp_check(c, conf, rt, h);
+    exec_plugin(c.ipam_type, "CHECK", conf, rt, h);
+    validate_container_ips(conf, rt, h, "ptp: ");
     return {};
   }
   // cmdDel: IPAM first; then the container's link, if it is still there (its peer, the host
