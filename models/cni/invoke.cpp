@@ -84,7 +84,7 @@ Result exec_plugin(const std::string& type, const std::string& command, const js
     skel_checks(command, conf);
     Result r = bin->main(command, conf, rt, h);
     --h.depth;
-    finish(command == "ADD" ? result_json(r, conf["cniVersion"].get<std::string>()) : json(nullptr), 0);
+    if (h.log) finish(command == "ADD" ? result_json(r, conf["cniVersion"].get<std::string>()) : json(nullptr), 0);
     return r;
   } catch (const CniError& e) {
     --h.depth;
