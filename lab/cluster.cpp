@@ -245,6 +245,7 @@ void Cluster::pod_add(NodeState& n, PodState& p) {
   cni::add_network_list(cni::loopback_network(), lo_rt, lo_host);
   apply(node, std::move(lo));
   nc::NetConfig cfg;
+  cfg.commands.reserve(16);  // a bridge or ptp ADD issues 11 or 12
   cni::PluginHost h{*host_, n.files, names_, cfg, calls};
   try {
     if (!n.cni_conf) throw cni::CniError(999, n.cni_conf_error);

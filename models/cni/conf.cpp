@@ -13,9 +13,16 @@ namespace {
 
 constexpr std::array<const char*, 4> kVersions = {"0.3.0", "0.3.1", "0.4.0", "1.0.0"};
 
-std::array<int, 3> parts(const std::string& v) {
+std::array<int, 3> parts(const std::string& v) {  // "0.4.0" → {0, 4, 0}; missing parts are 0
   std::array<int, 3> p{};
-  std::sscanf(v.c_str(), "%d.%d.%d", &p[0], &p[1], &p[2]);
+  std::size_t k = 0;
+  for (char c : v) {
+    if (c == '.') {
+      if (++k == p.size()) break;
+    } else if (c >= '0' && c <= '9') {
+      p[k] = p[k] * 10 + (c - '0');
+    }
+  }
   return p;
 }
 
