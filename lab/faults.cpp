@@ -86,7 +86,11 @@ void Cluster::node_reboot(NodeState& n, Nanos down_for) {
   note(name, kFault, fmt::format("the node reboots; it is back in {} s", double(down_for) / 1e9));
   tear_down(n);
   n.files.remove(cni::kSubnetEnvPath);  // /run is a tmpfs
-  for (const auto& dir : {std::string("/var/lib/cni/flannel"), fmt::format("/var/lib/cni/networks/{}", s_.cni.network)})
+  // The node's own network (its conf dir's choice), and libcni's cached results, which the
+  // runtime's DEL of each old sandbox removes.
+  const std::string network = n.cni_conf ? n.cni_conf->name : s_.cni.network;
+  for (const auto& dir : {std::string("/var/lib/cni/flannel"), fmt::format("/var/lib/cni/networks/{}", network),
+                          std::string(cni::kResultsDir)})
     for (const auto& f : n.files.list(dir))
       if (f.find("/last_reserved_ip") == std::string::npos && f.find("/lock") == std::string::npos) n.files.remove(f);
   world_.sim.at(world_.sim.now() + down_for, this, kBoot | n.index);

@@ -232,6 +232,14 @@ TEST_CASE("node reboot: pods come back with the next addresses, the lease is reu
   REQUIRE(s->cluster.pod("b1")->running);
   CHECK(s->cluster.pod("b1")->ip->v == b1.v + 2);  // host-local continues after last_reserved_ip (b2 had .3)
   CHECK(s->world.netns("node-2")->dev_by_name("flannel.1")->mac != mac);
+  // libcni's cached results: only the new sandboxes', two networks (cni-loopback, cbr0) per pod.
+  const auto cached = s->cluster.files("node-2")->list("/var/lib/cni/results");
+  CHECK(cached.size() == 2 * 2);
+  for (const auto& f : cached) {
+    const bool current = f.find(s->cluster.pod("b1")->container_id) != std::string::npos ||
+                         f.find(s->cluster.pod("b2")->container_id) != std::string::npos;
+    CHECK(current);
+  }
   CHECK(ping(*s, s->sim.now() + 200 * kMs));
 }
 
