@@ -43,8 +43,8 @@ std::size_t print_call(const std::vector<cni::Invocation>& calls, std::size_t i,
 
 // "function  where  what": where is the device, after the pod's name inside a pod.
 std::string cell(const TraceEvent& e, const std::string& node) {
-  std::string what = e.entry.empty() ? e.verdict : fmt::format("[{}] {}", e.table, e.entry);
-  std::string s = fmt::format("{:<22} {:<18} {}", e.function, (e.netns == node ? "" : e.netns + " ") + e.device, what);
+  const auto [function, where, what] = runner::way_out_cells(e, node);
+  std::string s = fmt::format("{:<22} {:<18} {}", function, where, what);
   if (s.size() > 70) s = s.substr(0, 67) + "...";
   return s;
 }

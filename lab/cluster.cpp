@@ -235,8 +235,7 @@ void Cluster::pod_add(NodeState& n, PodState& p) {
   nc::NetConfig sandbox;
   sandbox.add(nc::NetnsAdd{p.name}, kKubelet);
   apply(node, std::move(sandbox));
-  auto rec = cni_recorded_.find(p.name);
-  std::vector<cni::Invocation>* calls = rec == cni_recorded_.end() ? nullptr : &rec->second;
+  std::vector<cni::Invocation>* calls = recording(p.name);
   const cni::Runtime rt{p.container_id, p.name, "eth0", cni::k8s_cni_args("default", p.name, p.container_id), node};
   nc::NetConfig lo;
   cni::PluginHost lo_host{*host_, n.files, names_, lo, calls};
@@ -268,8 +267,7 @@ void Cluster::pod_add(NodeState& n, PodState& p) {
 void Cluster::pod_del(PodState& p) {
   NodeState* n = node_state(p.node);
   if (!n || !world_.netns(p.name)) return;
-  auto rec = cni_recorded_.find(p.name);
-  std::vector<cni::Invocation>* calls = rec == cni_recorded_.end() ? nullptr : &rec->second;
+  std::vector<cni::Invocation>* calls = recording(p.name);
   const cni::Runtime rt{p.container_id, p.name, "eth0", cni::k8s_cni_args("default", p.name, p.container_id), p.node};
   nc::NetConfig cfg;
   cni::PluginHost h{*host_, n->files, names_, cfg, calls};
@@ -391,6 +389,11 @@ std::optional<wire::Ipv4Prefix> Cluster::lease_of(std::string_view node) const {
   for (const auto& n : nodes_)
     if (n->spec->name == node && n->flanneld && n->up) return n->flanneld->lease();
   return std::nullopt;
+}
+
+std::vector<cni::Invocation>* Cluster::recording(std::string_view pod) {
+  auto it = cni_recorded_.find(pod);
+  return it == cni_recorded_.end() ? nullptr : &it->second;
 }
 
 const std::vector<cni::Invocation>* Cluster::cni_calls(std::string_view pod) const {

@@ -106,6 +106,7 @@ class Cluster final : public EventTarget {
   void segment_set(const std::string& segment, bool up);
   void pod_add(NodeState& n, PodState& p);
   void pod_del(PodState& p);
+  std::vector<cni::Invocation>* recording(std::string_view pod);  // where its CNI calls go, or nullptr
   void apply(const std::string& node, netconfig::NetConfig&& cfg);
   void note(const std::string& node, const std::string& origin, std::string text);
   void error(std::string text);

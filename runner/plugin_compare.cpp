@@ -50,6 +50,11 @@ scenario::Scenario with_delegate(const scenario::Scenario& s, const std::string&
   return v;
 }
 
+std::array<std::string, 3> way_out_cells(const TraceEvent& e, const std::string& node) {
+  return {e.function, (e.netns == node ? "" : e.netns + " ") + e.device,
+          e.entry.empty() ? e.verdict : "[" + e.table + "] " + e.entry};
+}
+
 std::vector<std::array<int, 2>> align_pair(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   const std::size_t n = a.size(), m = b.size();
   std::vector<std::vector<int>> l(n + 1, std::vector<int>(m + 1, 0));

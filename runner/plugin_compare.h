@@ -32,6 +32,10 @@ scenario::Scenario with_delegate(const scenario::Scenario& s, const std::string&
 PluginComparison compare_main_plugins(const scenario::Scenario& s, scenario::Backend mode, const std::string& from,
                                       const std::string& to);
 
+// One step of the way out as both views print it: "function  where  what", where being the
+// device (after the pod's name inside a pod) and what the table entry it matched or its verdict.
+std::array<std::string, 3> way_out_cells(const TraceEvent& e, const std::string& node);
+
 // Longest-common-subsequence alignment of two sequences of names.
 std::vector<std::array<int, 2>> align_pair(const std::vector<std::string>& a, const std::vector<std::string>& b);
 

@@ -16,9 +16,8 @@ namespace ol::gui {
 namespace {
 
 QString step_text(const TraceEvent& e, const std::string& node) {
-  const std::string where = (e.netns == node ? "" : e.netns + " ") + e.device;
-  const std::string what = e.entry.empty() ? e.verdict : "[" + e.table + "] " + e.entry;
-  return QString::fromStdString(fmt::format("{}  {}  {}", e.function, where, what));
+  const auto [function, where, what] = runner::way_out_cells(e, node);
+  return QString::fromStdString(fmt::format("{}  {}  {}", function, where, what));
 }
 
 }  // namespace

@@ -25,22 +25,6 @@ void ensure_bridge(const BridgeConf& c, const Runtime& rt, PluginHost& h) {
   h.out.add(nc::LinkSet{.netns = rt.host_netns, .dev = c.bridge, .up = true}, kOrigin);
 }
 
-// ipam.ConfigureIface: link up, addresses, then the result's routes (a route without a gateway
-// goes via the address's gateway).
-void configure_iface(const Runtime& rt, const Result& r, nc::NetConfig& out, const char* origin) {
-  out.add(nc::LinkSet{.netns = rt.netns, .dev = rt.ifname, .up = true}, origin);
-  for (const auto& ip : r.ips) {
-    // netlink's AddrAdd fills in the broadcast address for IPv4 prefixes shorter than /31.
-    std::optional<wire::Ipv4Addr> brd;
-    if (ip.address.len < 31) brd = ip.address.broadcast();
-    out.add(nc::AddrAdd{rt.netns, ip.address, brd, rt.ifname}, origin);
-  }
-  const std::optional<wire::Ipv4Addr> gw = r.ips.empty() ? std::nullopt : r.ips.front().gateway;
-  for (const auto& rt_ : r.routes)
-    out.add(nc::RouteOp{.verb = nc::Verb::Add, .netns = rt.netns, .dst = rt_.dst, .via = rt_.gw ? rt_.gw : gw, .dev = rt.ifname},
-            origin);
-}
-
 // ensureAddr: the gateway goes on the bridge unless it is there; another IPv4 address is an error.
 void ensure_gateway(const BridgeConf& c, const Runtime& rt, const ResultIp& ip, PluginHost& h) {
   const Ipv4Prefix gw{*ip.gateway, ip.address.len};
@@ -164,6 +148,22 @@ void release_on_error(const std::string& ipam_type, const json& conf, const Runt
     }
     throw;
   }
+}
+
+// ipam.ConfigureIface: link up, addresses, then the result's routes (a route without a gateway
+// goes via the address's gateway).
+void configure_iface(const Runtime& rt, const Result& r, nc::NetConfig& out, const char* origin) {
+  out.add(nc::LinkSet{.netns = rt.netns, .dev = rt.ifname, .up = true}, origin);
+  for (const auto& ip : r.ips) {
+    // netlink's AddrAdd fills in the broadcast address for IPv4 prefixes shorter than /31.
+    std::optional<wire::Ipv4Addr> brd;
+    if (ip.address.len < 31) brd = ip.address.broadcast();
+    out.add(nc::AddrAdd{rt.netns, ip.address, brd, rt.ifname}, origin);
+  }
+  const std::optional<wire::Ipv4Addr> gw = r.ips.empty() ? std::nullopt : r.ips.front().gateway;
+  for (const auto& rt_ : r.routes)
+    out.add(nc::RouteOp{.verb = nc::Verb::Add, .netns = rt.netns, .dst = rt_.dst, .via = rt_.gw ? rt_.gw : gw, .dev = rt.ifname},
+            origin);
 }
 
 Result with_ipam(Result r, const Result& ipam, int index) {

@@ -38,6 +38,9 @@ std::string setup_veth_pair(const Runtime& rt, int mtu, PluginHost& h, const cha
 // The container's interface and host end as a result lists them.
 ResultInterface host_interface(const std::string& veth, const Runtime& rt, const PluginHost& h);
 ResultInterface container_interface(const Runtime& rt, const PluginHost& h);
+// ipam.ConfigureIface: the container's link up, the result's addresses, then its routes (a route
+// without a gateway goes via the address's gateway).
+void configure_iface(const Runtime& rt, const Result& r, netconfig::NetConfig& out, const char* origin);
 // ip.DelLinkByNameAddr in the container, quietly skipped when the link is already gone.
 void del_container_link(const Runtime& rt, PluginHost& h, const char* origin);
 // ip.ValidateExpectedInterfaceIPs for CHECK: every address of prevResult is on the container's

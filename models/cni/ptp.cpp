@@ -36,20 +36,6 @@ void setup_host_veth(const Runtime& rt, const std::string& veth, const ResultIp&
           kOrigin);
 }
 
-void configure_container(const Runtime& rt, const Result& r, nc::NetConfig& out) {
-  out.add(nc::LinkSet{.netns = rt.netns, .dev = rt.ifname, .up = true}, kOrigin);
-  for (const auto& ip : r.ips) {
-    std::optional<wire::Ipv4Addr> brd;
-    if (ip.address.len < 31) brd = ip.address.broadcast();
-    out.add(nc::AddrAdd{rt.netns, ip.address, brd, rt.ifname}, kOrigin);
-  }
-  for (const auto& route : r.routes)
-    out.add(nc::RouteOp{.verb = nc::Verb::Add, .netns = rt.netns, .dst = route.dst,
-                        .via = route.gw ? route.gw : r.ips.front().gateway, .dev = rt.ifname},
-            kOrigin);
-  for (const auto& ip : r.ips) point_container_at_gateway(rt, ip, out);
-}
-
 Result ptp_add(const PtpConf& c, const json& conf, const Runtime& rt, PluginHost& h) {
   // IPAM first (unlike bridge), then forwarding, then the pair.
   Result r = with_ipam({}, exec_plugin(c.ipam_type, "ADD", conf, rt, h), 1);
@@ -59,7 +45,8 @@ Result ptp_add(const PtpConf& c, const json& conf, const Runtime& rt, PluginHost
     h.out.add(nc::Sysctl{rt.host_netns, "net.ipv4.ip_forward", "1"}, kOrigin);  // ip.EnableForward
     const std::string veth = setup_veth_pair(rt, c.mtu, h, kOrigin);
     r.interfaces = {host_interface(veth, rt, h), container_interface(rt, h)};
-    configure_container(rt, r, h.out);
+    configure_iface(rt, r, h.out, kOrigin);
+    for (const auto& ip : r.ips) point_container_at_gateway(rt, ip, h.out);
     for (const auto& ip : r.ips) setup_host_veth(rt, veth, ip, h.out);
   });
   return r;
