@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "models/wire/arp.h"
+#include "models/wire/dhcp.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
@@ -109,6 +110,10 @@ void describe_ip(wire::Bytes b, std::string& out, int depth) {
       describe_eth(vx->payload(), out, depth + 1);
     } else if (depth == 0 && port_is(8285) && wire::Ipv4View::new_checked(payload)) {
       describe_ip(payload, out.append(" | "), depth + 1);
+    } else if (port_is(wire::dhcp::kServerPort) || port_is(wire::dhcp::kClientPort)) {
+      auto m = wire::DhcpMessage::parse(payload);
+      const auto t = m ? m->type() : std::nullopt;
+      out += t ? fmt::format(" | dhcp {} {}", wire::dhcp_type_name(*t), payload.size()) : fmt::format(" | data {}", payload.size());
     } else {
       out += fmt::format(" | data {}", payload.size());
     }

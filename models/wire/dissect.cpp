@@ -7,6 +7,7 @@
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/tcp.h"
+#include "models/wire/dhcp.h"
 #include "models/wire/udp.h"
 #include "models/wire/vxlan.h"
 
@@ -98,7 +99,34 @@ class Dissector {
       return eth(vx->payload(), at + vxlan::kHeaderLen, true);
     }
     if (!inner && port_is(8285) && Ipv4View::new_checked(payload)) return ip(payload, at, true);
+    if (port_is(dhcp::kServerPort) || port_is(dhcp::kClientPort))
+      if (auto m = DhcpMessage::parse(payload)) return dhcp_msg(*m, payload, at, inner);
     data(payload, at, inner);
+  }
+
+  // The BOOTP header's fields, then the options (RFC 2132) in their order.
+  void dhcp_msg(const DhcpMessage& m, Bytes b, std::size_t base, bool inner) {
+    header("DHCP", base, b.size(), inner);
+    field("op", base, Field{0, 1}, m.op == dhcp::kBootRequest ? "1 (BOOTREQUEST)" : "2 (BOOTREPLY)");
+    field("transaction id", base, Field{4, 8}, fmt::format("0x{:08x}", m.xid));
+    field("flags", base, Field{10, 12}, m.broadcast ? "0x8000 (broadcast)" : "0x0000 (unicast)");
+    field("ciaddr (client)", base, Field{12, 16}, m.ciaddr.str());
+    field("yiaddr (your)", base, Field{16, 20}, m.yiaddr.str());
+    field("siaddr (server)", base, Field{20, 24}, m.siaddr.str());
+    field("chaddr (client MAC)", base, Field{28, 34}, m.chaddr.str());
+    field("magic cookie", base, Field{236, 240}, "DHCP");
+    std::size_t at = 240;
+    for (const auto& o : m.options) {
+      const Field f{at, at + 2 + o.data.size()};
+      std::string v;
+      if (o.code == dhcp::kMsgType && m.type()) v = dhcp_type_name(*m.type());
+      else if (o.data.size() == 4 && o.code != dhcp::kLeaseTime && o.code != dhcp::kRenewalTime && o.code != dhcp::kRebindingTime)
+        v = Ipv4Addr{get32(o.data.data())}.str();
+      else if (o.data.size() == 4) v = fmt::format("{} s", get32(o.data.data()));
+      else v = fmt::format("{} bytes", o.data.size());
+      field_owned(fmt::format("option {}", o.code), base, f, std::move(v));
+      at = f.end;
+    }
   }
 
   void icmp(Bytes b, std::size_t base, bool inner) {
@@ -147,6 +175,9 @@ class Dissector {
   }
   void header(const char* name, std::size_t base, std::size_t len, bool inner) {
     out_.push_back({layer_++, name, inner, {}, base, len, name == std::string("data") ? fmt::format("{} bytes", len) : ""});
+  }
+  void field_owned(std::string name, std::size_t base, Field f, std::string value) {
+    out_.push_back({layer_ - 1, out_.back().header, out_.back().inner, std::move(name), base + f.start, f.end - f.start, std::move(value)});
   }
   void field(const char* name, std::size_t base, Field f, std::string value) {
     out_.push_back({layer_ - 1, out_.back().header, out_.back().inner, name, base + f.start, f.end - f.start, std::move(value)});
