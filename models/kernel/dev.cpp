@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/kernel/af_packet.h"
 #include "models/kernel/cpu_work.h"
 #include "models/kernel/devices/bridge.h"
 #include "models/kernel/drop.h"
@@ -160,6 +161,7 @@ void netif_receive_skb(Device& dev, PacketPtr p) {
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::NotSpecified, "eth_type_trans");
   const std::uint16_t type = eth_hdr(*p).ethertype();
   eth_type_trans(dev, *p);
+  if (!ns.sockets.packet.empty()) packet_deliver(ns, dev, type, *p);  // ptype_base's packet_rcv, before ip_rcv
   if (type == std::uint16_t(wire::EtherType::Arp)) return arp_rcv(ns, dev, std::move(p));
   if (type == std::uint16_t(wire::EtherType::Ipv4)) return ip_rcv(ns, dev, std::move(p));
   kfree_skb_reason(ns, &dev, std::move(p), DropReason::UnhandledProto, "__netif_receive_skb_core");

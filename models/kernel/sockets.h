@@ -15,6 +15,7 @@
 
 namespace ol::kernel {
 
+class Device;
 struct UdpSocket;
 
 // setup_udp_tunnel_sock: a tunnel's socket hands every datagram to the tunnel's receive function
@@ -50,6 +51,14 @@ struct PingSocket {
   std::vector<PingReply> replies;
 };
 
+// An AF_PACKET socket bound to one device and one ethertype (net/packet/af_packet.c; see af_packet.h).
+struct PacketSocket {
+  Device* dev = nullptr;
+  std::uint16_t protocol = 0;                    // ETH_P_IP
+  std::function<void(const Packet&)> on_packet;  // packet_rcv: data() at the network header
+  bool sk_err_netdown = false;  // bound while its device was down: the next send fails (ENETDOWN)
+};
+
 class SocketTable {
  public:
   // bind(); false when the port is taken (EADDRINUSE).
@@ -64,6 +73,7 @@ class SocketTable {
   bool tcp_listen(std::uint16_t port, TcpHandler h);
   void tcp_close(std::uint16_t port) { tcp_.erase(port); }
   TcpHandler* tcp_lookup(std::uint16_t port);
+  std::vector<std::unique_ptr<PacketSocket>> packet;  // open packet sockets, in the order opened
 
  private:
   std::unordered_map<std::uint16_t, TcpHandler> tcp_;
