@@ -181,9 +181,10 @@ Result bridge_main(const std::string& command, const json& conf, const Runtime& 
     bridge_check(c, conf, rt, h);
     return {};
   }
-  // DEL: the address first, then the link (its peer goes with it); both may already be gone.
-  if (!c.ipam_type.empty()) exec_plugin(c.ipam_type, "DEL", conf, rt, h);
+  // DEL: the link first (its peer goes with it), then IPAM ("call ipam.ExecDel after clean up
+  // device in netns"); either may already be gone.
   del_container_link(rt, h, kOrigin);
+  if (!c.ipam_type.empty()) exec_plugin(c.ipam_type, "DEL", conf, rt, h);
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "models/cni/bridge.h"
+#include "models/cni/dhcp.h"
 #include "models/cni/flannel_plugin.h"
 #include "models/cni/host_local.h"
 #include "models/cni/loopback.h"
@@ -26,7 +27,7 @@ struct Binary {
 };
 
 constexpr Binary kBinaries[] = {
-    {"bridge", bridge_main},     {"flannel", flannel_main}, {"host-local", host_local_main},
+    {"bridge", bridge_main},     {"dhcp", dhcp_main}, {"flannel", flannel_main}, {"host-local", host_local_main},
     {"loopback", loopback_main}, {"portmap", portmap_main}, {"ptp", ptp_main},
 };
 

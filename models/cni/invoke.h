@@ -6,6 +6,7 @@
 // Every invocation is recorded with what it was given and what it printed, so a person debugging
 // a node can read the calls in the order they happened (`overlaylab cni`).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +28,8 @@ class PluginNotFound : public CniError {
  public:
   using CniError::CniError;
 };
+
+class DhcpRpc;
 
 struct Runtime {  // libcni's RuntimeConf, plus where the plugins run
   std::string container_id;
@@ -59,6 +62,11 @@ struct PluginHost {
   std::vector<Invocation>* log = nullptr;
   std::string cni_path = "/opt/cni/bin";
   int depth = 0;
+  // The dhcp daemon listening on a unix socket path, or null (nothing listens there).
+  std::function<DhcpRpc*(const std::string& socket_path)> dial_dhcp;
+  // Makes the commands issued so far take effect now (netlink acts at once; the model batches):
+  // the dhcp daemon's client needs the container's interface before the ADD returns.
+  std::function<void()> sync;
 };
 
 // The plugins overlaylab models, as the binaries Debian's containernetworking-plugins and
