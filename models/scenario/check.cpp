@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "models/scenario/cni_conf.h"
+#include "models/scenario/dhcp_conf.h"
 #include "models/scenario/load.h"
 
 namespace ol::scenario {
@@ -36,6 +37,7 @@ class Builder {
     s_.net_conf.verbatim = doc_["net-conf.json"];
     apply_netconf_defaults(s_.net_conf, kNetConf, out_);
     cni();
+    read_dhcp_daemon(doc_, s_);
     if (doc_.contains("offloads")) {
       s_.gso = doc_["offloads"].value("gso", true);
       s_.gso_off = doc_["offloads"].value("gso_off", std::vector<std::string>{});
@@ -47,6 +49,7 @@ class Builder {
     nodes();
     if (!out_.empty()) return s_;
     check_cni(doc_, s_, out_);
+    check_dhcp(s_, out_);
     leases();
     workloads();
     events();
@@ -188,6 +191,7 @@ class Builder {
       if (j.contains("pod_cidr")) n.pod_cidr = pod_cidr(j["pod_cidr"], path_key(p, "pod_cidr"), cidrs);
       pods(n, j, p);
       read_node_cni(j, p, n);
+      read_node_dhcp(j, n);
       s_.nodes.push_back(std::move(n));
     }
   }

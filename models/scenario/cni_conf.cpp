@@ -129,9 +129,10 @@ class Checker {
     }
     const json& ip = p["ipam"];
     const std::string t = ip.value("type", "");
+    const std::string tp = path_key(path_key(at, "ipam"), "type");
+    if (t == "dhcp") return dhcp_owner(owner, tp);
     if (t != "host-local") {
-      add(path_key(path_key(at, "ipam"), "type"), fmt::format("no IPAM plugin \"{}\" that overlaylab models", t),
-          "write \"host-local\"");
+      add(tp, fmt::format("no IPAM plugin \"{}\" that overlaylab models", t), "write \"host-local\" or \"dhcp\"");
       return;
     }
     if (!needs_ranges) return;
@@ -143,10 +144,23 @@ class Checker {
     }
   }
 
+  // dhcp works under bridge only: ptp runs IPAM before it makes the veth, so the daemon's client
+  // finds no interface; flannel's delegate gets host-local from subnet.env.
+  void dhcp_owner(const std::string& owner, const std::string& at) {
+    if (owner == "ptp")
+      add(at, "ptp with dhcp IPAM: ptp asks IPAM for an address before it creates the veth, so the dhcp daemon's "
+              "client fails with \"error looking up \\\"eth0\\\": Link not found\"",
+          "use the bridge plugin with dhcp, or host-local with ptp");
+    else if (owner == "flannel")
+      add(at, "dhcp IPAM under the flannel plugin: flannel's pods take their addresses from its lease (subnet.env)",
+          "use a standalone bridge conflist with dhcp in the node's cni_conf_dir, or host-local under flannel");
+  }
+
   std::optional<wire::Ipv4Prefix> standalone_range(const cni::ConfList& l, const std::string& at, const Node& n) {
     const json& first = l.plugins.front();
     const std::string type = first.value("type", "");
     if (type != "bridge" && type != "ptp") return std::nullopt;
+    if (first.contains("ipam") && first["ipam"].value("type", "") == "dhcp") return std::nullopt;  // the server's range: check_dhcp
     cni::HostLocalConf hc;
     try {
       hc = cni::host_local_conf(first.value("ipam", json::object()));

@@ -61,6 +61,7 @@ class Writer {
       }
       return fmt::format("`{}`", ref_name(s));
     }
+    if (s.contains("type") && s["type"].is_array()) return one_of_types(s, path, tables);
     const std::string t = s.value("type", "");
     if (t == "array") {
       const json& items = s.contains("items") ? s["items"] : json::object();
@@ -81,6 +82,24 @@ class Writer {
     if (t == "integer" || t == "number") return t + range(s, "minimum", "maximum");
     if (t == "boolean") return "true or false";
     return t.empty() ? "any" : t;
+  }
+
+  // "type": ["object", "string"]: an object with its own table, or a string (one word when the
+  // pattern allows only one, as "^none$").
+  std::string one_of_types(const json& s, const std::string& path, std::vector<Table>& tables) const {
+    std::string out;
+    for (const auto& t : s["type"]) {
+      std::string w = t.get<std::string>();
+      if (w == "object" && s.contains("properties")) {
+        tables.push_back({path, &s});
+        w = fmt::format("object (see `{}`)", path);
+      } else if (w == "string" && s.contains("pattern")) {
+        const std::string pat = s["pattern"];
+        if (pat.size() > 2 && pat.front() == '^' && pat.back() == '$') w = fmt::format("`\"{}\"`", pat.substr(1, pat.size() - 2));
+      }
+      out += (out.empty() ? "" : " or ") + w;
+    }
+    return out;
   }
 
   std::string table(Table t, std::vector<Table>& tables) const {  // t by value: tables grows as it goes

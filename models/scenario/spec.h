@@ -31,6 +31,22 @@ struct Segment {  // one L2 switch: a namespace holding bridge br0
   Nanos delay = 0;                  // one-way propagation delay of each port
 };
 
+// A DHCP server on a node's pod bridge (nodes[i].dhcp_server), in dnsmasq's terms.
+struct DhcpServerSpec {
+  Ipv4Addr first, last;  // --dhcp-range
+  Ipv4Prefix address;    // its own address on the bridge: the server identifier
+  std::optional<Ipv4Addr> router;
+  Nanos lease_time = 3600 * kNanosPerSecond;
+  std::vector<std::pair<Ipv4Prefix, Ipv4Addr>> routes;  // option 121
+};
+
+// The CNI dhcp daemon's flags ($.cni_dhcp_daemon).
+struct DhcpDaemonSpec {
+  std::string socket_path = "/run/cni/dhcp.sock";
+  Nanos timeout = 10 * kNanosPerSecond;
+  Nanos resend_max = 62 * kNanosPerSecond;
+};
+
 struct Node {
   std::string name;
   Ipv4Addr address;
@@ -42,6 +58,8 @@ struct Node {
   std::vector<std::string> pods;
   // This node's /etc/cni/net.d when it differs from the cluster's (file name → contents).
   std::optional<std::map<std::string, std::string>> cni_conf_dir;
+  std::optional<DhcpServerSpec> dhcp_server;
+  bool no_dhcp_server = false;  // "dhcp_server": "none"
   std::optional<Nanos> joins_at;  // set when an event makes it join later
 };
 
@@ -92,6 +110,7 @@ struct Scenario {
   std::vector<Node> nodes;
   NetConf net_conf;
   CniConf cni;
+  DhcpDaemonSpec dhcp_daemon;
   Nanos watch_delay = 10 * kNanosPerMilli;          // until the first watcher hears of a change
   Nanos watch_fanout = 10 * kNanosPerMicro;          // per watcher after that (the store sends one by one)
   Nanos netlink_request_cost = 25 * kNanosPerMicro;  // flanneld's cost per command it issues
