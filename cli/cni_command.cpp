@@ -1,7 +1,9 @@
 // overlaylab cni SCENARIO --pod P: every CNI invocation made for one pod, in order, as a person
 // debugging a node would want them: the configuration libcni chose, then each plugin's
 // environment, stdin, the commands it ran and what it printed.
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -84,6 +86,41 @@ int side_by_side(const scenario::Scenario& s, const std::string& pod, std::optio
   return 0;
 }
 
+// The dhcp daemon's client for the pod: its messages, then each packet that carried one, hop by
+// hop (the packets that touched the pod's namespace: its own and the server's replies).
+void print_dhcp(const cluster::Cluster& c, const std::string& node, const cluster::PodState& p) {
+  const traffic::CniDhcpDaemon* d = c.dhcp_daemon(node);
+  if (!d) return;
+  for (const auto& [id, lease] : d->leases()) {
+    if (id.rfind(p.container_id + "/", 0) != 0) continue;
+    std::cout << fmt::format("the dhcp daemon's client for {} ({}): an AF_PACKET socket on {}'s eth0, every message a broadcast "
+                             "from 0.0.0.0\n",
+                             id, traffic::lease_state_name(lease->state()), p.name);
+    for (const auto& x : lease->exchanges())
+      std::cout << fmt::format("  {:>12.6f}s  {}  {}\n", double(x.at) / 1e9, x.sent ? "sent    " : "received", x.msg.summary());
+    if (lease->ack())
+      std::cout << fmt::format("  lease: renew (T1) at {:.3f}s, rebind (T2) at {:.3f}s, expires at {:.3f}s\n",
+                               double(lease->renewal_time()) / 1e9, double(lease->rebinding_time()) / 1e9,
+                               double(lease->expire_time()) / 1e9);
+  }
+  std::map<std::uint64_t, std::vector<const TraceEvent*>> packets;
+  std::vector<std::uint64_t> order;
+  for (const auto& e : c.dhcp_trace().events) {
+    if (e.headers.find("dhcp") == std::string::npos) continue;
+    auto& v = packets[e.packet];
+    if (v.empty()) order.push_back(e.packet);
+    v.push_back(&e);
+  }
+  for (std::uint64_t id : order) {
+    const auto& steps = packets[id];
+    const bool its = steps.front()->netns == p.name ||  // sent by its client, or taken by its packet socket
+                     std::any_of(steps.begin(), steps.end(), [&](const TraceEvent* e) { return e->netns == p.name && e->function == "packet_rcv"; });
+    if (!its) continue;
+    std::cout << fmt::format("  packet: {}\n", steps.front()->headers);
+    for (const TraceEvent* e : steps) std::cout << fmt::format("    {:>12.6f}s  {}\n", double(e->time) / 1e9, cell(*e, node));
+  }
+}
+
 }  // namespace
 
 int cmd_cni(const ScenarioOptions& o, const std::string& pod, bool compare, const std::optional<std::string>& to) {
@@ -116,6 +153,7 @@ int cmd_cni(const ScenarioOptions& o, const std::string& pod, bool compare, cons
   int number = 0;
   for (std::size_t i = 0; calls && i < calls->size();) i = print_call(*calls, i, ++number);
   const cluster::PodState* p = c.pod(pod);
+  if (p) print_dhcp(c, node, *p);
   if (p && p->ip)
     std::cout << fmt::format("result: {} has {} on eth0\n", pod, p->ip->str());
   else if (p)

@@ -95,6 +95,7 @@ void Cluster::start() {
 void Cluster::converge() { world_.sim.run_foreground(); }
 
 void Cluster::on_event(std::uint64_t cookie) {
+  if (blocking_ > 0) return deferred_.push_back(cookie);  // a plugin call is waiting (block)
   const std::size_t i = std::size_t(cookie & kIndexMask);
   if ((cookie & ~kIndexMask) == kBoot) return boot_node(i);
   if ((cookie & ~kIndexMask) == kExit) {  // flanneld exited on its own: the kubelet restarts it
@@ -124,6 +125,7 @@ void Cluster::boot_node(std::size_t index) {
   ++n.boots;
   world_.netns(spec.name)->cpu = &world_.work.add_node_cpu(spec.name, spec.cores);
   start_flanneld(n);
+  start_dhcp(n);
   for (auto& p : pods_of(n)) {
     if (n.boots > 1) p.container_id = names_.container_id(fmt::format("{} boot {}", p.name, n.boots));  // a new sandbox
     pod_add(n, p);
@@ -246,17 +248,19 @@ void Cluster::pod_add(NodeState& n, PodState& p) {
   nc::NetConfig cfg;
   cfg.commands.reserve(16);  // a bridge or ptp ADD issues 11 or 12
   cni::PluginHost h{*host_, n.files, names_, cfg, calls};
+  std::size_t applied = 0;  // commands the dhcp plugin made take effect before its call
+  if (n.dhcp_daemon) plug_dhcp(n, h, node, applied);
   try {
     if (!n.cni_conf) throw cni::CniError(999, n.cni_conf_error);
     const cni::Result r = cni::add_network_list(*n.cni_conf, rt, h, cni::k8s_capability_args());
     if (r.ips.empty()) throw cni::CniError(999, fmt::format("{} gave the pod no IPv4 address", n.cni_conf->file));
     p.ip = r.ips.front().address.addr;
     p.running = true;
-    apply(node, std::move(cfg));
-    note(node, "CNI host-local",  // the only IPAM plugin modelled
+    apply_rest(node, std::move(cfg), applied);
+    note(node, n.dhcp_daemon ? "CNI dhcp" : "CNI host-local",  // the IPAM plugins modelled
          fmt::format("{} was given to container {} ({})", r.ips.front().address.str(), p.container_id.substr(0, 12), p.name));
   } catch (const cni::CniError& e) {
-    apply(node, std::move(cfg));  // what the plugins did before failing stays done
+    apply_rest(node, std::move(cfg), applied);  // what the plugins did before failing stays done
     p.error = e.what();
     note(node, kKubelet, fmt::format("RunPodSandbox {} failed: failed to setup network for sandbox: {}", p.name, e.what()));
     error(fmt::format("{}: CNI ADD for pod {}: {}", node, p.name, e.what()));
@@ -271,12 +275,14 @@ void Cluster::pod_del(PodState& p) {
   const cni::Runtime rt{p.container_id, p.name, "eth0", cni::k8s_cni_args("default", p.name, p.container_id), p.node};
   nc::NetConfig cfg;
   cni::PluginHost h{*host_, n->files, names_, cfg, calls};
+  std::size_t applied = 0;
+  if (n->dhcp_daemon) plug_dhcp(*n, h, p.node, applied);
   try {
     if (n->cni_conf) cni::del_network_list(*n->cni_conf, rt, h, cni::k8s_capability_args());
   } catch (const cni::CniError& e) {
     error(fmt::format("{}: CNI DEL for pod {}: {}", p.node, p.name, e.what()));
   }
-  apply(p.node, std::move(cfg));
+  apply_rest(p.node, std::move(cfg), applied);
   nc::NetConfig lo;
   cni::PluginHost lo_host{*host_, n->files, names_, lo, calls};
   cni::Runtime lo_rt = rt;
@@ -302,6 +308,7 @@ void Cluster::node_leaves(std::size_t index) {
 
 void Cluster::tear_down(NodeState& n) {
   const std::string name = n.spec->name;
+  stop_dhcp(n);
   if (n.flanneld) n.flanneld->stop();
   n.flanneld.reset();
   n.restart->disarm();

@@ -17,6 +17,8 @@
 #include "models/cni/libcni.h"
 #include "models/cni/naming.h"
 #include "models/flannel/flanneld.h"
+#include "models/userspace/cni_dhcp_daemon.h"
+#include "models/userspace/dhcp_server.h"
 #include "models/userspace/udp_proxy.h"
 #include "models/kernel/world.h"
 #include "models/netconfig/files.h"
@@ -68,6 +70,9 @@ class Cluster final : public EventTarget {
   std::function<void(const LogEntry&)> on_log;  // sees each entry as it happens
   const PodState* pod(std::string_view name) const;
   const std::vector<PodState>& pods() const { return pods_; }
+  // The node's DHCP server and CNI dhcp daemon, when its pods use dhcp IPAM (else null).
+  const traffic::DhcpServer* dhcp_server(std::string_view node) const;
+  const traffic::CniDhcpDaemon* dhcp_daemon(std::string_view node) const;
   const netconfig::Files* files(std::string_view node) const;
   const flannel::LeaseStore& leases() const { return store_; }
   std::optional<wire::Ipv4Prefix> lease_of(std::string_view node) const;
@@ -77,7 +82,13 @@ class Cluster final : public EventTarget {
   const std::vector<std::string>& errors() const { return errors_; }
   bool flanneld_running(std::string_view node) const;
   // Keep every CNI plugin invocation made for `pod` (call before start()); read them with cni_calls.
-  void record_cni(std::string pod) { cni_recorded_[std::move(pod)]; }
+  // Records the pod's CNI calls; DHCP messages (the dhcp IPAM plugin's) are then traced hop by
+  // hop into dhcp_trace() unless a walk or run has its own trace sink.
+  void record_cni(std::string pod) {
+    cni_recorded_[std::move(pod)];
+    if (!world_.tracing.sink) world_.tracing.sink = &dhcp_trace_;
+  }
+  const TraceLog& dhcp_trace() const { return dhcp_trace_; }
   const std::vector<cni::Invocation>* cni_calls(std::string_view pod) const;
   // The configuration libcni chose from the node's conf dir, or nullptr (then why in cni_conf_error).
   const cni::ConfList* cni_conf(std::string_view node) const;
@@ -104,6 +115,12 @@ class Cluster final : public EventTarget {
   void link_set(NodeState& n, bool up);
   void link_loss(NodeState& n, double percent);
   void segment_set(const std::string& segment, bool up);
+  void start_dhcp(NodeState& n);  // lab/dhcp.cpp
+  void stop_dhcp(NodeState& n);
+  void block(const std::function<bool()>& done);
+  // The plugins on `node` can dial its dhcp daemon, and make their commands take effect before.
+  void plug_dhcp(NodeState& n, cni::PluginHost& h, const std::string& node, std::size_t& applied);
+  void apply_rest(const std::string& node, netconfig::NetConfig&& cfg, std::size_t applied);
   void pod_add(NodeState& n, PodState& p);
   void pod_del(PodState& p);
   std::vector<cni::Invocation>* recording(std::string_view pod);  // where its CNI calls go, or nullptr
@@ -130,6 +147,9 @@ class Cluster final : public EventTarget {
   std::unordered_set<std::string> joins_, leaves_;       // nodes with a node-join / node-leave event
   std::map<std::uint32_t, std::string> tracked_leases_;  // their subnets (network address) → node
   std::map<std::string, std::vector<cni::Invocation>, std::less<>> cni_recorded_;
+  TraceLog dhcp_trace_;
+  int blocking_ = 0;                     // plugin calls waiting in block()
+  std::vector<std::uint64_t> deferred_;  // the cluster's events that came meanwhile
   std::vector<Convergence> convergence_;  // a failure repeated (a route check every 10 s) is listed once
 };
 

@@ -19,6 +19,8 @@ struct Cluster::NodeState {
   std::optional<cni::ConfList> cni_conf;  // libcni's choice from the node's conf dir
   std::string cni_conf_error;              // why there is none
   std::unique_ptr<flannel::UdpProxy> proxy;
+  std::unique_ptr<traffic::DhcpServer> dhcp_server;    // on its pod bridge (lab/dhcp.cpp)
+  std::unique_ptr<traffic::CniDhcpDaemon> dhcp_daemon;
   std::unique_ptr<flannel::Flanneld> flanneld;
   bool up = false;
   int boots = 0;               // how many times it booted (a reboot gives new sandboxes and, in etcd mode, a new VTEP MAC)

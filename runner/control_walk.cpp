@@ -80,7 +80,7 @@ ControlWalk record_pod_creation(const scenario::Scenario& s, scenario::Backend m
   return record(s, mode, "pod " + pod + " is created on " + home->name, [&, node = home->name](const cluster::LogEntry& e, const std::string& r) {
     if (done || e.node != node) return false;
     if (!inside && e.origin.starts_with("kubelet") && r == "ip netns add " + pod) inside = true;
-    if (inside && e.origin.starts_with("CNI host-local") && r.find("(" + pod + ")") != std::string::npos) done = true;
+    if (inside && (e.origin == "CNI host-local" || e.origin == "CNI dhcp") && r.find("(" + pod + ")") != std::string::npos) done = true;
     return inside;
   });
 }

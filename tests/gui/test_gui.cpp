@@ -95,7 +95,7 @@ TEST_CASE("every bundled scenario loads and each node, pod and switch is drawn")
     for (const auto& seg : s.segments) CHECK(w.topology()->item_for(seg.name) != nullptr);
     ++loaded;
   }
-  CHECK(loaded == 8);
+  CHECK(loaded == 9);
 }
 
 TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace's matched entry at every step") {
