@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "lab/node_state.h"
+#include "lab/dhcp_wiring.h"
 #include "models/scenario/dhcp_conf.h"
 
 namespace ol::cluster {
@@ -13,38 +14,7 @@ namespace ol::cluster {
 namespace nc = netconfig;
 
 namespace {
-
-constexpr const char* kServerOrigin = "DHCP server (dnsmasq)";
 constexpr const char* kDaemonOrigin = "CNI dhcp daemon";
-
-std::string dhcp_server_netns(const std::string& node) { return node + "-dhcp"; }
-
-// The operator's set-up before any pod: the bridge the bridge plugin will find (and reuse as it
-// is), a veth from it to the server's namespace, the server's address.
-void wire_dhcp_server(const std::string& node, const nlohmann::json& plugin, const scenario::DhcpServerSpec& d,
-                      const cni::Naming& names, nc::NetConfig& out) {
-  const std::string bridge = plugin.value("bridge", "cni0"), srv = dhcp_server_netns(node);
-  const int mtu = plugin.value("mtu", 1500);
-  nc::LinkAdd br{.netns = node, .name = bridge, .kind = nc::LinkKind::Bridge};
-  br.address = names.mac(bridge + " of " + node);  // the address the bridge plugin would give it
-  br.mtu = mtu;
-  out.add(br, kServerOrigin);
-  out.add(nc::LinkSet{.netns = node, .dev = bridge, .up = true}, kServerOrigin);
-  out.add(nc::NetnsAdd{srv}, kServerOrigin);
-  nc::LinkAdd veth{.netns = node, .name = "dhcpd0", .kind = nc::LinkKind::Veth};
-  veth.address = names.mac("dhcpd0 of " + node);
-  veth.mtu = mtu;
-  veth.peer = nc::VethPeer{"eth0", names.mac("eth0 of " + srv), mtu, srv, std::nullopt};
-  out.add(veth, kServerOrigin);
-  out.add(nc::LinkSet{.netns = node, .dev = "dhcpd0", .master = bridge}, kServerOrigin);
-  out.add(nc::LinkSet{.netns = node, .dev = "dhcpd0", .up = true}, kServerOrigin);
-  out.add(nc::LinkSet{.netns = srv, .dev = "lo", .up = true}, kServerOrigin);
-  std::optional<wire::Ipv4Addr> brd;
-  if (d.address.len < 31) brd = d.address.broadcast();
-  out.add(nc::AddrAdd{srv, d.address, brd, "eth0"}, kServerOrigin);
-  out.add(nc::LinkSet{.netns = srv, .dev = "eth0", .up = true}, kServerOrigin);
-}
-
 }  // namespace
 
 void Cluster::start_dhcp(NodeState& n) {
@@ -56,16 +26,9 @@ void Cluster::start_dhcp(NodeState& n) {
     nc::NetConfig wiring;
     wire_dhcp_server(node, *plugin, *spec.dhcp_server, names_, wiring);
     apply(node, std::move(wiring));
-    traffic::DhcpServerConf c;
-    c.range_start = spec.dhcp_server->first;
-    c.range_end = spec.dhcp_server->last;
-    c.address = spec.dhcp_server->address;
-    c.router = spec.dhcp_server->router;
-    c.lease_time = spec.dhcp_server->lease_time;
-    for (const auto& [dst, gw] : spec.dhcp_server->routes) c.routes.push_back({dst, gw});
-    n.dhcp_server = std::make_unique<traffic::DhcpServer>(*world_.netns(dhcp_server_netns(node)), std::move(c));
+    n.dhcp_server = std::make_unique<traffic::DhcpServer>(*world_.netns(dhcp_server_netns(node)), dhcp_server_conf(*spec.dhcp_server));
     n.dhcp_server->traced = !cni_recorded_.empty();
-    n.dhcp_server->log = [this, node](const std::string& m) { note(node, kServerOrigin, m); };
+    n.dhcp_server->log = [this, node](const std::string& m) { note(node, kDhcpServerOrigin, m); };
   }
   traffic::DhcpClientConf dc{s_.dhcp_daemon.timeout, s_.dhcp_daemon.resend_max};
   n.dhcp_daemon = std::make_unique<traffic::CniDhcpDaemon>(world_, s_.dhcp_daemon.socket_path, dc,
@@ -84,7 +47,7 @@ void Cluster::stop_dhcp(NodeState& n) {
   n.dhcp_server.reset();
   if (world_.netns(dhcp_server_netns(n.spec->name))) {
     nc::NetConfig cfg;
-    cfg.add(nc::NetnsDel{dhcp_server_netns(n.spec->name)}, kServerOrigin);
+    cfg.add(nc::NetnsDel{dhcp_server_netns(n.spec->name)}, kDhcpServerOrigin);
     apply(n.spec->name, std::move(cfg));
   }
 }

@@ -18,6 +18,7 @@
 #include "models/kernel/dump.h"
 #include "models/kernel/world.h"
 #include "sim/simulator.h"
+#include "validate/cni_dhcp.h"
 #include "validate/exec.h"
 #include "validate/prefix.h"
 #include "validate/real_builder.h"
@@ -168,7 +169,8 @@ nlohmann::json main_plugin_conf(const scenario::Scenario& s, const cni::ConfList
     const int mtu = node.mtu - 50;  // FLANNEL_MTU as the vxlan backend writes it
     conf = cni::flannel_delegate_conf(first, {s.net_conf.network, {wire::Ipv4Addr{lease.network().v + 1}, lease.len}, mtu, true});
   }
-  conf["ipam"]["dataDir"] = data_dir;
+  if (conf["ipam"].value("type", "") == "dhcp") conf["ipam"]["daemonSocketPath"] = data_dir + "/dhcp.sock";
+  else conf["ipam"]["dataDir"] = data_dir;
   return conf;
 }
 
@@ -200,6 +202,11 @@ int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
   const std::string stdin_conf = conf.dump();
   const std::vector<std::string> pods = {"cni-a", "cni-b", "cni-c"};
 
+  const bool dhcp = ipam_type == "dhcp";
+  if (dhcp && !node.dhcp_server) {
+    out << fmt::format("cni: skipped: node {} uses dhcp IPAM but has no dhcp_server to run on both sides\n", node.name);
+    return 2;
+  }
   // The simulated side.
   Simulator sim;
   kernel::World world(sim);
@@ -210,6 +217,16 @@ int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
   // The real side, in namespaces made the same way (fresh: lo down).
   RealBuilder real(run_prefix() + "c-");
   real.apply(nc::NetnsAdd{node.name});
+  std::unique_ptr<DhcpSides> dhcp_sides;
+  if (dhcp) {
+    fs::create_directories(data_dir);
+    dhcp_sides = std::make_unique<DhcpSides>(s, node, choice.chosen->plugins.front(), world, real, names, data_dir);
+    if (!dhcp_sides->start(out)) {
+      dhcp_sides.reset();
+      fs::remove_all(data_dir);
+      return 2;
+    }
+  }
   auto real_call = [&](const char* command, const std::string& pod) {
     return run_argv({"ip", "netns", "exec", real.prefix() + node.name, "env", std::string("CNI_COMMAND=") + command,
                      "CNI_CONTAINERID=" + names.container_id(pod), "CNI_NETNS=/var/run/netns/" + real.prefix() + pod,
@@ -219,6 +236,8 @@ int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
   auto sim_call = [&](const char* command, const std::string& pod) {
     nc::NetConfig cfg;
     cni::PluginHost h{host, files, names, cfg};
+    std::size_t applied = 0;  // commands the dhcp plugin had applied before its call
+    if (dhcp_sides) dhcp_sides->plug(h, applied);
     const cni::Runtime rt{names.container_id(pod), pod, "eth0", {}, node.name};
     nlohmann::json printed;
     try {
@@ -227,7 +246,7 @@ int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
     } catch (const cni::CniError& e) {
       printed = cni::error_json(e);
     }
-    kernel::apply(world, cfg);
+    for (std::size_t i = applied; i < cfg.commands.size(); ++i) kernel::apply(world, cfg.commands[i].op);
     return printed;
   };
   int differences = 0;
@@ -254,7 +273,10 @@ int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
     for (const auto& pod : pods)
       if (world.netns(pod))
         differences += compare(when + ", pod " + pod, sim_tables(*world.netns(pod)), real_tables(real.prefix() + pod, real.prefix()), out);
-    differences += compare(when + ", host-local's files", sim_files(files, dir), real_files(dir), out);
+    if (dhcp_sides)
+      differences += compare(when + ", the DHCP server's leases", dhcp_sides->sim_leases(), dhcp_sides->real_leases(), out);
+    else
+      differences += compare(when + ", host-local's files", sim_files(files, dir), real_files(dir), out);
   };
   check("after ADD of 3 pods");
   // DEL of the second pod: its interface goes, its address is released; the namespace stays.
@@ -263,6 +285,7 @@ int cni_cross_check(const scenario::Scenario& s, std::ostream& out) {
   check("after DEL of cni-b");
   compare_call("DEL", pods[1]);
   check("after a second DEL of cni-b");
+  dhcp_sides.reset();
   fs::remove_all(data_dir);
   return differences ? 1 : 0;
 }
