@@ -36,6 +36,15 @@ class Session {
     prepare(cluster);
     cluster.start();
   }
+  // As the first, with `before_start` run on the session once its world exists and before the
+  // control plane starts: what must see the first packets (a pcap writer, a cost profile, the
+  // DHCP exchanges of pods that boot at t = 0).
+  Session(scenario::Scenario s, bool keep_log, const std::function<void(Session&)>& before_start)
+      : scenario(std::move(s)), sim(scenario.seed), world(sim), cluster(scenario, world, keep_log) {
+    world.work.profile = &cost::Profile::builtin();
+    before_start(*this);
+    cluster.start();
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 

@@ -1,8 +1,9 @@
 // Packet captures, one file per interface as `tcpdump -i DEV -w` would write it (both
 // directions), through libpcap: Ethernet for most devices, raw IPv4 for TUN. Timestamps are
 // simulated time in nanoseconds. Each file is written under a temporary name and renamed when
-// closed, so a capture directory never holds half a file. Like `tcpdump -s 256`, only the first
-// 256 bytes of a frame are kept (the headers, also of encapsulated packets); the length is whole.
+// closed, so a capture directory never holds half a file. Like `tcpdump -s 640`, only the first
+// 640 bytes of a frame are kept: the headers, also of encapsulated packets, and a whole DHCP
+// message (at most 576 bytes of IP); the length is whole.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -23,7 +24,7 @@ namespace ol::runner {
 
 class PcapWriter {
  public:
-  static constexpr std::uint32_t kSnapLen = 256;
+  static constexpr std::uint32_t kSnapLen = 640;
   // Captures on every device of `world` from now on; files are named <netns>-<device>.pcap.
   PcapWriter(kernel::World& world, std::string dir, std::string prefix = {});
   ~PcapWriter();  // closes and renames every file

@@ -124,11 +124,17 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
   scenario::override_backend(sc, mode);
   if (o.seed) sc.seed = *o.seed;
   if (!o.offloads) sc.gso = false;
-  cluster::Session s(std::move(sc), /*keep_log=*/false);
-  if (o.profile) s.world.work.profile = o.profile;
-  s.world.softnet.wire_frames = !o.veth_wires;
-  std::unique_ptr<PcapWriter> pcap;  // closed (and its files renamed) before the session goes
-  if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(s.world, *o.pcap_dir + "/" + scenario::backend_name(mode));
+  std::unique_ptr<PcapWriter> pcap;
+  cluster::Session s(std::move(sc), /*keep_log=*/false, [&](cluster::Session& ss) {
+    if (o.profile) ss.world.work.profile = o.profile;
+    ss.world.softnet.wire_frames = !o.veth_wires;
+    // From the start: the pods' DHCP exchanges at t = 0 are in the capture too.
+    if (o.pcap_dir) pcap = std::make_unique<PcapWriter>(ss.world, *o.pcap_dir + "/" + scenario::backend_name(mode));
+  });
+  struct CloseFirst {  // the capture is closed (and its files renamed) before the session goes
+    std::unique_ptr<PcapWriter>& p;
+    ~CloseFirst() { p.reset(); }
+  } close_first{pcap};
   std::vector<std::unique_ptr<Flow>> flows;
   Nanos end = 0;
   for (std::size_t i = 0; i < s.scenario.workloads.size(); ++i) {
