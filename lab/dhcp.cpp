@@ -19,8 +19,8 @@ constexpr const char* kDaemonOrigin = "CNI dhcp daemon";
 
 void Cluster::start_dhcp(NodeState& n) {
   const scenario::Node& spec = *n.spec;
-  const std::optional<nlohmann::json> plugin = scenario::dhcp_plugin(s_, spec);
-  if (!plugin) return;
+  if (!n.cni_conf || n.cni_conf->plugins.empty() || !scenario::uses_dhcp(n.cni_conf->plugins.front())) return;
+  const nlohmann::json* plugin = &n.cni_conf->plugins.front();
   const std::string node = spec.name;
   if (spec.dhcp_server) {
     nc::NetConfig wiring;

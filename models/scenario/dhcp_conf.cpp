@@ -92,6 +92,12 @@ void read_node_dhcp(const json& node, Node& n) {
   n.dhcp_server = std::move(d);
 }
 
+bool uses_dhcp(const json& plugin) {
+  if (!plugin.is_object() || plugin.value("type", "") != "bridge" || !plugin.contains("ipam") || !plugin["ipam"].is_object())
+    return false;
+  return plugin["ipam"].value("type", "") == "dhcp";
+}
+
 std::optional<json> dhcp_plugin(const Scenario& s, const Node& n) {
   std::optional<cni::ConfList> chosen;
   try {
@@ -99,12 +105,8 @@ std::optional<json> dhcp_plugin(const Scenario& s, const Node& n) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  if (!chosen || chosen->plugins.empty()) return std::nullopt;
-  const json& first = chosen->plugins.front();
-  if (!first.is_object() || first.value("type", "") != "bridge" || !first.contains("ipam") || !first["ipam"].is_object())
-    return std::nullopt;
-  if (first["ipam"].value("type", "") != "dhcp") return std::nullopt;
-  return first;
+  if (!chosen || chosen->plugins.empty() || !uses_dhcp(chosen->plugins.front())) return std::nullopt;
+  return chosen->plugins.front();
 }
 
 void check_dhcp(const Scenario& s, std::vector<Problem>& out) {

@@ -18,7 +18,9 @@ void read_node_dhcp(const nlohmann::json& node, Node& n);
 // Once the nodes' CNI configurations are known: which nodes use dhcp, and whether their servers fit.
 void check_dhcp(const Scenario& s, std::vector<Problem>& out);
 
-// The node's chosen configuration's main plugin when its IPAM is dhcp (else null), for the lab.
+// A chain's first plugin is the bridge plugin with dhcp IPAM (the one main plugin dhcp works under).
+bool uses_dhcp(const nlohmann::json& plugin);
+// The node's chosen configuration's main plugin when it uses dhcp (else none).
 std::optional<nlohmann::json> dhcp_plugin(const Scenario& s, const Node& n);
 
 }  // namespace ol::scenario
