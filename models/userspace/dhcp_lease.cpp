@@ -26,6 +26,14 @@ constexpr int kResendFastMax = 4;
 // Event cookies: what is due.
 enum : std::uint64_t { kRx = 0, kTimeout = 1, kRetry = 2 };
 std::string seconds(Nanos t) { return fmt::format("{:.6f}", double(t) / 1e9); }
+// Go's time.Duration.String, as the daemon prints its -timeout: "10s", "1.5s", "1m30s", "500ms".
+std::string go_duration(Nanos t) {
+  if (t < kSecond) return t % kNanosPerMilli ? fmt::format("{}µs", double(t) / 1e3) : fmt::format("{}ms", t / kNanosPerMilli);
+  std::string out;
+  if (t >= 3600 * kSecond) out += fmt::format("{}h", t / (3600 * kSecond));
+  if (t >= 60 * kSecond) out += fmt::format("{}m", t / (60 * kSecond) % 60);
+  return out + fmt::format("{}s", double(t % (60 * kSecond)) / 1e9);
+}
 }  // namespace
 
 const char* lease_state_name(LeaseState s) {
@@ -159,7 +167,7 @@ void DhcpLease::on_event(std::uint64_t cookie) {
       break;
     case kTimeout:
       wait_ = Wait::None;
-      attempt_failed(fmt::format("no DHCP packet received within {}s", conf_.timeout / kSecond));
+      attempt_failed("no DHCP packet received within " + go_duration(conf_.timeout));
       break;
     case kRetry:
       // After the sleep: the delay doubles in the normal stage; past resendMax the loop ends.
