@@ -10,6 +10,7 @@ using nlohmann::json;
 
 namespace {
 constexpr Nanos kMinLease = 120 * kNanosPerSecond;  // dnsmasq raises shorter leases to two minutes
+constexpr Nanos kMaxLease = 8760 * 3600 * kNanosPerSecond;
 
 Ipv4Addr addr(const json& v) { return *Ipv4Addr::parse(v.get<std::string>()); }
 
@@ -55,6 +56,8 @@ struct NodeCheck {
           "give \"router\": the subnet's .1 (the address the bridge takes), and the server another one");
     if (d.lease_time < kMinLease)
       add(path_key(p, "lease_time"), "dnsmasq gives no lease shorter than two minutes", "write \"2min\" or more");
+    else if (d.lease_time > kMaxLease)
+      add(path_key(p, "lease_time"), "a lease longer than a year", "write \"1h\" (dnsmasq's default) or up to \"8760h\"");
     const std::uint64_t pool = std::uint64_t(d.last.v) - d.first.v + 1;
     if (n.pods.size() > pool)
       add(rp, fmt::format("{} pods but the range holds {} addresses: pod {}'s DISCOVER gets no OFFER and its ADD fails "
@@ -111,6 +114,12 @@ std::optional<json> dhcp_plugin(const Scenario& s, const Node& n) {
 
 void check_dhcp(const Scenario& s, std::vector<Problem>& out) {
   NodeCheck c{s, out};
+  // Bounds that keep a run's clock far from overflowing (the real daemon takes any duration).
+  const DhcpDaemonSpec& d = s.dhcp_daemon;
+  if (d.timeout < kNanosPerMilli || d.timeout > 600 * kNanosPerSecond)
+    c.add("$.cni_dhcp_daemon.timeout", "the client's timeout must be from 1ms to 10min", "write \"10s\" (the daemon's default)");
+  if (d.resend_max < kNanosPerSecond || d.resend_max > 3600 * kNanosPerSecond)
+    c.add("$.cni_dhcp_daemon.resendmax", "resendmax must be from 1s to 1h", "write \"62s\" (the daemon's default)");
   for (std::size_t i = 0; i < s.nodes.size(); ++i) {
     const Node& n = s.nodes[i];
     const std::string np = path_index("$.nodes", i), p = path_key(np, "dhcp_server");

@@ -140,6 +140,7 @@ TEST_CASE("each malformed scenario is refused with its JSON path, what is wrong 
       {"dhcp-socket-mismatch.json", "$.nodes[0].cni_conf_dir", "dials /run/dhcp-other.sock but the dhcp daemon listens on /run/cni/dhcp.sock"},
       {"dhcp-server-unused.json", "$.nodes[0].dhcp_server", "has a DHCP server, but its CNI configuration does not use dhcp IPAM"},
       {"dhcp-server-bad-word.json", "$.nodes[0].dhcp_server", "\"off\" is not in the expected form"},
+      {"dhcp-daemon-timeout.json", "$.cni_dhcp_daemon.timeout", "the client's timeout must be from 1ms to 10min"},
       {"dhcp-under-flannel.json", "$[\"cni-conf.json\"].plugins[0].ipam.type", "dhcp IPAM under the flannel plugin"},
       {"cni-raw-wrong-type.json", "$.cni_conf_dir", "node node-1: a value of the wrong type in its CNI configuration"},
       {"cni-bad-version.json", "$[\"cni-conf.json\"].cniVersion", "cniVersion \"0.2.0\" is not one overlaylab models"},
