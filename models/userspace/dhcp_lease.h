@@ -5,7 +5,7 @@
 // takes any IPv4 frame the interface receives and keeps the replies with its transaction id.
 //
 // acquire: DISCOVER, OFFER, REQUEST, ACK, each reply awaited for `timeout` (10 s); a failed try
-// is retried after 2 s (±1 s) four times, then after 4, 8, 16, 32 and 64 s (±1 s): backoffRetry,
+// is retried after 2 s (±1 s) four times, then after 8, 16, 32 and 64 s (±1 s): backoffRetry,
 // which gives up with "no more tries" once the delay passes resendMax (62 s).
 // maintain: at T1 a renewal (REQUEST with ciaddr, retried the same way); when that fails past T2
 // the client rebinds with a whole new acquire; when that fails past the lease's end it sets the
