@@ -25,6 +25,12 @@ constexpr Nanos kResendDelay0 = 4 * kSecond, kResendFastDelay = 2 * kSecond;
 constexpr int kResendFastMax = 4;
 // Event cookies: what is due.
 enum : std::uint64_t { kRx = 0, kTimeout = 1, kRetry = 2 };
+// getOptionsWithClientId: option 61 is a type byte 0 and "containerID/netName/ifName".
+std::vector<std::uint8_t> client_id_option(const std::string& id) {
+  std::vector<std::uint8_t> v(id.size() + 1, 0);
+  std::copy(id.begin(), id.end(), v.begin() + 1);
+  return v;
+}
 std::string seconds(Nanos t) { return fmt::format("{:.6f}", double(t) / 1e9); }
 // Go's time.Duration.String, as the daemon prints its -timeout: "10s", "1.5s", "1m30s", "500ms".
 std::string go_duration(Nanos t) {
@@ -106,10 +112,7 @@ DhcpMessage DhcpLease::request_base(dh::MsgType type) const {
   DhcpMessage m;
   m.chaddr = sock_->dev->mac;
   m.set(dh::kMsgType, {std::uint8_t(type)});
-  // getOptionsWithClientId: option 61 is a type byte 0 and "containerID/netName/ifName".
-  std::vector<std::uint8_t> id{0};
-  id.insert(id.end(), client_id_.begin(), client_id_.end());
-  m.set(dh::kClientId, std::move(id));
+  m.set(dh::kClientId, client_id_option(client_id_));
   return m;
 }
 
@@ -308,7 +311,7 @@ void DhcpLease::stop() {
       m.ciaddr = ack_->yiaddr;
       m.set(dh::kMsgType, {std::uint8_t(dh::MsgType::Release)});
       if (auto id = ack_->addr(dh::kServerId)) m.set_addr(dh::kServerId, *id);
-      m.set(dh::kClientId, request_base(dh::MsgType::Release).option(dh::kClientId)->data);
+      m.set(dh::kClientId, client_id_option(client_id_));
       send(std::move(m));
       close_socket();
     }
