@@ -5,15 +5,7 @@
 
 namespace ol {
 
-void EventQueue::place(const Entry& e) {
-  const auto diff = std::uint64_t(e.at) ^ std::uint64_t(last_);
-  const int level = diff == 0 ? 0 : (63 - std::countl_zero(diff)) / kBits;
-  const unsigned d = unsigned(std::uint64_t(e.at) >> (level * kBits)) & ((1u << kBits) - 1);
-  wheel_[level][d].push_back(e);
-  occupied_[level] |= std::uint64_t(1) << d;
-}
-
-EventId EventQueue::schedule(Nanos at, EventTarget* target, std::uint64_t cookie) {
+EventId EventQueue::schedule_cancellable(Nanos at, EventTarget* target, std::uint64_t cookie) {
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -23,15 +15,13 @@ EventId EventQueue::schedule(Nanos at, EventTarget* target, std::uint64_t cookie
     generations_.push_back(0);
   }
   const std::uint32_t generation = generations_[slot];
-  const Entry e{at, target, cookie, slot, generation};
-  if (at >= last_) {
-    place(e);
-  } else {
-    early_.push_back(Early{e, early_seq_++});
-    std::push_heap(early_.begin(), early_.end());
-  }
-  ++live_;
+  insert(Entry{at, target, cookie, slot, generation});
   return EventId{slot, generation};
+}
+
+void EventQueue::insert_early(const Entry& e) {
+  early_.push_back(Early{e, early_seq_++});
+  std::push_heap(early_.begin(), early_.end());
 }
 
 void EventQueue::release(std::uint32_t slot) {
@@ -66,20 +56,24 @@ bool EventQueue::cascade() {
   return false;
 }
 
+bool EventQueue::advance() {
+  const unsigned d = unsigned(std::uint64_t(last_) & ((1u << kBits) - 1));
+  wheel_[0][d].clear();
+  head_ = 0;
+  occupied_[0] &= ~(std::uint64_t(1) << d);
+  if (occupied_[0] != 0) {  // the next instant in this level: only later digits can be set
+    last_ = Nanos((std::uint64_t(last_) & ~std::uint64_t((1u << kBits) - 1)) | std::uint64_t(std::countr_zero(occupied_[0])));
+    return true;
+  }
+  return cascade();
+}
+
 bool EventQueue::settle() {
   for (;;) {
     std::vector<Entry>& b = current();
     while (head_ < b.size() && !alive(b[head_])) ++head_;
     if (head_ < b.size()) return true;
-    const unsigned d = unsigned(std::uint64_t(last_) & ((1u << kBits) - 1));
-    b.clear();
-    head_ = 0;
-    occupied_[0] &= ~(std::uint64_t(1) << d);
-    if (occupied_[0] != 0) {  // the next instant in this level: only later digits can be set
-      last_ = Nanos((std::uint64_t(last_) & ~std::uint64_t((1u << kBits) - 1)) | std::uint64_t(std::countr_zero(occupied_[0])));
-      continue;
-    }
-    if (!cascade()) return false;
+    if (!advance()) return false;
   }
 }
 
@@ -91,6 +85,19 @@ bool EventQueue::early_pending() {
   return !early_.empty();
 }
 
+bool EventQueue::pop_early(Due& out) {
+  if (!early_pending()) return false;
+  std::pop_heap(early_.begin(), early_.end());
+  const Entry e = early_.back().entry;
+  early_.pop_back();
+  out = Due{e.at, e.target, e.cookie};
+  if (e.slot == EventQueue::kNoSlot)
+    --live_;
+  else
+    release(e.slot);
+  return true;
+}
+
 bool EventQueue::peek_time(Nanos& at) {
   if (early_pending()) {
     at = early_.front().entry.at;
@@ -98,29 +105,6 @@ bool EventQueue::peek_time(Nanos& at) {
   }
   if (!settle()) return false;
   at = last_;
-  return true;
-}
-
-bool EventQueue::pop(Due& out) {
-  if (early_pending()) {
-    std::pop_heap(early_.begin(), early_.end());
-    const Entry e = early_.back().entry;
-    early_.pop_back();
-    out = Due{e.at, e.target, e.cookie};
-    release(e.slot);
-    return true;
-  }
-  if (!settle()) return false;
-  const std::vector<Entry>& b = current();
-  // The target and the slot's generation are the cold lines an event touches: fetch the next
-  // few events' while this one runs.
-  if (head_ + kPrefetch < b.size()) {
-    __builtin_prefetch(b[head_ + kPrefetch].target);
-    __builtin_prefetch(&generations_[b[head_ + kPrefetch].slot]);
-  }
-  const Entry& e = b[head_++];
-  out = Due{e.at, e.target, e.cookie};
-  release(e.slot);
   return true;
 }
 

@@ -18,9 +18,11 @@
 // still be behind it: an event then scheduled before `last_` goes to a small binary heap of early
 // events, ordered by (time, sequence), which runs before anything in the wheel.
 //
-// Cancelling bumps the slot's generation, which kills the entry where it lies; the loop drops dead
-// entries as it meets them. Bucket and slot storage is recycled, so scheduling allocates nothing once
-// the queue has grown.
+// Most events are never cancelled (a packet's next hop, a CPU's next job) and carry no slot: they
+// cost a bucket append and a read. A cancellable one (a timer: mod_timer/del_timer) takes a slot
+// whose generation the entry records; cancelling bumps the generation, which kills the entry where
+// it lies, and the loop drops dead entries as it meets them. Bucket and slot storage is recycled, so
+// scheduling allocates nothing once the queue has grown.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -52,22 +54,48 @@ class EventQueue {
     std::uint64_t cookie;
   };
 
-  EventId schedule(Nanos at, EventTarget* target, std::uint64_t cookie);
+  // An event that will run: it cannot be cancelled.
+  void schedule(Nanos at, EventTarget* target, std::uint64_t cookie) {
+    insert(Entry{at, target, cookie, kNoSlot, 0});
+  }
+  // An event that can be cancelled until it runs.
+  EventId schedule_cancellable(Nanos at, EventTarget* target, std::uint64_t cookie);
   // Returns false when the event already ran or was already cancelled.
   bool cancel(EventId id);
   // Removes the earliest live event; false when none is left.
-  bool pop(Due& out);
+  bool pop(Due& out) {
+    if (!early_.empty()) [[unlikely]]
+      if (pop_early(out)) return true;
+    for (;;) {
+      std::vector<Entry>& b = current();
+      while (head_ < b.size()) {
+        // The target is the cold line an event touches: fetch a later event's while this one runs.
+        if (head_ + kPrefetch < b.size()) __builtin_prefetch(b[head_ + kPrefetch].target);
+        const Entry& e = b[head_++];
+        if (e.slot == kNoSlot) [[likely]] {
+          --live_;
+        } else {
+          if (generations_[e.slot] != e.generation) continue;  // cancelled
+          release(e.slot);
+        }
+        out = Due{e.at, e.target, e.cookie};
+        return true;
+      }
+      if (!advance()) return false;
+    }
+  }
   // Time of the earliest live event, or false when none is left.
   bool peek_time(Nanos& at);
   std::size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
 
  private:
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   struct Entry {
     Nanos at;
     EventTarget* target;
     std::uint64_t cookie;
-    std::uint32_t slot;
+    std::uint32_t slot;  // kNoSlot: not cancellable
     std::uint32_t generation;
   };
   static constexpr int kBits = 6;
@@ -81,9 +109,29 @@ class EventQueue {
     bool operator<(const Early& o) const { return entry.at != o.entry.at ? entry.at > o.entry.at : seq > o.seq; }
   };
 
-  bool alive(const Entry& e) const { return generations_[e.slot] == e.generation; }
-  void place(const Entry& e);
+  bool alive(const Entry& e) const { return e.slot == kNoSlot || generations_[e.slot] == e.generation; }
+  void insert(const Entry& e) {
+    ++live_;
+    if (e.at >= last_) [[likely]]
+      place(e);
+    else
+      insert_early(e);
+  }
+  void place(const Entry& e) {
+    const auto diff = std::uint64_t(e.at) ^ std::uint64_t(last_);
+    const int level = diff == 0 ? 0 : (63 - __builtin_clzll(diff)) / kBits;
+    const unsigned d = unsigned(std::uint64_t(e.at) >> (level * kBits)) & ((1u << kBits) - 1);
+    std::vector<Entry>& bucket = wheel_[level][d];
+    bucket.push_back(e);
+    // Buckets fill in interleaved streams the hardware prefetcher loses: fetch the next line ahead.
+    if (bucket.size() + 4 <= bucket.capacity()) __builtin_prefetch(bucket.data() + bucket.size() + 4, 1);
+    occupied_[level] |= std::uint64_t(1) << d;
+  }
+  void insert_early(const Entry& e);
   void release(std::uint32_t slot);
+  bool pop_early(Due& out);
+  // The current bucket is drained: moves `last_` to the next occupied instant; false when none.
+  bool advance();
   // Leaves a live event at the head of level 0's current bucket; false when none is left.
   bool settle();
   bool early_pending();
@@ -98,7 +146,7 @@ class EventQueue {
   Nanos last_ = 0;
   std::vector<std::uint32_t> generations_;  // per slot; an entry is live while its generation matches
   std::vector<std::uint32_t> free_slots_;
-  std::size_t live_ = 0;
+  std::size_t live_ = 0;  // live events, cancellable or not
 };
 
 }  // namespace ol

@@ -2,14 +2,6 @@
 
 namespace ol {
 
-bool Simulator::step() {
-  EventQueue::Due due;
-  if (!queue_.pop(due)) return false;
-  now_ = due.at;
-  due.target->on_event(due.cookie);
-  return true;
-}
-
 std::uint64_t Simulator::run_until(Nanos until) {
   std::uint64_t n = 0;
   Nanos next;

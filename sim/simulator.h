@@ -16,17 +16,29 @@ class Simulator {
 
   Nanos now() const { return now_; }
   std::uint64_t seed() const { return seed_; }
-  EventId at(Nanos when, EventTarget* target, std::uint64_t cookie = 0) {
-    return queue_.schedule(when < now_ ? now_ : when, target, cookie);
+  // An event that will run (a time in the past runs now).
+  void at(Nanos when, EventTarget* target, std::uint64_t cookie = 0) {
+    queue_.schedule(when < now_ ? now_ : when, target, cookie);
   }
-  EventId after(Nanos delay, EventTarget* target, std::uint64_t cookie = 0) {
-    return queue_.schedule(now_ + delay, target, cookie);
+  void after(Nanos delay, EventTarget* target, std::uint64_t cookie = 0) { queue_.schedule(now_ + delay, target, cookie); }
+  // A timer: an event that can be cancelled until it runs (the kernel's mod_timer/del_timer).
+  EventId timer_at(Nanos when, EventTarget* target, std::uint64_t cookie = 0) {
+    return queue_.schedule_cancellable(when < now_ ? now_ : when, target, cookie);
+  }
+  EventId timer_after(Nanos delay, EventTarget* target, std::uint64_t cookie = 0) {
+    return queue_.schedule_cancellable(now_ + delay, target, cookie);
   }
   bool cancel(EventId id) { return queue_.cancel(id); }
   RandomStream stream(std::string_view name) const { return RandomStream(seed_, name); }
 
   // Runs one event; false when nothing is pending.
-  bool step();
+  bool step() {
+    EventQueue::Due due;
+    if (!queue_.pop(due)) return false;
+    now_ = due.at;
+    due.target->on_event(due.cookie);
+    return true;
+  }
   // Runs every event due at or before `until`, then sets the clock to `until`. Returns events run.
   std::uint64_t run_until(Nanos until);
   // Runs until no event is pending.

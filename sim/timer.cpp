@@ -4,7 +4,7 @@ namespace ol {
 
 void DaemonTimer::arm(Nanos when) {
   disarm();
-  id_ = sim_.at(when, this);
+  id_ = sim_.timer_at(when, this);
   due_ = when < sim_.now() ? sim_.now() : when;
   armed_ = true;
   sim_.daemon_events(+1);

@@ -123,7 +123,7 @@ void Flanneld::enqueue(std::vector<LeaseEvent> events) {
 // (and take effect) when the last request is made.
 void Flanneld::handle_next() {
   const Nanos requests = Nanos(queue_.front().events.size()) * backend_->requests_per_event();
-  working_ = sim_.at(sim_.now() + requests * request_cost, this);
+  working_ = sim_.timer_at(sim_.now() + requests * request_cost, this);
 }
 
 void Flanneld::on_event(std::uint64_t) {

@@ -15,7 +15,7 @@ CniDhcpDaemon::~CniDhcpDaemon() { world_.sim.cancel(reply_); }
 
 void CniDhcpDaemon::reply() {
   const Nanos back = world_.sim.now() + kRpcReturn;
-  reply_ = world_.sim.at(back, this, 0);
+  reply_ = world_.sim.timer_at(back, this, 0);
   block_([this, back] { return world_.sim.now() >= back; });
 }
 

@@ -60,7 +60,7 @@ DhcpLease::~DhcpLease() {
 // One pending event of each kind at most, so that a lease can go away with nothing left pending.
 void DhcpLease::schedule(std::uint64_t kind, Nanos at) {
   ns_.work.sim.cancel(ids_[kind]);
-  ids_[kind] = ns_.work.sim.at(at, this, kind);
+  ids_[kind] = ns_.work.sim.timer_at(at, this, kind);
 }
 
 Nanos DhcpLease::now() const { return ns_.work.now(); }

@@ -32,7 +32,7 @@ DhcpServer::~DhcpServer() {
 
 void DhcpServer::wake(Nanos at) {
   ns_.work.sim.cancel(wake_);
-  wake_ = ns_.work.sim.at(at, this, 0);
+  wake_ = ns_.work.sim.timer_at(at, this, 0);
 }
 
 void DhcpServer::stop() {

@@ -89,7 +89,7 @@ Nanos NeighTable::reachable_time() {
 
 void NeighTable::arm(Neighbour& n, Nanos delay) {
   disarm(n);
-  n.timer = ns_.work.sim.after(delay, this, key(n.dev, n.ip));
+  n.timer = ns_.work.sim.timer_after(delay, this, key(n.dev, n.ip));
   n.timer_armed = true;
 }
 
