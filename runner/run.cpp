@@ -163,6 +163,11 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
 
   RunResult r;
   const std::string mode_name = scenario::backend_name(mode);
+  const auto homes = s.scenario.pod_homes();
+  auto home = [&](const std::string& pod) {
+    auto it = homes.find(pod);
+    return it == homes.end() ? nullptr : it->second;
+  };
   for (auto& f : flows) {
     const traffic::FlowStats st = f->stats();
     FlowRow row;
@@ -186,8 +191,8 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     row.rtt_p50_us = us(st.rtt.percentile(50));
     row.rtt_p99_us = us(st.rtt.percentile(99));
     row.one_way_p50_us = us(st.one_way.percentile(50));
-    const auto* src_node = s.scenario.node_of_pod(f->w.from);
-    const auto* dst_node = s.scenario.node_of_pod(f->w.to);
+    const auto* src_node = home(f->w.from);
+    const auto* dst_node = home(f->w.to);
     const cost::NodeCpu* tx = src_node ? s.world.work.node_cpu(src_node->name) : nullptr;
     const cost::NodeCpu* rx = dst_node ? s.world.work.node_cpu(dst_node->name) : nullptr;
     const double pkts = double(std::max<std::uint64_t>(1, st.packets_delivered));

@@ -5,7 +5,6 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "models/cost/profile.h"
@@ -37,7 +36,7 @@ class NodeCpu {
     if (!flow) return;
     if (flow != last_flow_) {  // a packet's steps come in runs: one lookup per run
       last_flow_ = flow;
-      last_ = &by_flow_[flow];  // allocates once per flow seen on this node
+      last_ = &flow_stats(flow);  // allocates once per flow seen on this node
     }
     auto& f = (*last_)[std::size_t(s)];
     ++f.calls;
@@ -45,19 +44,25 @@ class NodeCpu {
   }
   // One flow's steps (nullptr when it never ran here).
   const std::array<StepStats, kSteps>* flow_steps(std::uint16_t flow) const {
-    auto it = by_flow_.find(flow);
-    return it == by_flow_.end() ? nullptr : &it->second;
+    const std::uint32_t i = flow ? find_flow(flow) : kNoFlow;
+    return i == kNoFlow ? nullptr : &by_flow_[i];
   }
 
   std::string node;
+  std::uint32_t index = 0;  // its place among its world's node CPUs: per-CPU state is a vector slot
   std::array<StepStats, kSteps> steps{};
 
  private:
   std::vector<Nanos> free_at_;
   std::vector<Nanos> busy_;
+  static constexpr std::uint32_t kNoFlow = UINT32_MAX;
+  std::uint32_t find_flow(std::uint16_t flow) const;
+  std::array<StepStats, kSteps>& flow_stats(std::uint16_t flow);
   // Per flow that ran here: what its work cost. Only the flows a node carried take room (10,000
-  // flows across 1,000 nodes would otherwise need 10,000 entries on every node).
-  std::unordered_map<std::uint16_t, std::array<StepStats, kSteps>> by_flow_;
+  // flows across 1,000 nodes would otherwise need 10,000 entries on every node): `by_flow_` is
+  // dense, `flow_slots_` an open-addressing index into it (flow id 0 marks a free slot).
+  std::vector<std::array<StepStats, kSteps>> by_flow_;
+  std::vector<std::pair<std::uint16_t, std::uint32_t>> flow_slots_;
   std::uint16_t last_flow_ = 0;
   std::array<StepStats, kSteps>* last_ = nullptr;
 };

@@ -4,7 +4,10 @@ namespace ol::kernel {
 
 cost::NodeCpu& CpuWork::add_node_cpu(const std::string& node, int cores) {
   auto& c = cpus_[node];
-  if (!c) c = std::make_unique<cost::NodeCpu>(node, cores);
+  if (!c) {
+    c = std::make_unique<cost::NodeCpu>(node, cores);
+    c->index = std::uint32_t(cpus_.size() - 1);
+  }
   return *c;
 }
 

@@ -62,7 +62,8 @@ void Softnet::netif_rx(Device& dev, PacketPtr p, Nanos at) {
 }
 
 Softnet::Backlog& Softnet::backlog(cost::NodeCpu* c, int core) {
-  auto& v = backlogs_[c];
+  if (c->index >= backlogs_.size()) backlogs_.resize(c->index + 1);
+  auto& v = backlogs_[c->index];
   if (v.empty())
     for (int i = 0; i < c->cores(); ++i) {
       v.push_back(std::make_unique<Backlog>());

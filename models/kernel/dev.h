@@ -59,7 +59,7 @@ class Softnet final : public EventTarget {
   CpuWork& work_;
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> free_pending_;
-  std::unordered_map<const cost::NodeCpu*, std::vector<std::unique_ptr<Backlog>>> backlogs_;
+  std::vector<std::vector<std::unique_ptr<Backlog>>> backlogs_;  // by NodeCpu::index, then core
 };
 
 // __netif_receive_skb_core: a bridge port hands the frame to its bridge (rx_handler); otherwise

@@ -249,10 +249,10 @@ class Builder {
           "use a larger Network, a longer SubnetLen, or fewer nodes");
   }
 
-  bool is_pod(const std::string& name) const { return s_.node_of_pod(name) != nullptr; }
-
   void workloads() {
     if (!doc_.contains("workloads")) return;
+    const auto homes = s_.pod_homes();
+    auto is_pod = [&](const std::string& name) { return homes.count(name) != 0; };
     const json& ws = doc_["workloads"];
     for (std::size_t i = 0; i < ws.size(); ++i) {
       const std::string p = path_index("$.workloads", i);

@@ -28,6 +28,13 @@ const Node* Scenario::node_of_pod(std::string_view pod) const {
   return nullptr;
 }
 
+std::unordered_map<std::string_view, const Node*> Scenario::pod_homes() const {
+  std::unordered_map<std::string_view, const Node*> out;
+  for (const auto& x : nodes)
+    for (const auto& p : x.pods) out.emplace(p, &x);
+  return out;
+}
+
 std::optional<Nanos> parse_duration(std::string_view s) {
   std::size_t unit = s.find_first_not_of("0123456789.");
   if (unit == 0 || unit == std::string_view::npos) return std::nullopt;

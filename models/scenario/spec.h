@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -124,6 +125,8 @@ struct Scenario {
   const Node* node(std::string_view name) const;
   // The node a pod runs on, or nullptr.
   const Node* node_of_pod(std::string_view pod) const;
+  // Every pod's node at once, for a caller that asks about many pods (node_of_pod scans).
+  std::unordered_map<std::string_view, const Node*> pod_homes() const;
 };
 
 }  // namespace ol::scenario

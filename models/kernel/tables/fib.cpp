@@ -1,6 +1,7 @@
 #include "models/kernel/tables/fib.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "models/kernel/device.h"
 
@@ -16,29 +17,27 @@ bool usable(const Route& r, Scope min_scope) {
 }  // namespace
 
 const Route* FibTable::lookup(wire::Ipv4Addr dst, Scope min_scope) const {
-  for (auto [len, n] : lengths_) {
-    auto it = by_prefix_.find(std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len)));
-    if (it == by_prefix_.end()) continue;
-    for (const Route& r : it->second)
+  for (std::uint64_t left = length_mask_; left; left &= ~(std::uint64_t(1) << (63 - std::countl_zero(left)))) {
+    const int len = 63 - std::countl_zero(left);  // the longest length not yet tried
+    const std::vector<Route>* routes = by_prefix_.find(std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len)));
+    if (!routes) continue;
+    for (const Route& r : *routes)
       if (usable(r, min_scope)) return &r;
   }
   return nullptr;
 }
 
 void FibTable::note_length(int len, int delta) {
-  auto it = std::find_if(lengths_.begin(), lengths_.end(), [&](auto& p) { return p.first == len; });
-  if (it == lengths_.end()) {
-    lengths_.emplace_back(len, delta);
-    std::sort(lengths_.begin(), lengths_.end(), [](auto& a, auto& b) { return a.first > b.first; });
-    return;
-  }
-  it->second += delta;
-  if (it->second == 0) lengths_.erase(it);
+  length_count_[std::size_t(len)] = std::uint32_t(int(length_count_[std::size_t(len)]) + delta);
+  if (length_count_[std::size_t(len)])
+    length_mask_ |= std::uint64_t(1) << len;
+  else
+    length_mask_ &= ~(std::uint64_t(1) << len);
 }
 
 const Route* FibTable::find(const wire::Ipv4Prefix& dst) const {
-  auto it = by_prefix_.find(key(dst));
-  return it == by_prefix_.end() || it->second.empty() ? nullptr : &it->second.front();
+  const std::vector<Route>* routes = by_prefix_.find(key(dst));
+  return !routes || routes->empty() ? nullptr : &routes->front();
 }
 
 FibTable::AddResult FibTable::add(const Route& r) {
@@ -76,15 +75,15 @@ void FibTable::replace(const Route& r) {
 }
 
 bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> metric, const Device* dev) {
-  auto it = by_prefix_.find(key(dst));
-  if (it == by_prefix_.end()) return false;
-  auto& bucket = it->second;
+  std::vector<Route>* found = by_prefix_.find(key(dst));
+  if (!found) return false;
+  auto& bucket = *found;
   for (auto e = bucket.begin(); e != bucket.end(); ++e) {
     if ((!metric || e->metric == *metric) && (!dev || e->dev == dev)) {
       bucket.erase(e);
       note_length(dst.len, -1);
       --count_;
-      if (bucket.empty()) by_prefix_.erase(it);
+      if (bucket.empty()) by_prefix_.erase(key(dst));
       return true;
     }
   }
@@ -92,31 +91,31 @@ bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> 
 }
 
 void FibTable::remove_exact(const Route& r) {
-  auto it = by_prefix_.find(key(r.dst));
-  if (it == by_prefix_.end()) return;
-  auto& bucket = it->second;
+  std::vector<Route>* found = by_prefix_.find(key(r.dst));
+  if (!found) return;
+  auto& bucket = *found;
   auto n = std::erase_if(bucket, [&](const Route& e) {
     return e.same_key(r) && e.type == r.type && e.dev == r.dev && e.prefsrc == r.prefsrc;
   });
   for (std::size_t i = 0; i < n; ++i) note_length(r.dst.len, -1);
   count_ -= n;
-  if (bucket.empty()) by_prefix_.erase(it);
+  if (bucket.empty()) by_prefix_.erase(key(r.dst));
 }
 
 void FibTable::remove_if_dev(const Device* dev) {
-  for (auto it = by_prefix_.begin(); it != by_prefix_.end();) {
-    auto n = std::erase_if(it->second, [&](const Route& e) { return e.dev == dev; });
-    for (std::size_t i = 0; i < n; ++i) note_length(int(it->first >> 32), -1);
+  by_prefix_.edit_all([&](std::uint64_t k, std::vector<Route>& routes) {
+    auto n = std::erase_if(routes, [&](const Route& e) { return e.dev == dev; });
+    for (std::size_t i = 0; i < n; ++i) note_length(int(k >> 32), -1);
     count_ -= n;
-    it = it->second.empty() ? by_prefix_.erase(it) : std::next(it);
-  }
+  });
 }
 
 std::vector<const Route*> FibTable::dump() const {
   std::vector<const Route*> out;
   out.reserve(count_);
-  for (auto& [k, bucket] : by_prefix_)
-    for (const Route& r : bucket) out.push_back(&r);
+  by_prefix_.for_each([&](std::uint64_t, const std::vector<Route>& routes) {
+    for (const Route& r : routes) out.push_back(&r);
+  });
   std::sort(out.begin(), out.end(), [](const Route* a, const Route* b) {
     if (a->dst.addr.v != b->dst.addr.v) return a->dst.addr.v < b->dst.addr.v;
     if (a->dst.len != b->dst.len) return a->dst.len < b->dst.len;
