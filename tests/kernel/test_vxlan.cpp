@@ -1,7 +1,10 @@
 // The same two nodes with hand-written VXLAN state (tests/data/two-nodes-vxlan.sh): an onlink route,
 // a permanent neighbour and an FDB entry per peer, as flanneld's vxlan backend writes them.
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <map>
 
+#include "models/kernel/devices/vxlan.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/udp.h"
@@ -60,17 +63,55 @@ TEST_CASE("vxlan: the packet leaves node-a with VNI 1 to node-b:8472, 50 bytes b
   CHECK(lab.replies()[0].from.str() == "10.244.2.2");
 }
 
-TEST_CASE("vxlan: one flow keeps one outer source port") {
+// skb_get_hash has no ICMP key (ports are 0 for ICMP): every echo between two pods, of any id or
+// sequence, leaves a node in UDP from one source port. Each node keys the hash with its own secret
+// (hashrnd, drawn at boot), so node-b's replies have a port of their own, the same for each reply.
+TEST_CASE("vxlan: one flow keeps one outer source port per node, for every echo id and sequence") {
   Lab lab("two-nodes-vxlan.sh");
   lab.ping("pod-a1", "10.244.2.2", 1);
   lab.ping("pod-a1", "10.244.2.2", 2);
-  std::vector<std::uint16_t> ports;
-  for (auto& f : lab.frames)
-    if (f.netns == "node-a" && f.dev == "eth0" && f.bytes.size() > 100) ports.push_back(
-          wire::UdpView::new_checked(wire::Ipv4View::new_checked(wire::EthernetView::new_checked(f.bytes)->payload())->payload())
-              ->src_port());
-  REQUIRE(ports.size() == 2);
-  CHECK(ports[0] == ports[1]);
+  lab.ping_id = 9;
+  lab.pinged_from.clear();  // a new ping socket, a new echo id
+  lab.ping("pod-a1", "10.244.2.2", 1);
+  std::map<std::string, std::vector<std::uint16_t>> ports;  // by the node that sent the frame
+  for (auto& f : lab.frames) {
+    if (f.dev != "eth0") continue;
+    auto ip = wire::Ipv4View::new_checked(wire::EthernetView::new_checked(f.bytes)->payload());
+    if (ip && ip->protocol() == std::uint8_t(wire::IpProto::Udp))
+      ports[f.netns].push_back(wire::UdpView::new_checked(ip->payload())->src_port());
+  }
+  REQUIRE(ports["node-a"].size() == 3);  // the requests
+  REQUIRE(ports["node-b"].size() == 3);  // the replies
+  for (auto& [node, seen] : ports)
+    for (std::uint16_t p : seen) CHECK(p == seen[0]);
+}
+
+// __flow_hash_consistentify sorts the addresses and the ports: a UDP datagram and one sent back
+// with addresses and ports swapped hash alike on the same node.
+TEST_CASE("vxlan: the source-port hash is symmetric in addresses and ports, and ports count for UDP") {
+  Lab lab("two-nodes-vxlan.sh");
+  auto* vx = dynamic_cast<kernel::VxlanDevice*>(lab.ns("node-a").dev_by_name("flannel.1"));
+  REQUIRE(vx);
+  auto frame = [&](const char* src, const char* dst, std::uint16_t sport, std::uint16_t dport) {
+    kernel::PacketPtr p = lab.world.pool.get();
+    std::uint8_t* b = p->put(14 + 20 + 8 + 16);
+    std::fill(b, b + 14 + 20 + 8 + 16, 0);
+    wire::EthernetRepr{wire::MacAddr{}, wire::MacAddr{}, std::uint16_t(wire::EtherType::Ipv4)}.emit(wire::MutBytes(b, 14));
+    wire::Ipv4Repr ip;
+    ip.src = *wire::Ipv4Addr::parse(src);
+    ip.dst = *wire::Ipv4Addr::parse(dst);
+    ip.protocol = std::uint8_t(wire::IpProto::Udp);
+    ip.total_len = 20 + 8 + 16;
+    ip.emit(wire::MutBytes(b + 14, 20));
+    wire::UdpRepr{sport, dport, 24, 0}.emit(wire::MutBytes(b + 34, 8));
+    return p;
+  };
+  const auto there = vx->flow_src_port(*frame("10.244.1.2", "10.244.2.2", 40001, 5201));
+  const auto back = vx->flow_src_port(*frame("10.244.2.2", "10.244.1.2", 5201, 40001));
+  CHECK(there == back);
+  int differ = 0;  // other client ports: other flows, mostly other source ports
+  for (std::uint16_t p = 40002; p < 40012; ++p) differ += vx->flow_src_port(*frame("10.244.1.2", "10.244.2.2", p, 5201)) != there;
+  CHECK(differ >= 8);
 }
 
 TEST_CASE("vxlan: without an FDB entry for the peer the frame is dropped with a named reason") {

@@ -62,8 +62,11 @@ void VxlanDevice::on_state_change() {
 }
 
 std::uint16_t VxlanDevice::flow_src_port(const Packet& inner) const {
-  // The kernel hashes the flow with a boot-time secret (so real ports are unpredictable); we hash
-  // addresses, protocol and ports with a seed drawn from the run's seed, then scale into the range.
+  // udp_flow_src_port -> skb_get_hash: the flow dissector's keys (flow_keys_dissector: protocol,
+  // addresses, ports; no ICMP key) with __flow_hash_consistentify sorting the two addresses and the
+  // two ports, so a flow and its answers hash alike. Ports count only where proto_ports_offset knows
+  // them (TCP, UDP); for ICMP they are 0, so every echo between two pods shares one port. The kernel
+  // keys its siphash with a boot-time secret (real ports are unpredictable); ours is the run's seed.
   std::uint64_t h = hash_seed_;
   auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; h ^= h >> 29; };
   const auto eth = eth_hdr(inner);
@@ -71,13 +74,19 @@ std::uint16_t VxlanDevice::flow_src_port(const Packet& inner) const {
   if (!ip) {
     mix(eth.ethertype());
   } else {
-    mix(ip->src_addr().v);
-    mix(ip->dst_addr().v);
+    const std::uint32_t a = ip->src_addr().v, b = ip->dst_addr().v;
+    mix(std::min(a, b));
+    mix(std::max(a, b));
     mix(ip->protocol());
-    // The first word of the transport header: TCP's and UDP's ports.
-    if (const wire::Bytes l4 = ip->bytes().subspan(ip->header_len()); l4.size() >= 4) mix(wire::get32(l4.data()));
+    const bool has_ports = ip->protocol() == std::uint8_t(wire::IpProto::Tcp) || ip->protocol() == std::uint8_t(wire::IpProto::Udp);
+    // A fragment, even the first, is hashed without ports (skb_get_hash does not ask to parse it).
+    if (const wire::Bytes l4 = ip->bytes().subspan(ip->header_len()); has_ports && !ip->is_fragment() && l4.size() >= 4) {
+      const std::uint16_t sp = wire::get16(l4.data()), dp = wire::get16(l4.data() + 2);
+      mix(std::uint32_t(std::min(sp, dp)) << 16 | std::max(sp, dp));
+    }
   }
   auto h32 = std::uint32_t(h ^ (h >> 32));
+  h32 ^= h32 << 16;  // udp_flow_src_port folds the hash before scaling it into the range
   return std::uint16_t((std::uint64_t(h32) * (kPortMax - kPortMin + 1) >> 32) + kPortMin);
 }
 
