@@ -53,9 +53,9 @@ FibTable::AddResult FibTable::add(const Route& r) {
 }
 
 FibTable::AddResult FibTable::append(const Route& r) {
-  for (const Route& e : by_prefix_[key(r.dst)])
-    if (e.same_key(r) && e.type == r.type && e.dev == r.dev) return AddResult::Exists;
   auto& bucket = by_prefix_[key(r.dst)];
+  for (const Route& e : bucket)
+    if (e.same_key(r) && e.type == r.type && e.dev == r.dev) return AddResult::Exists;
   auto pos = std::upper_bound(bucket.begin(), bucket.end(), r.metric,
                               [](std::uint32_t m, const Route& e) { return m < e.metric; });
   bucket.insert(pos, r);
