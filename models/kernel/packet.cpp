@@ -117,8 +117,10 @@ void describe_ip(wire::Bytes b, std::string& out, int depth) {
     } else {
       out += fmt::format(" | data {}", payload.size());
     }
-  } else if (ip->protocol() == std::uint8_t(wire::IpProto::Tcp) && rest.size() >= wire::tcp::kHeaderLen) {
-    out += fmt::format(" | tcp 20 | data {}", rest.size() - wire::tcp::kHeaderLen);
+  } else if (auto tcp = ip->protocol() == std::uint8_t(wire::IpProto::Tcp) ? wire::TcpView::new_checked(rest) : std::nullopt) {
+    out += fmt::format(" | tcp {}", tcp->header_len());
+    if (tcp->flags() & (wire::tcp::kSyn | wire::tcp::kFin | wire::tcp::kRst)) out += " " + wire::tcp_flags_str(tcp->flags());
+    if (rest.size() > tcp->header_len()) out += fmt::format(" | data {}", rest.size() - tcp->header_len());
   } else {
     out += fmt::format(" | data {}", rest.size());
   }

@@ -23,21 +23,47 @@ bool after(std::uint32_t a, std::uint32_t b) { return before(b, a); }
 
 constexpr Nanos kRtoMin = 200 * kNanosPerMilli;  // TCP_RTO_MIN
 constexpr Nanos kRtoMax = 120 * kNanosPerSecond;  // TCP_RTO_MAX
+constexpr int kSynRetries = 6;                    // net.ipv4.tcp_syn_retries
 constexpr int kWindowShift = 7;                   // the window scale Linux offers for a 6 MiB buffer
+constexpr std::uint32_t kTsLen = 12;              // NOP NOP TS on every segment after the SYNs
+constexpr std::uint32_t kHeader = wire::TcpRepr::kLen + kTsLen;
+constexpr std::uint16_t kDefaultMss = 536;        // TCP_MSS_DEFAULT: a SYN without the option
 
 struct Seg {
   std::uint32_t seq, ack, len;
   std::uint16_t window;
+  std::uint8_t flags;
   wire::Ipv4Addr src;
+  wire::TcpOptions opts;
 };
 
 // A segment tcp_v4_rcv handed over: its IPv4 and TCP headers were checked on the way in.
 Seg parse(const kernel::Packet& p) {
   const auto ip = kernel::ip_hdr(p);
   const auto tcp = wire::TcpView::new_unchecked(ip.payload());
-  return {tcp.seq_number(), tcp.ack_number(), std::uint32_t(ip.payload().size() - tcp.header_len()), tcp.window_len(),
-          ip.src_addr()};
+  const std::size_t hl = tcp.header_len();
+  return {tcp.seq_number(),
+          tcp.ack_number(),
+          std::uint32_t(ip.payload().size() - hl),
+          tcp.window_len(),
+          tcp.flags(),
+          ip.src_addr(),
+          wire::TcpOptions::parse(ip.payload().subspan(wire::tcp::kHeaderLen, hl - wire::tcp::kHeaderLen)).value_or(wire::TcpOptions{})};
 }
+
+// secure_tcp_seq and secure_tcp_ts_off stand-ins: the kernel hashes the addresses (and ports)
+// with a boot-time secret; here a fixed mix, so that a scenario's packets are the same every run.
+std::uint32_t mix32(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return std::uint32_t(x ^ (x >> 31));
+}
+
+std::uint32_t tcp_time_stamp(Nanos now, std::uint32_t offset) { return std::uint32_t(now / kNanosPerMilli) + offset; }
+
+// tcp_select_initial_window: a SYN's window is the largest multiple of the MSS below 65,535.
+std::uint16_t syn_window(std::uint32_t mss) { return std::uint16_t(65535 / mss * mss); }
 
 }  // namespace
 
@@ -45,8 +71,8 @@ TcpFlow::TcpFlow(kernel::Netns& client, kernel::Netns& server, wire::Ipv4Addr se
                  bool gso)
     : client_(client), server_(server), server_ip_(server_ip), port_(port), sport_(std::uint16_t(33000 + port % 20000)),
       duration_(duration), gso_(gso) {
-  server_.sockets.tcp_listen(port_, [this](kernel::Device&, kernel::PacketPtr p) { on_data(std::move(p)); });
-  client_.sockets.tcp_listen(sport_, [this](kernel::Device&, kernel::PacketPtr p) { on_ack(std::move(p)); });
+  server_.sockets.tcp_listen(port_, [this](kernel::Device&, kernel::PacketPtr p) { on_server_segment(std::move(p)); });
+  client_.sockets.tcp_listen(sport_, [this](kernel::Device&, kernel::PacketPtr p) { on_client_segment(std::move(p)); });
 }
 
 void TcpFlow::start(Nanos at) {
@@ -58,6 +84,7 @@ void TcpFlow::start(Nanos at) {
 
 void TcpFlow::on_event(std::uint64_t cookie) {
   if (cookie == kAppRead) return app_read();
+  if (cookie == kSynRetry) return on_syn_retry();
   if (cookie == kRto) {  // a timer in softirq context; its little work is not charged
     if (!rto_armed_) return;
     if (client_.work.sim.now() < rto_deadline_) {  // pushed back by ACKs since it was set
@@ -72,17 +99,137 @@ void TcpFlow::on_event(std::uint64_t cookie) {
   }
   if (!begin_app_work(client_, 0, this, cookie)) return;
   client_.work.set_flow(flow);
-  {
-    auto rt = kernel::ip_route_output(client_, server_ip_);
-    if (rt) {
-      client_ip_ = rt->src;
-      mss_ = std::uint32_t(rt->mtu) - 40;
-      gso_ = gso_ && rt->dev->gso;  // sk_can_gso: the route's device takes bursts
-      cwnd_ = 10 * mss_;  // TCP_INIT_CWND
-      tcp_write_xmit();
-    }
-  }
+  tcp_connect();
   client_.work.end();
+}
+
+// connect(): the route gives the source address and the MSS to offer; the SYN goes out.
+void TcpFlow::tcp_connect() {
+  auto rt = kernel::ip_route_output(client_, server_ip_);
+  if (!rt) return;  // ENETUNREACH: no connection, nothing sent
+  client_ip_ = rt->src;
+  advmss_ = std::uint32_t(rt->mtu) - 40;
+  gso_ = gso_ && rt->dev->gso;  // sk_can_gso: the route's device takes bursts
+  const std::uint64_t addrs = std::uint64_t(client_ip_.v) << 32 | server_ip_.v;
+  iss_ = mix32(addrs ^ (std::uint64_t(sport_) << 16 | port_));
+  ts_off_ = mix32(addrs);
+  client_.work.charge(cost::Step::Syscall, 0);
+  client_state_ = State::SynSent;
+  send_syn();
+}
+
+void TcpFlow::send_syn() {
+  const Nanos now = client_.work.now();
+  wire::TcpOptions o;
+  o.mss = std::uint16_t(advmss_);
+  o.sack_permitted = true;
+  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(now, ts_off_), 0};
+  o.wscale = kWindowShift;
+  syn_sent_at_ = now;
+  syn_traced_ = trace_first > 0;
+  send_control(client_, server_ip_, sport_, port_, iss_, 0, wire::tcp::kSyn, syn_window(advmss_), o, syn_traced_);
+  client_.work.sim.at(now + syn_rto_, this, kSynRetry);
+}
+
+// tcp_retransmit_timer in SYN_SENT: the SYN again, the timeout doubled, until tcp_syn_retries.
+void TcpFlow::on_syn_retry() {
+  if (client_state_ != State::SynSent || client_.work.sim.now() < syn_sent_at_ + syn_rto_) return;
+  if (++syn_retries_ > kSynRetries) {  // connect() fails with ETIMEDOUT
+    client_state_ = State::Closed;
+    return;
+  }
+  syn_rto_ *= 2;
+  client_.work.begin(nullptr, 0);
+  send_syn();
+  client_.work.end();
+}
+
+// A segment without data (SYN, SYN-ACK, or the handshake's ACK) with its options.
+void TcpFlow::send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
+                           std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, std::uint16_t window,
+                           const wire::TcpOptions& o, bool traced) {
+  kernel::World& w = from.world;
+  auto rt = kernel::ip_route_output(from, dst);
+  if (!rt) return;
+  const std::uint32_t hl = std::uint32_t(wire::TcpRepr::kLen + o.len());
+  kernel::PacketPtr p = w.pool.get(wire::Ipv4Repr::kLen + hl);
+  p->id = w.pool.new_packet_id();
+  p->traced = traced;
+  p->flow = flow;
+  std::uint8_t* d = p->put(hl);
+  wire::TcpRepr{sport, dport, seq, ack, std::uint8_t(hl / 4), flags, window, 0, 0}.emit(wire::MutBytes(d, wire::TcpRepr::kLen));
+  o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, hl - wire::TcpRepr::kLen));
+  kernel::ip_push_header(from, *p, rt->src, dst, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(from.default_ttl), true);
+  kernel::ip_local_out(from, std::move(p), *rt);
+}
+
+// tcp_v4_conn_request: a SYN to the listening port is answered with a SYN-ACK carrying this end's
+// own MSS, timestamp and window scale (SACK and scaling only where the SYN offered them). A SYN
+// sent again is answered again (inet_rtx_syn_ack).
+void TcpFlow::on_syn(kernel::PacketPtr p) {
+  const Seg s = parse(*p);
+  const bool traced = p->traced;
+  p.reset();
+  if (server_state_ == State::Established) return;  // an old duplicate
+  auto rt = kernel::ip_route_output(server_, s.src);
+  if (!rt) return;
+  client_ip_ = s.src;
+  rcv_nxt_ = s.seq + 1;
+  if (s.opts.timestamp) server_ts_recent_ = s.opts.timestamp->val;
+  const std::uint32_t advmss = std::uint32_t(rt->mtu) - 40;
+  const std::uint64_t addrs = std::uint64_t(server_ip_.v) << 32 | client_ip_.v;
+  server_iss_ = mix32(addrs ^ (std::uint64_t(port_) << 16 | sport_));
+  server_ts_off_ = mix32(addrs);
+  server_state_ = State::SynRecv;
+  wire::TcpOptions o;
+  o.mss = std::uint16_t(advmss);
+  o.sack_permitted = s.opts.sack_permitted;
+  if (s.opts.timestamp) o.timestamp = wire::TcpTimestamp{tcp_time_stamp(server_.work.now(), server_ts_off_), server_ts_recent_};
+  if (s.opts.wscale) o.wscale = kWindowShift;
+  // tcp_openreq_init_rwin: the window's MSS is net of the timestamp the connection will carry.
+  send_control(server_, client_ip_, port_, sport_, server_iss_, rcv_nxt_, wire::tcp::kSyn | wire::tcp::kAck,
+               syn_window(advmss - (o.timestamp ? kTsLen : 0)), o, traced);
+}
+
+// tcp_rcv_synsent_state_process: the SYN-ACK for our SYN fixes the MSS, gives the first RTT
+// sample (not from a SYN sent twice: Karn), and is acknowledged; then the data may flow.
+void TcpFlow::on_synack(kernel::PacketPtr p) {
+  const Seg s = parse(*p);
+  const bool traced = p->traced;
+  p.reset();
+  const std::uint8_t synack = wire::tcp::kSyn | wire::tcp::kAck;
+  if ((s.flags & synack) != synack || s.ack != iss_ + 1) return;
+  const Nanos now = client_.work.now();
+  client_rcv_nxt_ = s.seq + 1;
+  if (s.opts.timestamp) ts_recent_ = s.opts.timestamp->val;
+  mss_ = std::min<std::uint32_t>(advmss_, s.opts.mss.value_or(kDefaultMss)) - (s.opts.timestamp ? kTsLen : 0);
+  rwnd_ = s.window;  // a SYN's window is never scaled
+  if (syn_retries_ == 0) {
+    srtt_ = now - syn_sent_at_;
+    rttvar_ = srtt_ / 2;
+    rto_ = std::clamp(srtt_ + 4 * rttvar_, kRtoMin, kRtoMax);
+  }
+  snd_una_ = snd_nxt_ = snd_max_ = iss_ + 1;
+  cwnd_ = 10 * mss_;  // TCP_INIT_CWND
+  client_state_ = State::Established;
+  wire::TcpOptions o;
+  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(now, ts_off_), ts_recent_};
+  send_control(client_, server_ip_, sport_, port_, snd_nxt_, client_rcv_nxt_, wire::tcp::kAck,
+               std::uint16_t(kRcvBuf >> kWindowShift), o, traced);
+  tcp_write_xmit();
+}
+
+void TcpFlow::on_client_segment(kernel::PacketPtr p) {
+  if (client_state_ == State::SynSent) return on_synack(std::move(p));
+  if (client_state_ == State::Established) on_ack(std::move(p));
+}
+
+void TcpFlow::on_server_segment(kernel::PacketPtr p) {
+  const auto tcp = wire::TcpView::new_unchecked(kernel::ip_hdr(*p).payload());
+  if (tcp.flags() & wire::tcp::kSyn) return on_syn(std::move(p));
+  if (server_state_ == State::SynRecv && (tcp.flags() & wire::tcp::kAck) && tcp.ack_number() == server_iss_ + 1)
+    server_state_ = State::Established;  // the handshake's ACK, or the first data, completes it
+  if (server_state_ == State::Established) on_data(std::move(p));
 }
 
 // tcp_write_xmit: fill the window (the smaller of cwnd and the receiver's), in bursts of up to
@@ -90,9 +237,10 @@ void TcpFlow::on_event(std::uint64_t cookie) {
 void TcpFlow::tcp_write_xmit() {
   const std::uint32_t window = std::min(cwnd_, rwnd_);
   const bool more_data = client_.work.now() < start_ + duration_;
+  const std::uint32_t burst = gso_ ? (kGsoMax - wire::Ipv4Repr::kLen - kHeader) / mss_ * mss_ : mss_;
   while (in_flight() < window) {
     if (!more_data && !before(snd_nxt_, snd_max_)) break;
-    std::uint32_t len = std::min(window - in_flight(), gso_ ? (kGsoMax - 40) / mss_ * mss_ : mss_);
+    std::uint32_t len = std::min(window - in_flight(), burst);
     if (!more_data) len = std::min(len, snd_max_ - snd_nxt_);
     if (len < mss_ && in_flight() > 0) break;  // no small segments while data is in flight
     if (len > mss_) len -= len % mss_;
@@ -109,15 +257,18 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   if (!rt) return;
   w.work.charge(cost::Step::TcpSendmsg, len);
   if (!retransmit) w.work.charge(cost::Step::CopyFromUser, len);
-  kernel::PacketPtr p = w.pool.get(wire::Ipv4Repr::kLen + wire::TcpRepr::kLen + len);
+  kernel::PacketPtr p = w.pool.get(wire::Ipv4Repr::kLen + kHeader + len);
   p->id = w.pool.new_packet_id();
   p->traced = stats_.packets_sent < std::uint64_t(trace_first);
   traced_acks_ += p->traced;
   p->flow = flow;
-  std::uint8_t* d = p->put(wire::TcpRepr::kLen + len);
-  std::memset(d + wire::TcpRepr::kLen, 0, len);
-  wire::TcpRepr{sport_, port_, seq, rcv_nxt_, 5, wire::tcp::kAck | wire::tcp::kPsh, 0xffff, 0, 0}.emit(
+  std::uint8_t* d = p->put(kHeader + len);
+  std::memset(d + kHeader, 0, len);
+  wire::TcpRepr{sport_, port_, seq, client_rcv_nxt_, kHeader / 4, wire::tcp::kAck | wire::tcp::kPsh, 0xffff, 0, 0}.emit(
       wire::MutBytes(d, wire::TcpRepr::kLen));
+  wire::TcpOptions o;
+  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(w.work.now(), ts_off_), ts_recent_};
+  o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, kTsLen));
   kernel::ip_push_header(client_, *p, rt->src, server_ip_, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(client_.default_ttl),
                          true);
   if (len > mss_) {
@@ -166,6 +317,8 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
   kernel::World& w = client_.world;
   const Seg s = parse(*p);
   p.reset();
+  if (s.flags & wire::tcp::kSyn) return;  // a SYN-ACK sent again: already answered
+  if (s.opts.timestamp) ts_recent_ = s.opts.timestamp->val;
   rwnd_ = std::uint32_t(s.window) << kWindowShift;
   if (after(s.ack, snd_una_)) {
     const std::uint32_t acked = s.ack - snd_una_;
@@ -222,6 +375,7 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
   const Seg s = parse(*p);
   const std::uint32_t segs = p->gso_segs();
   p.reset();
+  if (s.opts.timestamp && !after(s.seq, rcv_nxt_)) server_ts_recent_ = s.opts.timestamp->val;  // tcp_store_ts_recent
   if (s.len == 0) return;
   client_ip_ = s.src;
   bool in_order = false;
@@ -229,7 +383,7 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
     stats_.packets_delivered += n;
     stats_.timeline.on_delivered(w.work.now(), n);
     stats_.payload_delivered += bytes;
-    stats_.l3_delivered += bytes + 40ull * n;
+    stats_.l3_delivered += bytes + std::uint64_t(wire::Ipv4Repr::kLen + kHeader) * n;
     stats_.last_delivered = w.work.now();
     unread_ += bytes;
   };
@@ -265,15 +419,18 @@ void TcpFlow::send_ack() {
   p->id = w.pool.new_packet_id();
   p->traced = false;
   p->flow = flow;
-  std::uint8_t* d = p->put(wire::TcpRepr::kLen);
+  std::uint8_t* d = p->put(kHeader);
   if (traced_acks_ > 0) {  // the ACKs answering the traced segments are traced too
     p->traced = true;
     --traced_acks_;
   }
   const std::uint32_t free_space = kRcvBuf > unread_ ? kRcvBuf - unread_ : 0;
-  wire::TcpRepr{port_, sport_, 0, rcv_nxt_, 5, wire::tcp::kAck,
+  wire::TcpRepr{port_, sport_, server_iss_ + 1, rcv_nxt_, kHeader / 4, wire::tcp::kAck,
                 std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), 0, 0}
       .emit(wire::MutBytes(d, wire::TcpRepr::kLen));
+  wire::TcpOptions o;
+  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(w.work.now(), server_ts_off_), server_ts_recent_};
+  o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, kTsLen));
   kernel::ip_push_header(server_, *p, rt->src, client_ip_, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(server_.default_ttl),
                          true);
   unacked_segs_ = 0;

@@ -1,13 +1,21 @@
-// A TCP bulk transfer, simplified but honest (RFC 5681 Reno with NewReno recovery):
-// - MSS from the route MTU (MTU − 40); the window counted in bytes; slow start from 10 segments,
-//   congestion avoidance above ssthresh; ACK clocking;
+// A TCP bulk transfer, simplified but honest (RFC 5681 Reno with NewReno recovery), with Linux's
+// defaults on the wire:
+// - the three-way handshake (tcp_connect, tcp_v4_conn_request, tcp_rcv_synsent_state_process):
+//   the SYN offers MSS, SACK-permitted, a timestamp and window scale 7, in tcp_options_write's
+//   order; its window is the largest multiple of the MSS below 65,535; a lost SYN is sent again
+//   after 1 s, then 2, 4, … (TCP_TIMEOUT_INIT, tcp_syn_retries = 6); the SYN's round trip seeds
+//   SRTT; data begins with the handshake's last ACK;
+// - timestamps on every segment (RFC 7323: TSval a 1 ms clock plus a per-connection offset,
+//   TSecr the peer's latest), so a segment carries 1448 bytes on a 1500-byte MTU, not 1460;
+// - the MSS the smaller of the two ends' offers, less the timestamp's 12 bytes; the window
+//   counted in bytes; slow start from 10 segments, congestion avoidance above ssthresh; ACK
+//   clocking;
 // - loss detection by three duplicate ACKs (fast retransmit, fast recovery) and a retransmission
 //   timer (RTO from SRTT/RTTVAR, at least 200 ms, doubling on each expiry);
 // - the receiver ACKs every second segment (or at once when out of order), advertises its free
 //   receive buffer, and its application reads whenever woken;
 // - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack.
-// Left out: the handshake and teardown, SACK, timestamps, window scaling negotiation, Nagle,
-// delayed-ACK timers, pacing, CUBIC (Linux's default) and ECN.
+// Left out: teardown, SACK, Nagle, delayed-ACK timers, pacing, CUBIC (Linux's default) and ECN.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -16,6 +24,7 @@
 #include "models/kernel/packet.h"
 #include "models/userspace/flow_stats.h"
 #include "models/wire/addr.h"
+#include "models/wire/tcp_options.h"
 #include "sim/event_queue.h"
 
 namespace ol::kernel {
@@ -42,15 +51,27 @@ class TcpFlow final : public EventTarget {
   static constexpr std::uint32_t kGsoMax = 65536;
 
  private:
-  enum Cookie : std::uint64_t { kAppStart, kRto, kAppRead };
+  enum Cookie : std::uint64_t { kAppStart, kRto, kAppRead, kSynRetry };
+  enum class State : std::uint8_t { Closed, SynSent, SynRecv, Established };
+  // handshake
+  void tcp_connect();
+  void send_syn();
+  void on_syn_retry();
+  void on_synack(kernel::PacketPtr p);
+  void on_syn(kernel::PacketPtr p);
+  void send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
+                    std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, std::uint16_t window, const wire::TcpOptions& o,
+                    bool traced);
   // sender
   void tcp_write_xmit();
   void send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit);
+  void on_client_segment(kernel::PacketPtr p);
   void on_ack(kernel::PacketPtr p);
   void arm_rto();
   void on_rto();
   std::uint32_t in_flight() const { return snd_nxt_ - snd_una_; }
   // receiver
+  void on_server_segment(kernel::PacketPtr p);
   void on_data(kernel::PacketPtr p);
   void send_ack();
   void app_read();
@@ -62,7 +83,18 @@ class TcpFlow final : public EventTarget {
   Nanos duration_;
   bool gso_;
   Nanos start_ = 0;
-  std::uint32_t mss_ = 1460;
+  std::uint32_t mss_ = 1448;  // payload per segment, after the timestamp option
+  std::uint32_t advmss_ = 1460;  // what this end's route allows (MTU - 40), offered in its SYN
+
+  // The handshake. Timestamps count milliseconds from each end's own offset.
+  State client_state_ = State::Closed, server_state_ = State::Closed;
+  std::uint32_t iss_ = 0, server_iss_ = 0;  // initial sequence numbers (secure_tcp_seq)
+  std::uint32_t client_rcv_nxt_ = 0;        // the server's ISN + 1: what the client's segments ACK
+  std::uint32_t ts_off_ = 0, server_ts_off_ = 0;
+  std::uint32_t ts_recent_ = 0, server_ts_recent_ = 0;  // the peer's latest TSval, echoed as TSecr
+  Nanos syn_sent_at_ = 0, syn_rto_ = kNanosPerSecond;  // TCP_TIMEOUT_INIT: the SYN's first timeout
+  int syn_retries_ = 0;
+  bool syn_traced_ = false;
 
   std::uint32_t snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0, cwnd_ = 0, ssthresh_ = 0x7fffffff, rwnd_ = kRcvBuf;
   std::uint32_t recover_ = 0;

@@ -7,6 +7,7 @@
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/tcp.h"
+#include "models/wire/tcp_options.h"
 #include "models/wire/dhcp.h"
 #include "models/wire/udp.h"
 #include "models/wire/vxlan.h"
@@ -154,10 +155,14 @@ class Dissector {
     field("sequence number", base, tcp::kSeqNum, std::to_string(t->seq_number()));
     field("acknowledgment number", base, tcp::kAckNum, std::to_string(t->ack_number()));
     field("header length", base, tcp::kDataOff, fmt::format("{} bytes", t->header_len()));
-    field("flags", base, tcp::kFlags, fmt::format("0x{:02x}", t->flags()));
+    field("flags", base, tcp::kFlags, fmt::format("0x{:02x} ({})", t->flags(), tcp_flags_str(t->flags())));
     field("window", base, tcp::kWindow, std::to_string(t->window_len()));
     field("checksum", base, tcp::kChecksum, fmt::format("0x{:04x}", t->checksum()));
     field("urgent pointer", base, tcp::kUrgent, std::to_string(t->urgent_at()));
+    if (t->header_len() > tcp::kHeaderLen) {
+      const auto opts = TcpOptions::parse(b.subspan(tcp::kHeaderLen, t->header_len() - tcp::kHeaderLen));
+      field("options", base, Field{tcp::kHeaderLen, t->header_len()}, opts ? opts->str() : "malformed");
+    }
     data(b.subspan(std::min(b.size(), t->header_len())), base + t->header_len(), inner);
   }
 

@@ -1,6 +1,17 @@
 #include "models/wire/tcp.h"
 
+#include <utility>
+
 namespace ol::wire {
+
+std::string tcp_flags_str(std::uint8_t flags) {
+  static constexpr std::pair<std::uint8_t, const char*> kNames[] = {
+      {tcp::kFin, "FIN"}, {tcp::kSyn, "SYN"}, {tcp::kRst, "RST"}, {tcp::kPsh, "PSH"}, {tcp::kAck, "ACK"}};
+  std::string s;
+  for (const auto& [bit, name] : kNames)
+    if (flags & bit) s += (s.empty() ? "" : ",") + std::string(name);
+  return s;
+}
 
 std::optional<TcpRepr> TcpRepr::parse(Bytes b) {
   auto p = TcpView::new_checked(b);

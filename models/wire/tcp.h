@@ -1,6 +1,7 @@
-// TCP header (RFC 793/9293), without options.
+// TCP header (RFC 793/9293); its options are read and written by tcp_options.h.
 #pragma once
 #include <optional>
+#include <string>
 
 #include "models/wire/bytes.h"
 #include "models/wire/field.h"
@@ -10,6 +11,7 @@ namespace ol::wire {
 namespace tcp {
 constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
 }
+std::string tcp_flags_str(std::uint8_t flags);  // "SYN,ACK", as a trace shows them
 
 namespace tcp {
 constexpr Field kSrcPort{0, 2}, kDstPort{2, 4}, kSeqNum{4, 8}, kAckNum{8, 12}, kDataOff{12, 13}, kFlags{13, 14},

@@ -12,6 +12,7 @@
 #include "models/wire/icmp.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/tcp.h"
+#include "models/wire/tcp_options.h"
 #include "models/wire/udp.h"
 #include "models/wire/vxlan.h"
 #include "validate/encap_summary.h"
@@ -25,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)w::Ipv4Repr::parse(b);
   (void)w::UdpRepr::parse(b);
   (void)w::TcpRepr::parse(b);
+  if (auto o = w::TcpOptions::parse(b)) (void)o->str();
   (void)w::VxlanRepr::parse(b);
   (void)w::IcmpRepr::parse(b);
   if (auto ip = w::Ipv4View::new_checked(b)) {

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "models/wire/tcp.h"
+#include "models/wire/tcp_options.h"
 #include "models/wire/udp.h"
 #include "models/wire/vxlan.h"
 
@@ -56,4 +57,37 @@ TEST_CASE("VXLAN header (RFC 7348 section 5): I flag and a 24-bit VNI") {
   out[0] = 0;  // no I flag
   CHECK_FALSE(VxlanRepr::parse(out));
   CHECK(kVxlanOverhead == 50);
+}
+
+TEST_CASE("TCP options: a Linux SYN's bytes parse and emit alike; SACK blocks; a bad length is refused") {
+  // From a Linux 6.x SYN: MSS 1460, SACK-permitted + TS, NOP + WS 7.
+  const std::vector<std::uint8_t> syn = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0x30, 0x39, 0, 0, 0, 0, 1, 3, 3, 7};
+  auto o = TcpOptions::parse(syn);
+  REQUIRE(o);
+  CHECK(o->mss == 1460);
+  CHECK(o->sack_permitted);
+  CHECK(o->timestamp == TcpTimestamp{12345, 0});
+  CHECK(o->wscale == 7);
+  CHECK(o->len() == syn.size());
+  std::vector<std::uint8_t> out(o->len());
+  o->emit(out);
+  CHECK(out == syn);
+  CHECK(o->str() == "MSS 1460, SACK permitted, TS 12345:0, WS 7");
+
+  TcpOptions ack;  // an ACK with a timestamp and two SACK blocks: NOP NOP TS, NOP NOP SACK
+  ack.timestamp = TcpTimestamp{7, 9};
+  ack.sack_blocks = 2;
+  ack.sack[0] = {3000, 4000};
+  ack.sack[1] = {1000, 2000};
+  CHECK(ack.len() == 12 + 4 + 16);
+  std::vector<std::uint8_t> b(ack.len());
+  ack.emit(b);
+  CHECK(std::vector<std::uint8_t>(b.begin(), b.begin() + 2) == std::vector<std::uint8_t>{1, 1});
+  CHECK(std::vector<std::uint8_t>(b.begin() + 12, b.begin() + 16) == std::vector<std::uint8_t>{1, 1, 5, 18});
+  CHECK(TcpOptions::parse(b) == ack);
+
+  CHECK_FALSE(TcpOptions::parse(std::vector<std::uint8_t>{2, 4, 5}));     // runs past the end
+  CHECK_FALSE(TcpOptions::parse(std::vector<std::uint8_t>{2, 3, 5, 1}));  // MSS of length 3
+  CHECK_FALSE(TcpOptions::parse(std::vector<std::uint8_t>{30, 1, 0, 0})); // a length below 2
+  CHECK(TcpOptions::parse(std::vector<std::uint8_t>{30, 4, 0, 0, 0}));    // an unknown kind, skipped
 }

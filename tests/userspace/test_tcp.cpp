@@ -1,0 +1,120 @@
+// TCP as Linux opens a connection: the three-way handshake with the options a Linux SYN carries, in
+// its byte order, timestamps on every segment after it, and a lost SYN sent again after 1 s.
+#include <catch2/catch.hpp>
+
+#include "models/kernel/device.h"
+#include "models/kernel/netem.h"
+#include "models/userspace/tcp_flow.h"
+#include "models/wire/ethernet.h"
+#include "models/wire/tcp.h"
+#include "models/wire/tcp_options.h"
+#include "tests/kernel/helpers.h"
+
+using namespace ol;
+
+namespace {
+
+// The lab's namespaces have no CPU model: a rate on node-a's NIC keeps the data finite.
+constexpr const char* kShaped = "tc -n node-a qdisc add dev eth0 root netem rate 100mbit\n";
+
+struct Segment {
+  Nanos at;  // not recorded by the tap: filled by the caller where it matters
+  wire::TcpRepr tcp;
+  wire::TcpOptions opts;
+  std::size_t payload = 0;
+};
+
+// The TCP segments a namespace's eth0 sent, in order.
+std::vector<Segment> sent_by(const test::Lab& lab, const std::string& netns) {
+  std::vector<Segment> out;
+  for (const auto& f : lab.frames) {
+    if (f.netns != netns || f.dev != "eth0") continue;
+    const wire::Bytes b(f.bytes);
+    auto ip = wire::Ipv4View::new_checked(b.subspan(wire::ethernet::kHeaderLen));
+    if (!ip || ip->protocol() != std::uint8_t(wire::IpProto::Tcp)) continue;
+    auto tcp = wire::TcpRepr::parse(ip->payload());
+    REQUIRE(tcp);
+    const std::size_t hl = std::size_t(tcp->data_offset) * 4;
+    auto opts = wire::TcpOptions::parse(ip->payload().subspan(20, hl - 20));
+    REQUIRE(opts);
+    out.push_back({0, *tcp, *opts, ip->payload().size() - hl});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a TCP connection opens with SYN, SYN-ACK, ACK carrying Linux's options, then data with timestamps") {
+  test::Lab lab("two-nodes-host-gw.sh", kShaped);
+  traffic::TcpFlow flow(lab.ns("pod-a1"), lab.ns("pod-b1"), *wire::Ipv4Addr::parse("10.244.2.2"), 5201, 20 * kNanosPerMilli, true);
+  flow.start(0);
+  lab.sim.run_until(100 * kNanosPerMilli);
+  const auto a = sent_by(lab, "pod-a1"), b = sent_by(lab, "pod-b1");
+  REQUIRE(a.size() >= 3);
+  REQUIRE(b.size() >= 2);
+
+  const Segment& syn = a[0];
+  CHECK(syn.tcp.flags == wire::tcp::kSyn);
+  CHECK(syn.tcp.data_offset == 10);     // 40 bytes: 20 of options
+  CHECK(syn.tcp.window == 64240);       // 44 x 1460: the largest multiple of the MSS below 65,535
+  CHECK(syn.opts.mss == 1460);
+  CHECK(syn.opts.sack_permitted);
+  CHECK(syn.opts.wscale == 7);
+  REQUIRE(syn.opts.timestamp);
+  CHECK(syn.opts.timestamp->ecr == 0);
+  CHECK(syn.payload == 0);
+  // The bytes as a Linux SYN has them: MSS, SACK-permitted + TS, NOP + WS.
+  std::vector<std::uint8_t> raw(syn.opts.len());
+  syn.opts.emit(raw);
+  CHECK(std::vector<std::uint8_t>(raw.begin(), raw.begin() + 8) == std::vector<std::uint8_t>{2, 4, 0x05, 0xb4, 4, 2, 8, 10});
+  CHECK(std::vector<std::uint8_t>(raw.end() - 4, raw.end()) == std::vector<std::uint8_t>{1, 3, 3, 7});
+
+  const Segment& synack = b[0];
+  CHECK(synack.tcp.flags == (wire::tcp::kSyn | wire::tcp::kAck));
+  CHECK(synack.tcp.ack == syn.tcp.seq + 1);
+  CHECK(synack.tcp.window == 65160);  // 45 x 1448: tcp_openreq_init_rwin nets out the timestamp
+  CHECK(synack.opts.mss == 1460);
+  CHECK(synack.opts.sack_permitted);
+  CHECK(synack.opts.wscale == 7);
+  REQUIRE(synack.opts.timestamp);
+  CHECK(synack.opts.timestamp->ecr == syn.opts.timestamp->val);
+
+  const Segment& ack = a[1];
+  CHECK(ack.tcp.flags == wire::tcp::kAck);
+  CHECK(ack.tcp.seq == syn.tcp.seq + 1);
+  CHECK(ack.tcp.ack == synack.tcp.seq + 1);
+  CHECK(ack.tcp.data_offset == 8);  // NOP NOP TS
+  CHECK(ack.payload == 0);
+  CHECK(ack.opts.timestamp->ecr == synack.opts.timestamp->val);
+
+  const Segment& data = a[2];
+  CHECK(data.tcp.seq == syn.tcp.seq + 1);
+  CHECK(data.tcp.data_offset == 8);
+  CHECK(data.payload == 10 * 1448);  // the initial window: 10 segments of 1,448 bytes
+  CHECK(data.opts.timestamp->ecr == synack.opts.timestamp->val);
+  CHECK_FALSE(data.opts.mss);
+  CHECK(flow.mss() == 1448);
+  CHECK(flow.stats().payload_delivered > 0);
+  CHECK(flow.stats().rtt.count() > 0);
+}
+
+TEST_CASE("a lost SYN is sent again 1 s later (TCP_TIMEOUT_INIT), and the connection then opens") {
+  test::Lab lab("two-nodes-host-gw.sh", "tc -n node-a qdisc add dev eth0 root netem rate 100mbit loss 100%\n");
+  traffic::TcpFlow flow(lab.ns("pod-a1"), lab.ns("pod-b1"), *wire::Ipv4Addr::parse("10.244.2.2"), 5201, 2 * kNanosPerSecond, true);
+  flow.start(0);
+  lab.sim.run_until(500 * kNanosPerMilli);
+  CHECK(sent_by(lab, "pod-a1").size() == 1);  // the SYN, lost on node-a's NIC
+  CHECK(sent_by(lab, "pod-b1").empty());
+  lab.ns("node-a").dev_by_name("eth0")->qdisc->set_loss(0, RandomStream(1, "netem"));
+  lab.sim.run_until(990 * kNanosPerMilli);
+  CHECK(sent_by(lab, "pod-a1").size() == 1);  // nothing before the timeout
+  lab.sim.run_until(1010 * kNanosPerMilli);
+  const auto a = sent_by(lab, "pod-a1");
+  REQUIRE(a.size() >= 3);
+  CHECK(a[1].tcp.flags == wire::tcp::kSyn);
+  CHECK(a[1].tcp.seq == a[0].tcp.seq);  // the same SYN
+  CHECK(a[1].opts.timestamp->val == a[0].opts.timestamp->val + 1000);  // a 1 ms clock: 1 s later
+  CHECK(a[2].tcp.flags == wire::tcp::kAck);
+  lab.sim.run_until(3 * kNanosPerSecond);
+  CHECK(flow.stats().payload_delivered > 0);
+}
