@@ -174,7 +174,8 @@ void TcpFlow::on_syn(kernel::PacketPtr p) {
   auto rt = kernel::ip_route_output(server_, s.src);
   if (!rt) return;
   client_ip_ = s.src;
-  rcv_nxt_ = s.seq + 1;
+  rcv_base_ = s.seq + 1;
+  rcv_off_ = 0;
   if (s.opts.timestamp) server_ts_recent_ = s.opts.timestamp->val;
   const std::uint32_t advmss = std::uint32_t(rt->mtu) - 40;
   const std::uint64_t addrs = std::uint64_t(server_ip_.v) << 32 | client_ip_.v;
@@ -187,7 +188,7 @@ void TcpFlow::on_syn(kernel::PacketPtr p) {
   if (s.opts.timestamp) o.timestamp = wire::TcpTimestamp{tcp_time_stamp(server_.work.now(), server_ts_off_), server_ts_recent_};
   if (s.opts.wscale) o.wscale = kWindowShift;
   // tcp_openreq_init_rwin: the window's MSS is net of the timestamp the connection will carry.
-  send_control(server_, client_ip_, port_, sport_, server_iss_, rcv_nxt_, wire::tcp::kSyn | wire::tcp::kAck,
+  send_control(server_, client_ip_, port_, sport_, server_iss_, rcv_nxt(), wire::tcp::kSyn | wire::tcp::kAck,
                syn_window(advmss - (o.timestamp ? kTsLen : 0)), o, traced);
 }
 
@@ -210,6 +211,7 @@ void TcpFlow::on_synack(kernel::PacketPtr p) {
     rto_ = std::clamp(srtt_ + 4 * rttvar_, kRtoMin, kRtoMax);
   }
   snd_una_ = snd_nxt_ = snd_max_ = iss_ + 1;
+  una_off_ = 0;
   cwnd_ = 10 * mss_;  // TCP_INIT_CWND
   client_state_ = State::Established;
   wire::TcpOptions o;
@@ -232,23 +234,69 @@ void TcpFlow::on_server_segment(kernel::PacketPtr p) {
   if (server_state_ == State::Established) on_data(std::move(p));
 }
 
-// tcp_write_xmit: fill the window (the smaller of cwnd and the receiver's), in bursts of up to
-// 64 KiB when the device takes GSO, else one MSS at a time. New data only until the flow's end.
+// tcp_write_xmit: fill the congestion window with what is not in flight, within the receiver's, in bursts of up to 64 KiB when the device takes GSO, else one MSS at a time. In loss
+// recovery the lost holes go first, one MSS each (tcp_xmit_retransmit_queue); after a timeout
+// the go-back-N resend skips what the receiver SACKed. New data only until the flow's end.
 void TcpFlow::tcp_write_xmit() {
-  const std::uint32_t window = std::min(cwnd_, rwnd_);
   const bool more_data = client_.work.now() < start_ + duration_;
   const std::uint32_t burst = gso_ ? (kGsoMax - wire::Ipv4Repr::kLen - kHeader) / mss_ * mss_ : mss_;
-  while (in_flight() < window) {
-    if (!more_data && !before(snd_nxt_, snd_max_)) break;
-    std::uint32_t len = std::min(window - in_flight(), burst);
-    if (!more_data) len = std::min(len, snd_max_ - snd_nxt_);
-    if (len < mss_ && in_flight() > 0) break;  // no small segments while data is in flight
+  for (std::uint32_t pipe = this->pipe(); pipe < cwnd_; pipe = this->pipe()) {
+    if (in_recovery_ && cwnd_ - pipe < mss_) break;
+    if (auto hole = next_lost()) {
+      retransmit_hole(*hole);
+      continue;
+    }
+    const bool resend = before(snd_nxt_, snd_max_);
+    if (resend) {  // after a timeout: skip what was SACKed
+      if (auto held = sacked_.holding(offset(snd_nxt_))) {
+        snd_nxt_ += std::uint32_t(held->end - offset(snd_nxt_));
+        continue;
+      }
+    }
+    if (!more_data && !resend) break;
+    // The receiver's window ends rwnd past snd_una, whatever it holds out of order.
+    const std::uint32_t room = rwnd_ > in_flight() ? rwnd_ - in_flight() : 0;
+    std::uint32_t len = std::min({cwnd_ - pipe, burst, resend ? ~0u : room});
+    if (resend) {
+      const auto gap = sacked_.next_gap(offset(snd_nxt_), offset(snd_max_));
+      len = std::min(len, gap ? std::uint32_t(gap->end - gap->start) : snd_max_ - snd_nxt_);
+    }
+    if (len == 0 || (len < mss_ && pipe > 0)) break;  // no small segments while data is in flight
     if (len > mss_) len -= len % mss_;
-    send_segment(snd_nxt_, len, before(snd_nxt_, snd_max_));
+    send_segment(snd_nxt_, len, resend);
     snd_nxt_ += len;
     if (after(snd_nxt_, snd_max_)) snd_max_ = snd_nxt_;
   }
   if (in_flight() > 0 && !rto_armed_) arm_rto();
+}
+
+// RFC 6675's pipe: the bytes still in the network: sent, neither SACKed nor taken for lost, plus
+// what recovery has sent again (tcp_packets_in_flight: packets_out - sacked_out - lost_out + retrans_out).
+std::uint32_t TcpFlow::pipe() const {
+  const std::uint64_t una = una_off_, nxt = offset(snd_nxt_);
+  std::uint64_t p = (nxt - una) - sacked_.bytes_in(una, nxt);
+  if (in_recovery_) {
+    const std::uint64_t lo = std::max(una, rexmit_off_), hi = std::min(nxt, lost_below());
+    if (lo < hi) p -= (hi - lo) - sacked_.bytes_in(lo, hi);
+  }
+  return std::uint32_t(p);
+}
+
+// Below this offset every byte not SACKed is lost: more than two segments' worth were SACKed above
+// it (IsLost with DupThresh 3).
+std::uint64_t TcpFlow::lost_below() const { return sacked_.lost_below(2 * std::uint64_t(mss_) + 1, una_off_); }
+
+// NextSeg's first rule: the lowest lost hole not yet sent again in this recovery, at most one MSS.
+std::optional<SeqRanges::Range> TcpFlow::next_lost() const {
+  if (!in_recovery_) return std::nullopt;
+  auto gap = sacked_.next_gap(std::max(una_off_, rexmit_off_), lost_below());
+  if (gap) gap->end = std::min(gap->end, gap->start + mss_);
+  return gap;
+}
+
+void TcpFlow::retransmit_hole(const SeqRanges::Range& hole) {
+  send_segment(snd_una_ + std::uint32_t(hole.start - una_off_), std::uint32_t(hole.end - hole.start), true);
+  rexmit_off_ = hole.end;
 }
 
 void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit) {
@@ -299,10 +347,10 @@ void TcpFlow::arm_rto() {
   rto_armed_ = true;
 }
 
-// tcp_retransmit_timer: back to one segment, go back N, the timeout doubled.
+// tcp_retransmit_timer: back to one segment, go back N (past what was SACKed), the timeout doubled.
 void TcpFlow::on_rto() {
   if (in_flight() == 0) return;
-  ssthresh_ = std::max(in_flight() / 2, 2 * mss_);
+  ssthresh_ = std::max(pipe() / 2, 2 * mss_);
   cwnd_ = mss_;
   in_recovery_ = false;
   dupacks_ = 0;
@@ -311,8 +359,10 @@ void TcpFlow::on_rto() {
   tcp_write_xmit();
 }
 
-// tcp_ack: new data acknowledged grows the window (slow start, then about one MSS per RTT);
-// three duplicates start fast retransmit and NewReno recovery.
+// tcp_ack: new data acknowledged grows the window (slow start, then about one MSS per RTT); the
+// SACK blocks mark the scoreboard (tcp_sacktag_write_queue); three duplicate ACKs, or more than
+// two segments SACKed above the first hole, start SACK-based recovery (RFC 6675): ssthresh and
+// cwnd halve, the first hole goes out at once, and the pipe paces the rest until `recover_`.
 void TcpFlow::on_ack(kernel::PacketPtr p) {
   kernel::World& w = client_.world;
   const Seg s = parse(*p);
@@ -320,9 +370,12 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
   if (s.flags & wire::tcp::kSyn) return;  // a SYN-ACK sent again: already answered
   if (s.opts.timestamp) ts_recent_ = s.opts.timestamp->val;
   rwnd_ = std::uint32_t(s.window) << kWindowShift;
+  const std::uint32_t flight_before = in_flight();
   if (after(s.ack, snd_una_)) {
     const std::uint32_t acked = s.ack - snd_una_;
     snd_una_ = s.ack;
+    una_off_ += acked;
+    sacked_.erase_below(una_off_);
     kernel::dst_confirm(client_, server_ip_);  // FLAG_FORWARD_PROGRESS
     if (before(snd_nxt_, snd_una_)) snd_nxt_ = snd_una_;
     dupacks_ = 0;
@@ -341,9 +394,6 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
       if (!before(s.ack, recover_)) {
         in_recovery_ = false;
         cwnd_ = ssthresh_;
-      } else {  // a partial ACK: the next hole, at once
-        send_segment(snd_una_, std::min(mss_, snd_max_ - snd_una_), true);
-        cwnd_ = cwnd_ > acked ? cwnd_ - acked + mss_ : mss_;
       }
     } else if (cwnd_ < ssthresh_) {
       cwnd_ += acked;
@@ -355,17 +405,29 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
     else rto_armed_ = false;
   } else if (s.ack == snd_una_ && in_flight() > 0) {
     ++dupacks_;
-    if (dupacks_ == 3 && !in_recovery_) {
-      ssthresh_ = std::max(in_flight() / 2, 2 * mss_);
-      recover_ = snd_max_;
-      in_recovery_ = true;
-      send_segment(snd_una_, std::min(mss_, snd_max_ - snd_una_), true);
-      cwnd_ = ssthresh_ + 3 * mss_;
-    } else if (in_recovery_) {
-      cwnd_ += mss_;
-    }
   }
+  sack_tag(s.opts);
+  if (!in_recovery_ && in_flight() > 0 && (dupacks_ >= 3 || lost_below() > una_off_)) enter_recovery(flight_before);
   tcp_write_xmit();
+}
+
+// The ACK's SACK blocks, clipped to what is outstanding, onto the scoreboard.
+void TcpFlow::sack_tag(const wire::TcpOptions& o) {
+  const std::uint64_t max = offset(snd_max_);
+  for (std::size_t i = 0; i < o.sack_blocks; ++i) {
+    const std::uint64_t start = std::max(offset(o.sack[i].start), una_off_), end = std::min(offset(o.sack[i].end), max);
+    if (start < end) sacked_.insert(start, end);
+  }
+}
+
+void TcpFlow::enter_recovery(std::uint32_t flight) {
+  ssthresh_ = std::max(flight / 2, 2 * mss_);
+  cwnd_ = ssthresh_;
+  recover_ = snd_max_;
+  rexmit_off_ = una_off_;
+  in_recovery_ = true;
+  if (auto hole = next_lost()) retransmit_hole(*hole);  // the first one regardless of the pipe
+  else retransmit_hole({una_off_, una_off_ + std::min<std::uint64_t>(mss_, snd_max_ - snd_una_)});
 }
 
 // The receiver, in softirq: in-order data is queued for the application, a hole is remembered,
@@ -375,7 +437,7 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
   const Seg s = parse(*p);
   const std::uint32_t segs = p->gso_segs();
   p.reset();
-  if (s.opts.timestamp && !after(s.seq, rcv_nxt_)) server_ts_recent_ = s.opts.timestamp->val;  // tcp_store_ts_recent
+  if (s.opts.timestamp && !after(s.seq, rcv_nxt())) server_ts_recent_ = s.opts.timestamp->val;  // tcp_store_ts_recent
   if (s.len == 0) return;
   client_ip_ = s.src;
   bool in_order = false;
@@ -387,21 +449,19 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
     stats_.last_delivered = w.work.now();
     unread_ += bytes;
   };
-  if (s.seq == rcv_nxt_) {
+  const std::int64_t start = rcv_off_ + std::int32_t(s.seq - rcv_nxt()), end = start + s.len;
+  if (start == rcv_off_) {
     in_order = true;
-    rcv_nxt_ += s.len;
+    rcv_off_ = end;
     deliver(s.len, segs);
-    for (auto it = ooo_.begin(); it != ooo_.end() && !after(it->first, rcv_nxt_);) {
-      if (after(it->second, rcv_nxt_)) {
-        const std::uint32_t add = it->second - rcv_nxt_;
-        deliver(add, (add + mss_ - 1) / mss_);
-        rcv_nxt_ = it->second;
-      }
-      it = ooo_.erase(it);
+    for (auto r = ooo_.holding(std::uint64_t(rcv_off_)); r; r = ooo_.holding(std::uint64_t(rcv_off_))) {
+      const auto add = std::uint32_t(r->end - std::uint64_t(rcv_off_));
+      deliver(add, (add + mss_ - 1) / mss_);
+      rcv_off_ = std::int64_t(r->end);
     }
-  } else if (after(s.seq, rcv_nxt_)) {
-    auto& end = ooo_[s.seq];
-    end = std::max(end, s.seq + s.len);
+    ooo_.erase_below(std::uint64_t(rcv_off_));
+  } else if (start > rcv_off_) {
+    last_ooo_ = ooo_.insert(std::uint64_t(start), std::uint64_t(end)).start;
   }
   unacked_segs_ += segs;
   if (!in_order || !ooo_.empty() || unacked_segs_ >= 2) send_ack();
@@ -419,22 +479,38 @@ void TcpFlow::send_ack() {
   p->id = w.pool.new_packet_id();
   p->traced = false;
   p->flow = flow;
-  std::uint8_t* d = p->put(kHeader);
+  wire::TcpOptions o;
+  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(w.work.now(), server_ts_off_), server_ts_recent_};
+  sack_blocks(o);
+  const std::uint32_t hl = std::uint32_t(wire::TcpRepr::kLen + o.len());
+  std::uint8_t* d = p->put(hl);
   if (traced_acks_ > 0) {  // the ACKs answering the traced segments are traced too
     p->traced = true;
     --traced_acks_;
   }
   const std::uint32_t free_space = kRcvBuf > unread_ ? kRcvBuf - unread_ : 0;
-  wire::TcpRepr{port_, sport_, server_iss_ + 1, rcv_nxt_, kHeader / 4, wire::tcp::kAck,
+  wire::TcpRepr{port_, sport_, server_iss_ + 1, rcv_nxt(), std::uint8_t(hl / 4), wire::tcp::kAck,
                 std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), 0, 0}
       .emit(wire::MutBytes(d, wire::TcpRepr::kLen));
-  wire::TcpOptions o;
-  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(w.work.now(), server_ts_off_), server_ts_recent_};
-  o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, kTsLen));
+  o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, hl - wire::TcpRepr::kLen));
   kernel::ip_push_header(server_, *p, rt->src, client_ip_, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(server_.default_ttl),
                          true);
   unacked_segs_ = 0;
   kernel::ip_local_out(server_, std::move(p), *rt);
+}
+
+// tcp_sack_new_ofo_skb's order: first the block holding the segment that arrived last, then the
+// others, here from the highest down; three fit beside the timestamp.
+void TcpFlow::sack_blocks(wire::TcpOptions& o) const {
+  if (ooo_.empty()) return;
+  auto put = [&](const SeqRanges::Range& r) {
+    o.sack[o.sack_blocks++] = {rcv_base_ + std::uint32_t(r.start), rcv_base_ + std::uint32_t(r.end)};
+  };
+  const auto first = ooo_.holding(last_ooo_);
+  if (first) put(*first);
+  ooo_.for_each_descending([&](const SeqRanges::Range& r) {
+    if (o.sack_blocks < 3 && (!first || r.start != first->start)) put(r);
+  });
 }
 
 // The receiving application: woken, one read() takes everything queued.

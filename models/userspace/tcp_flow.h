@@ -1,5 +1,5 @@
-// A TCP bulk transfer, simplified but honest (RFC 5681 Reno with NewReno recovery), with Linux's
-// defaults on the wire:
+// A TCP bulk transfer as Linux runs one, in part (RFC 5681 Reno growth with RFC 6675 SACK-based
+// loss recovery), with Linux's defaults on the wire:
 // - the three-way handshake (tcp_connect, tcp_v4_conn_request, tcp_rcv_synsent_state_process):
 //   the SYN offers MSS, SACK-permitted, a timestamp and window scale 7, in tcp_options_write's
 //   order; its window is the largest multiple of the MSS below 65,535; a lost SYN is sent again
@@ -9,20 +9,28 @@
 //   TSecr the peer's latest), so a segment carries 1448 bytes on a 1500-byte MTU, not 1460;
 // - the MSS the smaller of the two ends' offers, less the timestamp's 12 bytes; the window
 //   counted in bytes; slow start from 10 segments, congestion avoidance above ssthresh; ACK
-//   clocking;
-// - loss detection by three duplicate ACKs (fast retransmit, fast recovery) and a retransmission
-//   timer (RTO from SRTT/RTTVAR, at least 200 ms, doubling on each expiry);
+//   clocking; the receiver's window ends rwnd past snd_una;
+// - SACK: the receiver's duplicate ACKs carry up to three blocks of what it holds past a hole
+//   (the newest first); the sender keeps a scoreboard, and three duplicate ACKs or more than two
+//   segments SACKed above a hole start recovery: ssthresh = cwnd = half the flight, the lost holes
+//   (and only they) are sent again one MSS each, paced by the pipe (what is still in the network),
+//   until everything sent before recovery is acknowledged;
+// - a retransmission timer (RTO from SRTT/RTTVAR, at least 200 ms, doubling on each expiry) that
+//   goes back to snd_una and resends what was not SACKed; a retransmission that is itself lost
+//   waits for it (Linux's RACK would notice sooner);
 // - the receiver ACKs every second segment (or at once when out of order), advertises its free
 //   receive buffer, and its application reads whenever woken;
 // - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack.
-// Left out: teardown, SACK, Nagle, delayed-ACK timers, pacing, CUBIC (Linux's default) and ECN.
+// Left out: teardown, Nagle, delayed-ACK timers, RACK-TLP, PRR, pacing, TCP small queues, CUBIC
+// (Linux's default) and ECN.
 #pragma once
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <optional>
 
 #include "models/kernel/packet.h"
 #include "models/userspace/flow_stats.h"
+#include "models/userspace/seq_ranges.h"
 #include "models/wire/addr.h"
 #include "models/wire/tcp_options.h"
 #include "sim/event_queue.h"
@@ -70,10 +78,20 @@ class TcpFlow final : public EventTarget {
   void arm_rto();
   void on_rto();
   std::uint32_t in_flight() const { return snd_nxt_ - snd_una_; }
+  // SACK (the sender's side)
+  std::uint64_t offset(std::uint32_t seq) const { return una_off_ + std::int64_t(std::int32_t(seq - snd_una_)); }
+  std::uint32_t pipe() const;
+  std::uint64_t lost_below() const;
+  std::optional<SeqRanges::Range> next_lost() const;
+  void retransmit_hole(const SeqRanges::Range& hole);
+  void sack_tag(const wire::TcpOptions& o);
+  void enter_recovery(std::uint32_t flight);
   // receiver
   void on_server_segment(kernel::PacketPtr p);
   void on_data(kernel::PacketPtr p);
   void send_ack();
+  void sack_blocks(wire::TcpOptions& o) const;
+  std::uint32_t rcv_nxt() const { return rcv_base_ + std::uint32_t(rcv_off_); }
   void app_read();
 
   kernel::Netns& client_;
@@ -98,6 +116,9 @@ class TcpFlow final : public EventTarget {
 
   std::uint32_t snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0, cwnd_ = 0, ssthresh_ = 0x7fffffff, rwnd_ = kRcvBuf;
   std::uint32_t recover_ = 0;
+  std::uint64_t una_off_ = 0;     // snd_una as an offset from the first data byte
+  SeqRanges sacked_;              // the scoreboard: offsets the receiver SACKed above snd_una
+  std::uint64_t rexmit_off_ = 0;  // recovery has sent the lost holes below this again
   bool in_recovery_ = false;
   int dupacks_ = 0;
   Nanos srtt_ = 0, rttvar_ = 0, rto_ = kNanosPerSecond;
@@ -110,8 +131,10 @@ class TcpFlow final : public EventTarget {
   };
   std::deque<Sent> sent_;
 
-  std::uint32_t rcv_nxt_ = 0;
-  std::map<std::uint32_t, std::uint32_t> ooo_;  // out-of-order segments: seq → end
+  std::uint32_t rcv_base_ = 0;  // the client's ISN + 1: offset 0 of the stream
+  std::int64_t rcv_off_ = 0;    // rcv_nxt, as an offset from rcv_base_
+  SeqRanges ooo_;               // out-of-order data held (offsets): what the SACK blocks report
+  std::uint64_t last_ooo_ = 0;  // the start of the range the latest out-of-order segment joined
   std::uint32_t unacked_segs_ = 0;
   std::uint32_t unread_ = 0;
   bool read_scheduled_ = false;

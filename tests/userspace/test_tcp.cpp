@@ -118,3 +118,44 @@ TEST_CASE("a lost SYN is sent again 1 s later (TCP_TIMEOUT_INIT), and the connec
   lab.sim.run_until(3 * kNanosPerSecond);
   CHECK(flow.stats().payload_delivered > 0);
 }
+
+TEST_CASE("one lost segment is recovered from SACK: the duplicate ACKs report the data past the hole, the hole alone is sent again, no timeout") {
+  test::Lab lab("two-nodes-host-gw.sh", kShaped);
+  kernel::Device& nic = *lab.ns("node-a").dev_by_name("eth0");
+  std::optional<std::uint32_t> syn_seq;
+  std::uint32_t target = 0;
+  bool dropped = false;
+  Nanos lost_at = -1, resent_at = -1;
+  std::vector<wire::TcpOptions> dupacks;
+  // netem decides the loss right after the tap sees the frame: the 20th segment, once.
+  lab.world.tracing.tap = [&](const kernel::Device& d, const kernel::Packet& p) {
+    const wire::Bytes b(p.data(), p.size());
+    auto ip = wire::Ipv4View::new_checked(b.subspan(wire::ethernet::kHeaderLen));
+    if (!ip || ip->protocol() != std::uint8_t(wire::IpProto::Tcp)) return;
+    const auto tcp = wire::TcpView::new_unchecked(ip->payload());
+    const auto opts = *wire::TcpOptions::parse(ip->payload().subspan(20, tcp.header_len() - 20));
+    if (&d == &nic) {
+      if (tcp.flags() == wire::tcp::kSyn) syn_seq = tcp.seq_number(), target = *syn_seq + 1 + 19 * 1448;
+      const bool drop = syn_seq && tcp.seq_number() == target && !dropped;
+      if (tcp.seq_number() == target) (drop ? lost_at : resent_at) = lab.sim.now();
+      dropped |= drop;
+      nic.qdisc->set_loss(drop ? 1.0 : 0.0, RandomStream(1, "netem"));
+    }
+    if (d.netns->name == "pod-b1" && d.name == "eth0" && opts.sack_blocks) dupacks.push_back(opts);
+  };
+  traffic::TcpFlow flow(lab.ns("pod-a1"), lab.ns("pod-b1"), *wire::Ipv4Addr::parse("10.244.2.2"), 5201, 100 * kNanosPerMilli,
+                        /*gso=*/false);
+  flow.start(0);
+  lab.sim.run_until(kNanosPerSecond);
+  REQUIRE(dropped);
+  CHECK(flow.stats().retransmits == 1);  // the hole, and nothing the receiver already had
+  REQUIRE(resent_at > lost_at);
+  CHECK(resent_at - lost_at < 200 * kNanosPerMilli);  // fast recovery, well before TCP_RTO_MIN
+  REQUIRE(dupacks.size() >= 3);
+  CHECK(dupacks[0].sack_blocks == 1);
+  CHECK(dupacks[0].sack[0].start == target + 1448);  // the data past the hole
+  CHECK(dupacks[0].sack[0].end == target + 2 * 1448);
+  CHECK(dupacks[2].sack[0].end == target + 4 * 1448);  // growing with each segment that arrives
+  // Everything sent arrived once, in order.
+  CHECK(flow.stats().payload_delivered == std::uint64_t(flow.stats().packets_sent - 1) * 1448);
+}
