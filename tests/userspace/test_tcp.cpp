@@ -159,3 +159,26 @@ TEST_CASE("one lost segment is recovered from SACK: the duplicate ACKs report th
   // Everything sent arrived once, in order.
   CHECK(flow.stats().payload_delivered == std::uint64_t(flow.stats().packets_sent - 1) * 1448);
 }
+
+TEST_CASE("SeqRanges: ranges merge when they touch, the cumulative ACK trims them, gaps and IsLost are read off them") {
+  traffic::SeqRanges r;
+  r.insert(100, 200);
+  r.insert(300, 400);
+  CHECK(r.insert(200, 250).start == 100);  // adjacent: one range [100, 250)
+  CHECK(r.bytes_in(0, 1000) == 250);
+  CHECK(r.bytes_in(150, 350) == 150);
+  auto gap = r.next_gap(120, 1000);
+  REQUIRE(gap);
+  CHECK(gap->start == 250);
+  CHECK(gap->end == 300);
+  CHECK(r.next_gap(300, 400) == std::nullopt);  // all held
+  CHECK(r.lost_below(100, 0) == 300);   // 100 bytes held from 300 up: the gap below it is lost
+  CHECK(r.lost_below(101, 0) == 100);
+  CHECK(r.lost_below(1000, 7) == 7);    // not enough held anywhere
+  r.erase_below(330);
+  CHECK(r.bytes_in(0, 1000) == 70);
+  CHECK(r.holding(330)->end == 400);
+  CHECK_FALSE(r.holding(329));
+  r.insert(50, 500);  // covers everything
+  CHECK(r.bytes_in(0, 1000) == 450);
+}
