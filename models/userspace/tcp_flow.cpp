@@ -144,6 +144,15 @@ void TcpFlow::on_syn_retry() {
   client_.work.end();
 }
 
+// hystart_ack_delay: a cushion for TSO/GRO batching, from the pacing rate tcp_update_pacing_rate
+// would set (cwnd * mss / srtt, doubled in slow start, +20 % after), at most 1 ms.
+std::uint32_t TcpFlow::hystart_ack_delay_us() const {
+  if (srtt_ <= 0) return 0;
+  const double ratio = snd_cwnd_ < snd_ssthresh_ / 2 ? 2.0 : 1.2;
+  const double rate = double(mss_) * snd_cwnd_ * ratio * double(kNanosPerSecond) / double(srtt_);  // bytes/s
+  return std::uint32_t(std::min(1000.0, double(kGsoMax) * 4 * 1e6 / rate));
+}
+
 // A segment without data (SYN, SYN-ACK, or the handshake's ACK) with its options.
 void TcpFlow::send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
                            std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, std::uint16_t window,
@@ -212,7 +221,8 @@ void TcpFlow::on_synack(kernel::PacketPtr p) {
   }
   snd_una_ = snd_nxt_ = snd_max_ = iss_ + 1;
   una_off_ = 0;
-  cwnd_ = 10 * mss_;  // TCP_INIT_CWND
+  snd_cwnd_ = 10;  // TCP_INIT_CWND
+  cc_.reset(now, snd_nxt_);
   client_state_ = State::Established;
   wire::TcpOptions o;
   o.timestamp = wire::TcpTimestamp{tcp_time_stamp(now, ts_off_), ts_recent_};
@@ -240,8 +250,11 @@ void TcpFlow::on_server_segment(kernel::PacketPtr p) {
 void TcpFlow::tcp_write_xmit() {
   const bool more_data = client_.work.now() < start_ + duration_;
   const std::uint32_t burst = gso_ ? (kGsoMax - wire::Ipv4Repr::kLen - kHeader) / mss_ * mss_ : mss_;
-  for (std::uint32_t pipe = this->pipe(); pipe < cwnd_; pipe = this->pipe()) {
-    if (in_recovery_ && cwnd_ - pipe < mss_) break;
+  const std::uint32_t cwnd = cwnd_bytes();
+  std::uint32_t pipe = this->pipe();
+  bool deferred_by_cwnd = false;
+  for (; pipe < cwnd; pipe = this->pipe()) {
+    if (in_recovery_ && cwnd - pipe < mss_) break;
     if (auto hole = next_lost()) {
       retransmit_hole(*hole);
       continue;
@@ -256,18 +269,33 @@ void TcpFlow::tcp_write_xmit() {
     if (!more_data && !resend) break;
     // The receiver's window ends rwnd past snd_una, whatever it holds out of order.
     const std::uint32_t room = rwnd_ > in_flight() ? rwnd_ - in_flight() : 0;
-    std::uint32_t len = std::min({cwnd_ - pipe, burst, resend ? ~0u : room});
+    std::uint32_t len = std::min({cwnd - pipe, burst, resend ? ~0u : room});
     if (resend) {
       const auto gap = sacked_.next_gap(offset(snd_nxt_), offset(snd_max_));
       len = std::min(len, gap ? std::uint32_t(gap->end - gap->start) : snd_max_ - snd_nxt_);
     }
     if (len == 0 || (len < mss_ && pipe > 0)) break;  // no small segments while data is in flight
+    if (!resend && tso_should_defer(len, burst)) {
+      deferred_by_cwnd = cwnd - pipe < room;  // the congestion window is what keeps the burst short
+      break;
+    }
     if (len > mss_) len -= len % mss_;
     send_segment(snd_nxt_, len, resend);
     snd_nxt_ += len;
     if (after(snd_nxt_, snd_max_)) snd_max_ = snd_nxt_;
   }
+  // tcp_cwnd_validate: the window, not the receiver or the data, held the sender back.
+  cwnd_limited_ = deferred_by_cwnd || pipe + mss_ > cwnd;
   if (in_flight() > 0 && !rto_armed_) arm_rto();
+}
+
+// tcp_tso_should_defer: rather than a short burst now, wait for the ACK that is due to make it a
+// full one; but not when a third of the window is free, nothing is in flight, or the oldest
+// segment in flight left less than half an RTT ago (its ACK is not due yet).
+bool TcpFlow::tso_should_defer(std::uint32_t len, std::uint32_t burst) const {
+  if (!gso_ || len >= burst || sent_.empty()) return false;
+  if (len >= std::min(rwnd_, cwnd_bytes()) / 3) return false;  // tcp_tso_win_divisor = 3
+  return client_.work.now() - sent_.front().at >= srtt_ / 2;
 }
 
 // RFC 6675's pipe: the bytes still in the network: sent, neither SACKed nor taken for lost, plus
@@ -350,8 +378,10 @@ void TcpFlow::arm_rto() {
 // tcp_retransmit_timer: back to one segment, go back N (past what was SACKed), the timeout doubled.
 void TcpFlow::on_rto() {
   if (in_flight() == 0) return;
-  ssthresh_ = std::max(pipe() / 2, 2 * mss_);
-  cwnd_ = mss_;
+  snd_ssthresh_ = cc_.recalc_ssthresh(snd_cwnd_);  // tcp_enter_loss
+  snd_cwnd_ = 1;
+  snd_cwnd_cnt_ = 0;
+  cc_.reset(client_.work.now(), snd_nxt_);  // cubictcp_state(TCP_CA_Loss)
   in_recovery_ = false;
   dupacks_ = 0;
   rto_ = std::min(rto_ * 2, kRtoMax);
@@ -359,10 +389,11 @@ void TcpFlow::on_rto() {
   tcp_write_xmit();
 }
 
-// tcp_ack: new data acknowledged grows the window (slow start, then about one MSS per RTT); the
+// tcp_ack: new data acknowledged grows the window (CUBIC: slow start until HyStart or a loss,
+// then the cubic curve) while the window is what limits the sender; the
 // SACK blocks mark the scoreboard (tcp_sacktag_write_queue); three duplicate ACKs, or more than
 // two segments SACKed above the first hole, start SACK-based recovery (RFC 6675): ssthresh and
-// cwnd halve, the first hole goes out at once, and the pipe paces the rest until `recover_`.
+// cwnd fall to 70 %, the first hole goes out at once, and the pipe paces the rest until `recover_`.
 void TcpFlow::on_ack(kernel::PacketPtr p) {
   kernel::World& w = client_.world;
   const Seg s = parse(*p);
@@ -390,24 +421,24 @@ void TcpFlow::on_ack(kernel::PacketPtr p) {
       rto_ = std::clamp(srtt_ + 4 * rttvar_, kRtoMin, kRtoMax);
       stats_.rtt.record(sample);
     }
+    if (sample >= 0)
+      cc_.acked(w.work.now(), std::uint32_t(sample / 1000), snd_una_, snd_nxt_, snd_cwnd_, snd_ssthresh_, hystart_ack_delay_us());
     if (in_recovery_) {
-      if (!before(s.ack, recover_)) {
+      if (!before(s.ack, recover_)) {  // tcp_end_cwnd_reduction
         in_recovery_ = false;
-        cwnd_ = ssthresh_;
+        snd_cwnd_ = snd_ssthresh_;
       }
-    } else if (cwnd_ < ssthresh_) {
-      cwnd_ += acked;
-    } else {
-      cwnd_ += std::max<std::uint32_t>(1, std::uint32_t(std::uint64_t(mss_) * acked / cwnd_));
+    } else if (cwnd_limited_ || (snd_cwnd_ < snd_ssthresh_ && snd_cwnd_ < 2 * (flight_before / mss_))) {  // tcp_is_cwnd_limited
+      cc_.cong_avoid(w.work.now(), snd_cwnd_, snd_cwnd_cnt_, snd_ssthresh_, (acked + mss_ - 1) / mss_);
+      snd_cwnd_ = std::min(snd_cwnd_, 4 * kRcvBuf / mss_);
     }
-    cwnd_ = std::min(cwnd_, 4 * kRcvBuf);
     if (in_flight() > 0) arm_rto();
     else rto_armed_ = false;
   } else if (s.ack == snd_una_ && in_flight() > 0) {
     ++dupacks_;
   }
   sack_tag(s.opts);
-  if (!in_recovery_ && in_flight() > 0 && (dupacks_ >= 3 || lost_below() > una_off_)) enter_recovery(flight_before);
+  if (!in_recovery_ && in_flight() > 0 && (dupacks_ >= 3 || lost_below() > una_off_)) enter_recovery();
   tcp_write_xmit();
 }
 
@@ -420,9 +451,12 @@ void TcpFlow::sack_tag(const wire::TcpOptions& o) {
   }
 }
 
-void TcpFlow::enter_recovery(std::uint32_t flight) {
-  ssthresh_ = std::max(flight / 2, 2 * mss_);
-  cwnd_ = ssthresh_;
+// tcp_init_cwnd_reduction: CUBIC's ssthresh (70 % of cwnd); the window is that from here on (the
+// kernel's PRR reaches it by the end of recovery).
+void TcpFlow::enter_recovery() {
+  snd_ssthresh_ = cc_.recalc_ssthresh(snd_cwnd_);
+  snd_cwnd_ = snd_ssthresh_;
+  snd_cwnd_cnt_ = 0;
   recover_ = snd_max_;
   rexmit_off_ = una_off_;
   in_recovery_ = true;

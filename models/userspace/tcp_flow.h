@@ -1,5 +1,5 @@
-// A TCP bulk transfer as Linux runs one, in part (RFC 5681 Reno growth with RFC 6675 SACK-based
-// loss recovery), with Linux's defaults on the wire:
+// A TCP bulk transfer as Linux runs one, in part (CUBIC with HyStart, RFC 6675 SACK-based loss
+// recovery), with Linux's defaults on the wire:
 // - the three-way handshake (tcp_connect, tcp_v4_conn_request, tcp_rcv_synsent_state_process):
 //   the SYN offers MSS, SACK-permitted, a timestamp and window scale 7, in tcp_options_write's
 //   order; its window is the largest multiple of the MSS below 65,535; a lost SYN is sent again
@@ -8,11 +8,12 @@
 // - timestamps on every segment (RFC 7323: TSval a 1 ms clock plus a per-connection offset,
 //   TSecr the peer's latest), so a segment carries 1448 bytes on a 1500-byte MTU, not 1460;
 // - the MSS the smaller of the two ends' offers, less the timestamp's 12 bytes; the window
-//   counted in bytes; slow start from 10 segments, congestion avoidance above ssthresh; ACK
-//   clocking; the receiver's window ends rwnd past snd_una;
+//   counted in segments; slow start from 10 segments, CUBIC's growth while the window (not the
+//   receiver's, not the data) is what limits the sender; ACK clocking; the receiver's window ends
+//   rwnd past snd_una;
 // - SACK: the receiver's duplicate ACKs carry up to three blocks of what it holds past a hole
 //   (the newest first); the sender keeps a scoreboard, and three duplicate ACKs or more than two
-//   segments SACKed above a hole start recovery: ssthresh = cwnd = half the flight, the lost holes
+//   segments SACKed above a hole start recovery: ssthresh = cwnd = 70 % of cwnd, the lost holes
 //   (and only they) are sent again one MSS each, paced by the pipe (what is still in the network),
 //   until everything sent before recovery is acknowledged;
 // - a retransmission timer (RTO from SRTT/RTTVAR, at least 200 ms, doubling on each expiry) that
@@ -20,9 +21,9 @@
 //   waits for it (Linux's RACK would notice sooner);
 // - the receiver ACKs every second segment (or at once when out of order), advertises its free
 //   receive buffer, and its application reads whenever woken;
-// - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack.
-// Left out: teardown, Nagle, delayed-ACK timers, RACK-TLP, PRR, pacing, TCP small queues, CUBIC
-// (Linux's default) and ECN.
+// - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack, and
+//   holds back a short one while an ACK is due to make it whole (tcp_tso_should_defer).
+// Left out: teardown, Nagle, delayed-ACK timers, RACK-TLP, PRR, pacing, TCP small queues and ECN.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -31,6 +32,7 @@
 #include "models/kernel/packet.h"
 #include "models/userspace/flow_stats.h"
 #include "models/userspace/seq_ranges.h"
+#include "models/userspace/tcp_cubic.h"
 #include "models/wire/addr.h"
 #include "models/wire/tcp_options.h"
 #include "sim/event_queue.h"
@@ -85,7 +87,7 @@ class TcpFlow final : public EventTarget {
   std::optional<SeqRanges::Range> next_lost() const;
   void retransmit_hole(const SeqRanges::Range& hole);
   void sack_tag(const wire::TcpOptions& o);
-  void enter_recovery(std::uint32_t flight);
+  void enter_recovery();
   // receiver
   void on_server_segment(kernel::PacketPtr p);
   void on_data(kernel::PacketPtr p);
@@ -114,7 +116,14 @@ class TcpFlow final : public EventTarget {
   int syn_retries_ = 0;
   bool syn_traced_ = false;
 
-  std::uint32_t snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0, cwnd_ = 0, ssthresh_ = 0x7fffffff, rwnd_ = kRcvBuf;
+  std::uint32_t snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0, rwnd_ = kRcvBuf;
+  // Congestion control, in segments as the kernel counts it.
+  std::uint32_t snd_cwnd_ = 0, snd_ssthresh_ = 0x7fffffff, snd_cwnd_cnt_ = 0;
+  bool cwnd_limited_ = false;
+  Cubic cc_;
+  std::uint32_t cwnd_bytes() const { return snd_cwnd_ * mss_; }
+  std::uint32_t hystart_ack_delay_us() const;
+  bool tso_should_defer(std::uint32_t len, std::uint32_t burst) const;
   std::uint32_t recover_ = 0;
   std::uint64_t una_off_ = 0;     // snd_una as an offset from the first data byte
   SeqRanges sacked_;              // the scoreboard: offsets the receiver SACKed above snd_una

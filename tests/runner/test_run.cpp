@@ -77,7 +77,7 @@ TEST_CASE("udp: every segment crosses to the proxy and back - throughput collaps
   const auto& u = tcp(scenario::Backend::Udp);
   const auto& h = tcp(scenario::Backend::HostGw);
   CHECK(u.mtu == 1472);
-  CHECK(u.throughput_gbps < 0.25 * h.throughput_gbps);
+  CHECK(u.throughput_gbps < 0.3 * h.throughput_gbps);  // CUBIC keeps 70 % of its window at each ring overflow
   CHECK(u.crossings_per_packet > 4.0);  // 4 per data segment, plus the ACKs' own trips through the proxy
   CHECK(u.cpu_ns_per_packet_rx_node > 10 * h.cpu_ns_per_packet_rx_node);
   CHECK(u.overhead_bytes_per_packet == 28);

@@ -4,6 +4,7 @@
 
 #include "models/kernel/device.h"
 #include "models/kernel/netem.h"
+#include "models/userspace/tcp_cubic.h"
 #include "models/userspace/tcp_flow.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/tcp.h"
@@ -181,4 +182,50 @@ TEST_CASE("SeqRanges: ranges merge when they touch, the cumulative ACK trims the
   CHECK_FALSE(r.holding(329));
   r.insert(50, 500);  // covers everything
   CHECK(r.bytes_in(0, 1000) == 450);
+}
+
+TEST_CASE("CUBIC: a loss leaves 70 % of the window, fast convergence lowers W_max, and the window returns to W_max after K = cbrt(W_max x 0.3 / 0.4) s") {
+  traffic::Cubic cc;
+  cc.reset(0, 0);
+  CHECK(cc.recalc_ssthresh(100) == 70);  // 100 x 717 / 1024
+  CHECK(cc.last_max_cwnd() == 100);
+  traffic::Cubic again = cc;
+  CHECK(again.recalc_ssthresh(80) == 56);
+  CHECK(again.last_max_cwnd() == 68);  // 80 x (1 + 0.7) / 2: below the last peak, give way sooner
+
+  // One ACK per segment, spread over a 100 ms round: slow enough that the cubic curve, not the
+  // Reno-friendly line, sets the pace. K = cbrt(100 x 0.3 / 0.4) = 4.22 s.
+  std::uint32_t cwnd = 70, cnt = 0, ssthresh = 70;
+  auto run_until = [&](Nanos& t, Nanos end) {
+    while (t < end) {
+      const std::uint32_t acks = cwnd;
+      for (std::uint32_t i = 0; i < acks; ++i) cc.cong_avoid(t + Nanos(i) * 100 * kNanosPerMilli / acks, cwnd, cnt, ssthresh, 1);
+      t += 100 * kNanosPerMilli;
+    }
+  };
+  Nanos t = 0;
+  run_until(t, 2100 * kNanosPerMilli);  // K/2: concave, already close to W_max (100 - 0.4 x 2.1^3 = 96)
+  CHECK(cwnd >= 92);
+  CHECK(cwnd <= 99);
+  run_until(t, 4200 * kNanosPerMilli);  // K: the plateau at W_max
+  CHECK(cwnd >= 97);
+  CHECK(cwnd <= 104);
+  run_until(t, 8400 * kNanosPerMilli);  // 2K: convex, probing past it (100 + 0.4 x 4.2^3 = 130)
+  CHECK(cwnd >= 118);
+  CHECK(cwnd <= 142);
+}
+
+TEST_CASE("HyStart leaves slow start when a train of ACKs lasts longer than half the minimum RTT, not below 16 segments") {
+  auto train = [](std::uint32_t cwnd) {
+    traffic::Cubic cc;
+    cc.reset(0, 1000);
+    std::uint32_t ssthresh = 0x7fffffff;
+    for (int i = 0; i <= 10; ++i)  // ACKs 100 us apart, each with a 1 ms RTT sample
+      cc.acked(Nanos(i) * 100'000, 1000, 500, 1000, cwnd, ssthresh, 0);
+    return std::pair{cc.hystart_found(), ssthresh};
+  };
+  const auto [found, ssthresh] = train(20);
+  CHECK(found);  // 600 us > 1000 / 2 us after the round began
+  CHECK(ssthresh == 20);
+  CHECK_FALSE(train(15).first);  // hystart_low_window
 }
