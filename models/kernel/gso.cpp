@@ -89,6 +89,10 @@ void skb_gso_segment(Netns& ns, PacketPtr p, const std::function<void(PacketPtr)
       const auto outer = wire::Ipv4View::new_unchecked(seg.subspan(l.ip[0]));
       udp.set_checksum(wire::udp_checksum(outer.src_addr(), outer.dst_addr(), udp.datagram()));
     }
+    if (p->sk) {  // tcp_gso_segment: each segment carries the socket and its share of the charge
+      const std::uint32_t segs = p->gso_segs(), share = p->sk_truesize / segs;
+      ns.pool.wmem.set_owner_w(*s, p->sk, i + 1 == segs ? p->sk_truesize - share * (segs - 1) : share);
+    }
     out(std::move(s));
   }
 }

@@ -10,6 +10,7 @@
 
 #include "models/wire/ethernet.h"
 #include "models/wire/ipv4.h"
+#include "models/kernel/sock_wmem.h"
 
 namespace ol::kernel {
 
@@ -58,6 +59,9 @@ struct Packet {
   std::uint16_t gso_size = 0;
   std::uint32_t gso_payload = 0;
   std::uint32_t gso_segs() const { return gso_size ? (gso_payload + gso_size - 1) / gso_size : 1; }
+  // skb->sk: the socket (SockWmem's id, 0 none) whose write memory holds this packet's truesize.
+  std::uint32_t sk = 0;
+  std::uint32_t sk_truesize = 0;
   // skb_gso_network_seglen: the size of its largest segment (what an MTU check must compare).
   std::uint32_t seglen() const { return gso_size ? len - gso_payload + gso_size : len; }
   // The bytes its segments put on a wire: every segment repeats the headers.
@@ -95,7 +99,11 @@ class PacketPool {
   // A packet with room for `data` bytes after the headroom (more can still be put).
   PacketPtr get(std::uint32_t data = 0);
   PacketPtr clone(const Packet& p);  // skb_clone, as a copy of the bytes in use
-  void release(Packet* p) { (p->cap == Packet::kSmallCap ? free_small_ : free_large_).emplace_back(p); }
+  void release(Packet* p) {  // kfree_skb / consume_skb: the destructor first
+    wmem.orphan(*p);
+    (p->cap == Packet::kSmallCap ? free_small_ : free_large_).emplace_back(p);
+  }
+  SockWmem wmem;  // the sockets' write memory its packets are charged to
   std::size_t allocated() const { return allocated_; }
   std::uint64_t new_packet_id() { return ++last_packet_id_; }  // one per packet a program sends
 

@@ -38,6 +38,7 @@ struct FlowStats {
   std::uint64_t payload_delivered = 0;  // bytes
   std::uint64_t l3_delivered = 0;       // bytes incl. IP and transport headers, as the pod sent them
   std::uint64_t retransmits = 0;        // TCP
+  std::uint64_t tsq_throttled = 0;      // TCP: times TCP small queues stopped the sender
   Nanos first_sent = -1, last_delivered = 0;
   LatencyHistogram rtt;      // ping: per echo; TCP: per ACK sample
   LatencyHistogram one_way;  // UDP: per datagram

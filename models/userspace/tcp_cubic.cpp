@@ -84,7 +84,7 @@ void Cubic::update(std::uint32_t now, std::uint32_t cwnd, std::uint32_t acked) {
       if (last_max_cwnd_ <= cwnd) {
         bic_k_ = 0;
         bic_origin_point_ = cwnd;
-      } else {  // K = cbrt(W_max (1 - beta) / C), here from the window still missing
+      } else {  // K = cbrt(W_max (1 - beta) / C), from the window still missing (cbrt where the kernel has a table and a Newton step)
         bic_k_ = std::uint32_t(std::cbrt(double(kCubeFactor * (last_max_cwnd_ - cwnd))));
         bic_origin_point_ = last_max_cwnd_;
       }

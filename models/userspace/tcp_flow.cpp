@@ -28,6 +28,13 @@ constexpr int kWindowShift = 7;                   // the window scale Linux offe
 constexpr std::uint32_t kTsLen = 12;              // NOP NOP TS on every segment after the SYNs
 constexpr std::uint32_t kHeader = wire::TcpRepr::kLen + kTsLen;
 constexpr std::uint16_t kDefaultMss = 536;        // TCP_MSS_DEFAULT: a SYN without the option
+// net.ipv4.tcp_limit_output_bytes: 4 MiB on the kernels this was checked against (6.x; Debian
+// 12's 6.1 has 1 MiB).
+constexpr std::uint64_t kLimitOutputBytes = 4 << 20;
+
+// A TCP packet's truesize: its payload in page fragments plus the head tcp_stream_alloc_skb
+// allocates (MAX_TCP_HEADER, skb_shared_info and the fclone pair of sk_buffs: about 1 KiB).
+std::uint32_t tcp_truesize(std::uint32_t payload) { return payload + 1024; }
 
 struct Seg {
   std::uint32_t seq, ack, len;
@@ -73,7 +80,10 @@ TcpFlow::TcpFlow(kernel::Netns& client, kernel::Netns& server, wire::Ipv4Addr se
       duration_(duration), gso_(gso) {
   server_.sockets.tcp_listen(port_, [this](kernel::Device&, kernel::PacketPtr p) { on_server_segment(std::move(p)); });
   client_.sockets.tcp_listen(sport_, [this](kernel::Device&, kernel::PacketPtr p) { on_client_segment(std::move(p)); });
+  sk_ = client_.pool.wmem.open(this, kTsqWake);
 }
+
+TcpFlow::~TcpFlow() { client_.pool.wmem.close(sk_); }
 
 void TcpFlow::start(Nanos at) {
   start_ = at;
@@ -85,6 +95,19 @@ void TcpFlow::start(Nanos at) {
 void TcpFlow::on_event(std::uint64_t cookie) {
   if (cookie == kAppRead) return app_read();
   if (cookie == kSynRetry) return on_syn_retry();
+  if (cookie == kTsqWake) {  // tcp_wfree: called as a packet is freed; the handler runs after
+    if (!tsq_scheduled_) client_.work.sim.at(client_.work.sim.now(), this, kTsqRun);
+    tsq_scheduled_ = true;
+    return;
+  }
+  if (cookie == kTsqRun) {  // tcp_tsq_handler: the sender goes on where TSQ stopped it
+    if (!begin_app_work(client_, 0, this, kTsqRun)) return;
+    tsq_scheduled_ = false;
+    client_.work.set_flow(flow);
+    tcp_write_xmit();
+    client_.work.end();
+    return;
+  }
   if (cookie == kRto) {  // a timer in softirq context; its little work is not charged
     if (!rto_armed_) return;
     if (client_.work.sim.now() < rto_deadline_) {  // pushed back by ACKs since it was set
@@ -144,13 +167,32 @@ void TcpFlow::on_syn_retry() {
   client_.work.end();
 }
 
-// hystart_ack_delay: a cushion for TSO/GRO batching, from the pacing rate tcp_update_pacing_rate
-// would set (cwnd * mss / srtt, doubled in slow start, +20 % after), at most 1 ms.
-std::uint32_t TcpFlow::hystart_ack_delay_us() const {
+// tcp_update_pacing_rate: cwnd * mss / srtt, doubled in slow start, +20 % after (bytes/s; 0
+// before the first RTT sample). Nothing is paced by it here: TSQ and HyStart read it.
+std::uint64_t TcpFlow::pacing_rate() const {
   if (srtt_ <= 0) return 0;
-  const double ratio = snd_cwnd_ < snd_ssthresh_ / 2 ? 2.0 : 1.2;
-  const double rate = double(mss_) * snd_cwnd_ * ratio * double(kNanosPerSecond) / double(srtt_);  // bytes/s
-  return std::uint32_t(std::min(1000.0, double(kGsoMax) * 4 * 1e6 / rate));
+  const std::uint64_t ratio = snd_cwnd_ < snd_ssthresh_ / 2 ? 200 : 120;  // tcp_pacing_ss_ratio, tcp_pacing_ca_ratio
+  return std::uint64_t(mss_) * snd_cwnd_ * ratio * std::uint64_t(kNanosPerSecond) / 100 / std::uint64_t(srtt_);
+}
+
+// hystart_ack_delay: a cushion for TSO/GRO batching, 4 GSO bursts at the pacing rate, at most 1 ms.
+std::uint32_t TcpFlow::hystart_ack_delay_us() const {
+  const std::uint64_t rate = pacing_rate();
+  if (!rate) return 0;
+  return std::uint32_t(std::min<std::uint64_t>(1000, std::uint64_t(kGsoMax) * 4 * 1000000 / rate));
+}
+
+// tcp_small_queue_check: no more below the socket than about 1 ms at the pacing rate (at least two
+// packets, at most tcp_limit_output_bytes; twice that for a retransmission), unless at most one
+// packet is unacknowledged. A throttled flow goes on when a packet of its own is freed.
+bool TcpFlow::tcp_small_queue_check(std::uint32_t len, int factor) {
+  kernel::SockWmem& wm = client_.pool.wmem;
+  std::uint64_t limit = std::max<std::uint64_t>(2ull * tcp_truesize(len), pacing_rate() >> 10);  // sk_pacing_shift 10
+  limit = std::min<std::uint64_t>(limit, kLimitOutputBytes) << factor;
+  if (wm.wmem_alloc(sk_) <= limit || sent_.size() <= 1) return false;
+  wm.throttle(sk_);
+  ++stats_.tsq_throttled;
+  return true;
 }
 
 // A segment without data (SYN, SYN-ACK, or the handshake's ACK) with its options.
@@ -256,6 +298,7 @@ void TcpFlow::tcp_write_xmit() {
   for (; pipe < cwnd; pipe = this->pipe()) {
     if (in_recovery_ && cwnd - pipe < mss_) break;
     if (auto hole = next_lost()) {
+      if (tcp_small_queue_check(std::uint32_t(hole->end - hole->start), 1)) break;
       retransmit_hole(*hole);
       continue;
     }
@@ -279,6 +322,7 @@ void TcpFlow::tcp_write_xmit() {
       deferred_by_cwnd = cwnd - pipe < room;  // the congestion window is what keeps the burst short
       break;
     }
+    if (tcp_small_queue_check(len, 0)) break;
     if (len > mss_) len -= len % mss_;
     send_segment(snd_nxt_, len, resend);
     snd_nxt_ += len;
@@ -334,6 +378,7 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   w.work.charge(cost::Step::TcpSendmsg, len);
   if (!retransmit) w.work.charge(cost::Step::CopyFromUser, len);
   kernel::PacketPtr p = w.pool.get(wire::Ipv4Repr::kLen + kHeader + len);
+  w.pool.wmem.set_owner_w(*p, sk_, tcp_truesize(len));  // skb_set_owner_w in tcp_transmit_skb
   p->id = w.pool.new_packet_id();
   p->traced = stats_.packets_sent < std::uint64_t(trace_first);
   traced_acks_ += p->traced;

@@ -23,7 +23,11 @@
 //   receive buffer, and its application reads whenever woken;
 // - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack, and
 //   holds back a short one while an ACK is due to make it whole (tcp_tso_should_defer).
-// Left out: teardown, Nagle, delayed-ACK timers, RACK-TLP, PRR, pacing, TCP small queues and ECN.
+// - TCP small queues: a packet is charged to the socket until it is orphaned (the next namespace's
+//   ip_rcv, a TUN, or freed); the sender stops while more than about 1 ms at its pacing rate
+//   (at least two packets, at most tcp_limit_output_bytes) is charged, and goes on when one of its
+//   packets is freed.
+// Left out: teardown, Nagle, delayed-ACK timers, RACK-TLP, PRR, pacing itself and ECN.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -48,6 +52,9 @@ class TcpFlow final : public EventTarget {
  public:
   TcpFlow(kernel::Netns& client, kernel::Netns& server, wire::Ipv4Addr server_ip, std::uint16_t port, Nanos duration,
           bool gso);
+  ~TcpFlow();
+  TcpFlow(const TcpFlow&) = delete;
+  TcpFlow& operator=(const TcpFlow&) = delete;
   void start(Nanos at);
   void on_event(std::uint64_t cookie) override;
   std::uint16_t flow = 0;  // booked to this flow in the CPU accounting
@@ -61,7 +68,7 @@ class TcpFlow final : public EventTarget {
   static constexpr std::uint32_t kGsoMax = 65536;
 
  private:
-  enum Cookie : std::uint64_t { kAppStart, kRto, kAppRead, kSynRetry };
+  enum Cookie : std::uint64_t { kAppStart, kRto, kAppRead, kSynRetry, kTsqWake, kTsqRun };
   enum class State : std::uint8_t { Closed, SynSent, SynRecv, Established };
   // handshake
   void tcp_connect();
@@ -123,6 +130,10 @@ class TcpFlow final : public EventTarget {
   Cubic cc_;
   std::uint32_t cwnd_bytes() const { return snd_cwnd_ * mss_; }
   std::uint32_t hystart_ack_delay_us() const;
+  std::uint64_t pacing_rate() const;
+  bool tcp_small_queue_check(std::uint32_t len, int factor);
+  std::uint32_t sk_ = 0;  // the client socket's write-memory account (TCP small queues)
+  bool tsq_scheduled_ = false;
   bool tso_should_defer(std::uint32_t len, std::uint32_t burst) const;
   std::uint32_t recover_ = 0;
   std::uint64_t una_off_ = 0;     // snd_una as an offset from the first data byte

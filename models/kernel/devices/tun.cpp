@@ -34,6 +34,7 @@ void TunDevice::start_xmit(PacketPtr p) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::FullRing, "tun_net_xmit");
   }
+  netns->pool.wmem.orphan(*p);  // held for as long as the reader takes: skb_orphan
   if (p->traced) netns->tracing.trace(*p, *netns, this, "tun_net_xmit", "queued for the reader");
   queue_.push_back(std::move(p));
   if (on_readable_) on_readable_();

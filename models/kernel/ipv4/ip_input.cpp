@@ -45,6 +45,7 @@ void ip_rcv_finish(Netns& ns, Device& dev, PacketPtr p) {
 
 void ip_rcv(Netns& ns, Device& dev, PacketPtr p) {
   ns.work.charge(cost::Step::IpRcv, p->size());
+  ns.pool.wmem.orphan(*p);  // ip_rcv_core: "Must drop socket now because of tproxy"
   // ip_rcv_core: frames for another host (promiscuous bridge ports) are not ours.
   if (p->pkt_type == PktType::Otherhost)
     return kfree_skb_reason(ns, &dev, std::move(p), DropReason::Otherhost, "ip_rcv");
