@@ -1,8 +1,8 @@
 // A socket's write memory: skb->sk with sock_wfree/tcp_wfree as the packet's destructor. A packet
 // a socket sends is charged its truesize (skb_set_owner_w) until it is orphaned: ip_rcv_core drops
-// the owner when the packet enters the next namespace's IP layer (since 5.3 a veth keeps it:
-// skb_scrub_packet no longer orphans), tun_net_xmit drops it, and freeing it (a drop, or consumed)
-// does. TCP small queues reads the charge to keep a flow from filling the queues below it; when it
+// the owner when the packet enters the next namespace's IP layer (a veth keeps it: since 2019
+// skb_scrub_packet no longer orphans a packet that changes namespace), tun_net_xmit drops it, and
+// freeing it (a drop, or consumed) does. TCP small queues reads the charge to keep a flow from filling the queues below it; when it
 // throttled the flow, the freeing wakes it (tcp_wfree → tcp_tsq_handler).
 #pragma once
 #include <cstdint>
