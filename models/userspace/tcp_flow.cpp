@@ -28,6 +28,8 @@ constexpr int kWindowShift = 7;                   // the window scale Linux offe
 constexpr std::uint32_t kTsLen = 12;              // NOP NOP TS on every segment after the SYNs
 constexpr std::uint32_t kHeader = wire::TcpRepr::kLen + kTsLen;
 constexpr std::uint16_t kDefaultMss = 536;        // TCP_MSS_DEFAULT: a SYN without the option
+constexpr Nanos kAtoMin = 40 * kNanosPerMilli;    // TCP_ATO_MIN = TCP_DELACK_MIN: HZ / 25
+constexpr std::uint32_t kMaxQuickAcks = 16;       // TCP_MAX_QUICKACKS
 // net.ipv4.tcp_limit_output_bytes: 4 MiB on the kernels this was checked against (6.x; Debian
 // 12's 6.1 has 1 MiB).
 constexpr std::uint64_t kLimitOutputBytes = 4 << 20;
@@ -94,6 +96,7 @@ void TcpFlow::start(Nanos at) {
 
 void TcpFlow::on_event(std::uint64_t cookie) {
   if (cookie == kAppRead) return app_read();
+  if (cookie == kDelack) return tcp_delack_timer();
   if (cookie == kSynRetry) return on_syn_retry();
   if (cookie == kTsqWake) {  // tcp_wfree: called as a packet is freed; the handler runs after
     if (!tsq_scheduled_) client_.work.sim.at(client_.work.sim.now(), this, kTsqRun);
@@ -286,9 +289,10 @@ void TcpFlow::on_server_segment(kernel::PacketPtr p) {
   if (server_state_ == State::Established) on_data(std::move(p));
 }
 
-// tcp_write_xmit: fill the congestion window with what is not in flight, within the receiver's, in bursts of up to 64 KiB when the device takes GSO, else one MSS at a time. In loss
-// recovery the lost holes go first, one MSS each (tcp_xmit_retransmit_queue); after a timeout
-// the go-back-N resend skips what the receiver SACKed. New data only until the flow's end.
+// tcp_write_xmit: fill the congestion window with what is not in flight, within the receiver's,
+// in bursts of up to 64 KiB when the device takes GSO, else one MSS at a time. In loss recovery
+// the lost holes go first, one MSS each (tcp_xmit_retransmit_queue); after a timeout the
+// go-back-N resend skips what the receiver SACKed. New data only until the flow's end.
 void TcpFlow::tcp_write_xmit() {
   const bool more_data = client_.work.now() < start_ + duration_;
   const std::uint32_t burst = gso_ ? (kGsoMax - wire::Ipv4Repr::kLen - kHeader) / mss_ * mss_ : mss_;
@@ -510,7 +514,8 @@ void TcpFlow::enter_recovery() {
 }
 
 // The receiver, in softirq: in-order data is queued for the application, a hole is remembered,
-// and an ACK goes out every second segment (at once when something is out of order).
+// and an ACK goes out every second segment (at once in quick-ACK mode or when something is out
+// of order; a lone segment waits for the delayed-ACK timer).
 void TcpFlow::on_data(kernel::PacketPtr p) {
   kernel::World& w = server_.world;
   const Seg s = parse(*p);
@@ -542,8 +547,12 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
   } else if (start > rcv_off_) {
     last_ooo_ = ooo_.insert(std::uint64_t(start), std::uint64_t(end)).start;
   }
+  if (in_order) tcp_event_data_recv(w.work.now());
   unacked_segs_ += segs;
-  if (!in_order || !ooo_.empty() || unacked_segs_ >= 2) send_ack();
+  // __tcp_ack_snd_check: more than one full segment unacknowledged, quick-ACK mode, or something
+  // out of order: now; else the delayed-ACK timer.
+  if (!in_order || !ooo_.empty() || unacked_segs_ >= 2 || quick_ > 0) send_ack();
+  else tcp_send_delayed_ack(w.work.now());
   if (unread_ && !read_scheduled_) {
     read_scheduled_ = true;
     w.sim.at(w.work.now(), this, kAppRead);
@@ -575,6 +584,8 @@ void TcpFlow::send_ack() {
   kernel::ip_push_header(server_, *p, rt->src, client_ip_, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(server_.default_ttl),
                          true);
   unacked_segs_ = 0;
+  if (quick_) --quick_;  // tcp_dec_quickack_mode
+  delack_armed_ = false;
   kernel::ip_local_out(server_, std::move(p), *rt);
 }
 
@@ -590,6 +601,45 @@ void TcpFlow::sack_blocks(wire::TcpOptions& o) const {
   ooo_.for_each_descending([&](const SeqRanges::Range& r) {
     if (o.sack_blocks < 3 && (!first || r.start != first->start)) put(r);
   });
+}
+
+// tcp_event_data_recv: the first data starts quick-ACK mode (an ACK for every segment, 16 of them:
+// tcp_incr_quickack with the initial 64 KiB window); after that the delayed-ACK timeout (ato)
+// follows the gaps between arrivals, and a gap longer than the RTO starts quick-ACK mode again.
+void TcpFlow::tcp_event_data_recv(Nanos now) {
+  if (ato_ == 0) {
+    quick_ = kMaxQuickAcks;
+    ato_ = kAtoMin;
+  } else if (const Nanos m = now - lrcvtime_; m <= kAtoMin / 2) {
+    ato_ = ato_ / 2 + kAtoMin / 2;
+  } else if (m < ato_) {
+    ato_ = std::min(ato_ / 2 + m, kRtoMin);
+  } else if (m > kRtoMin) {
+    quick_ = kMaxQuickAcks;
+  }
+  lrcvtime_ = now;
+}
+
+// tcp_send_delayed_ack: one lone segment waits for another, or for ato, at most the RTT (40 ms
+// at least, 500 ms at most: the sender's SRTT stands in for the receiver's own).
+void TcpFlow::tcp_send_delayed_ack(Nanos now) {
+  if (delack_armed_) return;  // the earlier deadline stands
+  Nanos ato = ato_;
+  if (ato > kAtoMin) ato = std::min(ato, std::clamp(srtt_, kAtoMin, kNanosPerSecond / 2));
+  delack_armed_ = true;
+  delack_at_ = now + ato;
+  server_.work.sim.at(delack_at_, this, kDelack);
+}
+
+// tcp_delack_timer_handler: the ACK goes now; ato had been too short, so it doubles (up to the RTO).
+void TcpFlow::tcp_delack_timer() {
+  if (!delack_armed_ || server_.work.sim.now() < delack_at_) return;  // sent meanwhile, or re-armed later
+  delack_armed_ = false;
+  if (unacked_segs_ == 0) return;
+  ato_ = std::min(ato_ * 2, kRtoMin);
+  server_.work.begin(nullptr, 0);  // a timer in softirq context; its little work is not charged
+  send_ack();
+  server_.work.end();
 }
 
 // The receiving application: woken, one read() takes everything queued.

@@ -19,15 +19,17 @@
 // - a retransmission timer (RTO from SRTT/RTTVAR, at least 200 ms, doubling on each expiry) that
 //   goes back to snd_una and resends what was not SACKed; a retransmission that is itself lost
 //   waits for it (Linux's RACK would notice sooner);
-// - the receiver ACKs every second segment (or at once when out of order), advertises its free
-//   receive buffer, and its application reads whenever woken;
+// - the receiver ACKs every second segment, every one in quick-ACK mode (its first 16 ACKs, and
+//   after a long silence), at once when something is out of order, and a lone segment after the
+//   delayed-ACK timeout (40 ms, adapting to the arrivals); it advertises its free receive buffer,
+//   and its application reads whenever woken;
 // - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack, and
 //   holds back a short one while an ACK is due to make it whole (tcp_tso_should_defer).
 // - TCP small queues: a packet is charged to the socket until it is orphaned (the next namespace's
 //   ip_rcv, a TUN, or freed); the sender stops while more than about 1 ms at its pacing rate
 //   (at least two packets, at most tcp_limit_output_bytes) is charged, and goes on when one of its
 //   packets is freed.
-// Left out: teardown, Nagle, delayed-ACK timers, RACK-TLP, PRR, pacing itself and ECN.
+// Left out: teardown, Nagle, RACK-TLP, PRR, pacing itself, receive-buffer autotuning and ECN.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -68,7 +70,7 @@ class TcpFlow final : public EventTarget {
   static constexpr std::uint32_t kGsoMax = 65536;
 
  private:
-  enum Cookie : std::uint64_t { kAppStart, kRto, kAppRead, kSynRetry, kTsqWake, kTsqRun };
+  enum Cookie : std::uint64_t { kAppStart, kRto, kAppRead, kSynRetry, kTsqWake, kTsqRun, kDelack };
   enum class State : std::uint8_t { Closed, SynSent, SynRecv, Established };
   // handshake
   void tcp_connect();
@@ -99,6 +101,9 @@ class TcpFlow final : public EventTarget {
   void on_server_segment(kernel::PacketPtr p);
   void on_data(kernel::PacketPtr p);
   void send_ack();
+  void tcp_event_data_recv(Nanos now);
+  void tcp_send_delayed_ack(Nanos now);
+  void tcp_delack_timer();
   void sack_blocks(wire::TcpOptions& o) const;
   std::uint32_t rcv_nxt() const { return rcv_base_ + std::uint32_t(rcv_off_); }
   void app_read();
@@ -156,6 +161,9 @@ class TcpFlow final : public EventTarget {
   SeqRanges ooo_;               // out-of-order data held (offsets): what the SACK blocks report
   std::uint64_t last_ooo_ = 0;  // the start of the range the latest out-of-order segment joined
   std::uint32_t unacked_segs_ = 0;
+  std::uint32_t quick_ = 0;  // quick-ACK mode: ACKs still to send at once
+  Nanos ato_ = 0, lrcvtime_ = 0, delack_at_ = 0;
+  bool delack_armed_ = false;
   std::uint32_t unread_ = 0;
   bool read_scheduled_ = false;
   int traced_acks_ = 0;

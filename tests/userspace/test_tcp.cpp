@@ -252,3 +252,71 @@ TEST_CASE("TCP small queues: a bulk flow behind a slow pod link keeps about two 
   CHECK(flow.stats().payload_delivered > 11'000'000);
   CHECK(lab.world.pool.wmem.wmem_alloc(1) == 0);  // everything freed once the flow is done
 }
+
+namespace {
+
+struct Ack {
+  Nanos at;
+  std::uint32_t ack;
+};
+
+// The pure ACKs pod-b1 sends, and when the last data segment reached it, for one flow without GSO.
+struct AckLog {
+  std::vector<Ack> acks;
+  Nanos last_data = 0;
+};
+
+std::optional<wire::TcpView> tcp_of(const kernel::Device& d, const kernel::Packet& p, const char* netns) {
+  if (d.name != "eth0" || d.netns->name != netns) return std::nullopt;
+  const wire::Bytes b(p.data(), p.size());
+  auto ip = wire::Ipv4View::new_checked(b.subspan(wire::ethernet::kHeaderLen));
+  if (!ip || ip->protocol() != std::uint8_t(wire::IpProto::Tcp)) return std::nullopt;
+  return wire::TcpView::new_unchecked(ip->payload());
+}
+
+AckLog ack_log(test::Lab& lab, Nanos duration, Nanos run_for) {
+  AckLog log;
+  lab.world.tracing.tap_rx = [&](const kernel::Device& d, const kernel::Packet& p) {
+    if (auto tcp = tcp_of(d, p, "pod-b1"); tcp && tcp->bytes().size() > tcp->header_len()) log.last_data = lab.sim.now();
+  };
+  lab.world.tracing.tap = [&](const kernel::Device& d, const kernel::Packet& p) {
+    if (auto tcp = tcp_of(d, p, "pod-b1"); tcp && tcp->flags() == wire::tcp::kAck) log.acks.push_back({lab.sim.now(), tcp->ack_number()});
+  };
+  traffic::TcpFlow flow(lab.ns("pod-a1"), lab.ns("pod-b1"), *wire::Ipv4Addr::parse("10.244.2.2"), 5201, duration, false);
+  flow.start(0);
+  lab.sim.run_until(run_for);
+  lab.world.tracing.tap = nullptr;
+  lab.world.tracing.tap_rx = nullptr;
+  CHECK(flow.stats().retransmits == 0);  // no ACK left for the retransmission timer to find
+  return log;
+}
+
+}  // namespace
+
+TEST_CASE("the receiver ACKs each of its first 16 segments at once (quick-ACK mode), then every second one") {
+  test::Lab lab("two-nodes-host-gw.sh", kShaped);
+  const AckLog log = ack_log(lab, 50 * kNanosPerMilli, 200 * kNanosPerMilli);
+  REQUIRE(log.acks.size() > 30);
+  // acks[0] answers the first segment; it and the next 15 each answer one.
+  for (std::size_t i = 1; i < 16; ++i) CHECK(log.acks[i].ack - log.acks[i - 1].ack == 1448);
+  std::size_t by_two = 0;
+  for (std::size_t i = 16; i < 30; ++i) by_two += log.acks[i].ack - log.acks[i - 1].ack == 2 * 1448;
+  CHECK(by_two == 14);
+}
+
+TEST_CASE("a lone last segment is ACKed by the delayed-ACK timer 40 ms later, not left to the retransmission timer") {
+  // Flows of several lengths: some end on an odd segment, which only the delayed ACK answers.
+  int delayed = 0;
+  for (int ms = 30; ms < 40; ++ms) {
+    test::Lab lab("two-nodes-host-gw.sh", kShaped);
+    const AckLog log = ack_log(lab, ms * kNanosPerMilli, ms * kNanosPerMilli + 500 * kNanosPerMilli);
+    REQUIRE_FALSE(log.acks.empty());
+    const Nanos wait = log.acks.back().at - log.last_data;
+    if (wait > 0) {  // the last ACK came after the last data arrived: only the timer sends such an ACK
+      CHECK(wait == 40 * kNanosPerMilli);
+      ++delayed;
+    }
+  }
+  CHECK(delayed > 0);
+  CHECK(delayed < 10);
+}
