@@ -198,13 +198,13 @@ bool TcpFlow::tcp_small_queue_check(std::uint32_t len, int factor) {
   return true;
 }
 
-// A segment without data (SYN, SYN-ACK, or the handshake's ACK) with its options.
-void TcpFlow::send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
+// A segment without data (SYN, SYN-ACK, an ACK) with its options; false when there is no route.
+bool TcpFlow::send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
                            std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, std::uint16_t window,
                            const wire::TcpOptions& o, bool traced) {
   kernel::World& w = from.world;
   auto rt = kernel::ip_route_output(from, dst);
-  if (!rt) return;
+  if (!rt) return false;
   const std::uint32_t hl = std::uint32_t(wire::TcpRepr::kLen + o.len());
   kernel::PacketPtr p = w.pool.get(wire::Ipv4Repr::kLen + hl);
   p->id = w.pool.new_packet_id();
@@ -215,6 +215,7 @@ void TcpFlow::send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_
   o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, hl - wire::TcpRepr::kLen));
   kernel::ip_push_header(from, *p, rt->src, dst, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(from.default_ttl), true);
   kernel::ip_local_out(from, std::move(p), *rt);
+  return true;
 }
 
 // tcp_v4_conn_request: a SYN to the listening port is answered with a SYN-ACK carrying this end's
@@ -560,33 +561,18 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
 }
 
 void TcpFlow::send_ack() {
-  kernel::World& w = server_.world;
-  auto rt = kernel::ip_route_output(server_, client_ip_);
-  if (!rt) return;
-  kernel::PacketPtr p = w.pool.get();
-  p->id = w.pool.new_packet_id();
-  p->traced = false;
-  p->flow = flow;
   wire::TcpOptions o;
-  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(w.work.now(), server_ts_off_), server_ts_recent_};
+  o.timestamp = wire::TcpTimestamp{tcp_time_stamp(server_.work.now(), server_ts_off_), server_ts_recent_};
   sack_blocks(o);
-  const std::uint32_t hl = std::uint32_t(wire::TcpRepr::kLen + o.len());
-  std::uint8_t* d = p->put(hl);
-  if (traced_acks_ > 0) {  // the ACKs answering the traced segments are traced too
-    p->traced = true;
-    --traced_acks_;
-  }
   const std::uint32_t free_space = kRcvBuf > unread_ ? kRcvBuf - unread_ : 0;
-  wire::TcpRepr{port_, sport_, server_iss_ + 1, rcv_nxt(), std::uint8_t(hl / 4), wire::tcp::kAck,
-                std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), 0, 0}
-      .emit(wire::MutBytes(d, wire::TcpRepr::kLen));
-  o.emit(wire::MutBytes(d + wire::TcpRepr::kLen, hl - wire::TcpRepr::kLen));
-  kernel::ip_push_header(server_, *p, rt->src, client_ip_, std::uint8_t(wire::IpProto::Tcp), std::uint8_t(server_.default_ttl),
-                         true);
+  const bool traced = traced_acks_ > 0;  // the ACKs answering the traced segments are traced too
+  if (!send_control(server_, client_ip_, port_, sport_, server_iss_ + 1, rcv_nxt(), wire::tcp::kAck,
+                    std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), o, traced))
+    return;
+  traced_acks_ -= traced;
   unacked_segs_ = 0;
   if (quick_) --quick_;  // tcp_dec_quickack_mode
   delack_armed_ = false;
-  kernel::ip_local_out(server_, std::move(p), *rt);
 }
 
 // tcp_sack_new_ofo_skb's order: first the block holding the segment that arrived last, then the

@@ -78,7 +78,7 @@ class TcpFlow final : public EventTarget {
   void on_syn_retry();
   void on_synack(kernel::PacketPtr p);
   void on_syn(kernel::PacketPtr p);
-  void send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
+  bool send_control(kernel::Netns& from, wire::Ipv4Addr dst, std::uint16_t sport, std::uint16_t dport,
                     std::uint32_t seq, std::uint32_t ack, std::uint8_t flags, std::uint16_t window, const wire::TcpOptions& o,
                     bool traced);
   // sender
