@@ -165,11 +165,20 @@ int main(int argc, char** argv) {
 
   ol::cli::CalibrateCliOptions ca;
   auto* calibrate = app.add_subcommand(
-      "calibrate", "Measure ping, UDP and TCP in real namespaces (root), fit the cost profile to them, report predicted vs measured");
-  calibrate->add_option("SCENARIO", ca.file, "the scenario (its first cross-node pair is measured)")->required();
+      "calibrate", "Measure ping, UDP and TCP in real namespaces (root), fit the cost profile to them, report predicted vs measured; "
+                   "or, with --steps, measure each cost group in isolated experiments");
+  calibrate->add_option("SCENARIO", ca.file, "the scenario (its first cross-node pair is measured); not with --steps");
+  calibrate->add_flag("--steps", ca.steps,
+                      "measure the CPU per packet of isolated experiments (veth, bridge, forwarding, vxlan, TUN loop, system call, "
+                      "ping-pong) and write the profile they give");
   calibrate->add_option("--mode", ca.mode, "host-gw (alias underlay), vxlan, udp or all");
-  calibrate->add_option("--out", ca.out, "DIR for profile.json, side-by-side.csv, report.txt (default overlaylab-out/calibration/<scenario>/)");
-  calibrate->add_option("--seconds", ca.seconds, "whole seconds of each iperf3 run (default 2)")->check(CLI::Range(1, 60));
+  calibrate->add_option("--out", ca.out,
+                        "DIR for profile.json, report.txt and side-by-side.csv (steps.csv with --steps) (default "
+                        "overlaylab-out/calibration/<scenario>/, or overlaylab-out/calibration/steps/)");
+  calibrate->add_option("--seconds", ca.seconds, "whole seconds of each iperf3 run, or of each --steps run (default 2, 1 with --steps)")
+      ->check(CLI::Range(1, 60));
+  calibrate->add_option("--repeat", ca.repeat, "--steps: runs of each experiment, the median used (default 3)")->check(CLI::Range(1, 20));
+  calibrate->add_option("--profile", ca.profile, "the profile to start from and report as the default model (e.g. written by --steps)");
   calibrate->add_option("--iterations", ca.iterations, "Levenberg-Marquardt iterations of the fit (default 10)")->check(CLI::Range(0, 100));
 
   ol::cli::UdpdCliOptions ud;
@@ -223,7 +232,11 @@ int main(int argc, char** argv) {
   if (*format) return ol::cli::cmd_scenario_format();
   if (*validate) return ol::cli::cmd_validate(va);
   if (*udpd) return ol::cli::cmd_udpd(ud);
-  if (*calibrate) return ol::cli::cmd_calibrate(ca);
+  if (*calibrate) {
+    ca.argv = "overlaylab";
+    for (int i = 1; i < argc; ++i) ca.argv += std::string(" ") + argv[i];
+    return ol::cli::cmd_calibrate(ca);
+  }
   if (*sweep) return ol::cli::cmd_sweep(sw);
   if (*merge) return ol::cli::cmd_merge(merge_out, merge_in);
   run.offloads = offloads == "on";

@@ -9,6 +9,7 @@
 
 #include "cli/scenario_args.h"
 #include "validate/calibrate.h"
+#include "validate/calibrate_steps.h"
 #include "validate/cni_check.h"
 #include "validate/real_builder.h"
 #include "validate/validate.h"
@@ -73,12 +74,33 @@ int cmd_validate(const ValidateCliOptions& o) {
 }
 
 int cmd_calibrate(const CalibrateCliOptions& o) {
+  if (o.steps && !o.file.empty()) {
+    std::cerr << fmt::format("calibrate: --steps measures isolated experiments, not a scenario ({})\n    fix: drop {} or --steps\n", o.file, o.file);
+    return 2;
+  }
+  if (!o.steps && o.file.empty()) {
+    std::cerr << "calibrate: no scenario given\n    fix: overlaylab calibrate SCENARIO, or overlaylab calibrate --steps\n";
+    return 2;
+  }
   if (!is_root("calibrate")) return 2;
+  if (o.steps) {
+    validate::install_signal_handlers();
+    validate::StepCalibrateOptions so{o.out.value_or(default_out_dir("calibration/steps")), double(o.seconds.value_or(1)), o.repeat, o.argv};
+    return validate::calibrate_steps(so, std::cout);
+  }
   const auto s = load_scenario(o.file);
   const auto modes = parse_modes(o.mode, kRealOrder);
   if (!s || !modes) return 2;
   validate::install_signal_handlers();
-  validate::CalibrateOptions co{*modes, o.out.value_or(default_out_dir("calibration/" + s->name)), o.seconds, o.iterations};
+  validate::CalibrateOptions co{*modes, o.out.value_or(default_out_dir("calibration/" + s->name)), o.seconds.value_or(2), o.iterations};
+  std::optional<cost::Profile> base;
+  try {
+    if (o.profile) base = cost::Profile::load_file(*o.profile);
+  } catch (const cost::ProfileError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  if (base) co.base = &*base;
   try {
     return validate::calibrate(*s, co, std::cout);
   } catch (const std::runtime_error& e) {

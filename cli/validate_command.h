@@ -23,8 +23,12 @@ struct CalibrateCliOptions {
   std::string file;
   std::string mode = "all";
   std::optional<std::string> out;  // default results/calibration/<scenario>/
-  int seconds = 2;
+  std::optional<int> seconds;  // default 2 (iperf3), 1 (--steps)
   int iterations = 10;
+  bool steps = false;
+  std::optional<std::string> profile;  // the base profile instead of the built-in one
+  int repeat = 3;
+  std::string argv;  // the command as typed, recorded in a --steps profile
 };
 int cmd_calibrate(const CalibrateCliOptions& o);
 

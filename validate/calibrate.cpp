@@ -71,12 +71,12 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
 }
 
 // Predictions for a batch of scale vectors: every mode's four figures, two simulations at a time.
-std::vector<std::vector<double>> predict(const std::vector<ModeRun>& runs, const std::vector<Scales>& batch) {
+std::vector<std::vector<double>> predict(const std::vector<ModeRun>& runs, const cost::Profile& base, const std::vector<Scales>& batch) {
   std::vector<std::vector<double>> out(batch.size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i; (i = next++) < batch.size();) {
-      const cost::Profile p = scaled(cost::Profile::builtin(), batch[i]);
+      const cost::Profile p = scaled(base, batch[i]);
       runner::RunOptions ro;
       ro.profile = &p;
       ro.veth_wires = true;  // as the lab is built: veth pairs for cables
@@ -153,19 +153,20 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
   for (const auto& r : runs)
     for (double f : figures_of(r.real)) measured.push_back(f);
   out << fmt::format("fitting {} cost groups to {} measured figures…\n", kGroups, measured.size());
-  const auto before = predict(runs, {Scales{}}).front();
-  const auto batch = [&](const std::vector<Scales>& b) { return predict(runs, b); };
+  const cost::Profile& base = o.base ? *o.base : cost::Profile::builtin();
+  const auto before = predict(runs, base, {Scales{}}).front();
+  const auto batch = [&](const std::vector<Scales>& b) { return predict(runs, base, b); };
   const FitResult fit = fit_profile(measured, batch, o.iterations);
 
-  cost::Profile profile = scaled(cost::Profile::builtin(), fit.scales);
+  cost::Profile profile = scaled(base, fit.scales);
   profile.name = "calibrated-" + s.name;
   profile.description = fmt::format(
-      "models/cost/default.json with each group of steps scaled to fit measurements made by `overlaylab calibrate {}` "
+      "{} with each group of steps scaled to fit measurements made by `overlaylab calibrate {}` "
       "(ping RTT, iperf3 UDP 64/1400 B and TCP in real namespaces, rms log error {:.3f}). A fit of this machine, where all "
       "namespaces share its cores, not of a cluster of separate hosts.",
-      s.file, fit.rms_log_error);
+      o.base ? "the profile " + base.name : std::string("models/cost/default.json"), s.file, fit.rms_log_error);
   for (std::size_t i = 0; i < cost::kSteps; ++i)
-    profile.steps[i].source = fmt::format("x{:.3f} ({}) of the default: {}", std::exp(fit.scales[std::size_t(group_of(cost::Step(i)))]),
+    profile.steps[i].source = fmt::format("x{:.3f} ({}) of the base: {}", std::exp(fit.scales[std::size_t(group_of(cost::Step(i)))]),
                                           group_name(group_of(cost::Step(i))), profile.steps[i].source);
   std::vector<runner::FlowRow> rows;
   runner::RunOptions ro;
@@ -175,7 +176,8 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
     for (auto row : runner::run_mode(r.sim_scenario, r.mode, ro).flows) rows.push_back(row);
     rows.insert(rows.end(), r.real.begin(), r.real.end());
   }
-  const std::string text = report(runs, measured, before, fit);
+  std::string text = report(runs, measured, before, fit);
+  if (o.base) text += fmt::format("(the base profile, \"default model\" above, is {}: {})\n", base.name, base.description);
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
   runner::write_atomically(o.out_dir + "/side-by-side.csv", runner::flows_csv(rows));
   runner::write_atomically(o.out_dir + "/report.txt", text);

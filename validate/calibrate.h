@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cost/profile.h"
 #include "models/scenario/spec.h"
 
 namespace ol::validate {
@@ -14,6 +15,7 @@ struct CalibrateOptions {
   std::string out_dir;   // profile.json, side-by-side.csv, report.txt
   int seconds = 2;       // each iperf3 run
   int iterations = 10;   // of the fit
+  const cost::Profile* base = nullptr;  // the profile fitted and reported as "default model"; null: the built-in one
 };
 
 // 0: calibrated and written; 1: a mode could not be built or measured (printed why); 130: interrupted.

@@ -1,0 +1,248 @@
+#include "validate/calibrate_steps.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "runner/atomic_file.h"
+#include "validate/prefix.h"
+#include "validate/profile_fit.h"
+#include "validate/step_fit.h"
+#include "validate/step_model.h"
+#include "validate/step_real.h"
+#include "validate/validate.h"
+
+namespace ol::validate {
+
+namespace {
+
+constexpr std::array<int, 2> kPayloads = {64, 1400};
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
+
+std::string machine(int cpus) {
+  utsname u{};
+  uname(&u);
+  const std::time_t t = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&t));
+  return fmt::format("{}, {} CPU{}, Linux {}, {}", cpu_model(), cpus, cpus == 1 ? "" : "s", u.release, date);
+}
+
+// A progress line on a terminal; nothing in a pipe.
+struct Progress {
+  bool tty = ::isatty(2);
+  int done = 0, total = 0;
+  void step(const std::string& what) {
+    if (tty) std::cerr << fmt::format("\r\033[K[{}/{}] {}", ++done, total, what) << std::flush;
+  }
+  ~Progress() {
+    if (tty && done) std::cerr << "\r\033[K" << std::flush;
+  }
+};
+
+// A recipe of one system call and nothing else: what a recvfrom() that finds nothing costs.
+StepRecipe syscall_recipe() {
+  StepRecipe r;
+  r.calls[std::size_t(cost::Step::Syscall)] = 1;
+  return r;
+}
+
+std::string pct(double predicted, double measured) {
+  return measured > 0 ? fmt::format("{:+.0f}%", (predicted / measured - 1) * 100) : "-";
+}
+
+std::string label(const StepFigure& f) { return f.payload ? fmt::format("{} B", f.payload) : "-"; }
+
+std::string figures_table(const std::vector<StepFigure>& figs, const std::vector<double>& before, const std::vector<double>& after) {
+  std::string s = fmt::format("{:<10} {:<9} {:>9} {:>9} {:>7} {:>9} {:>7} {:>9} {:>7}\n", "experiment", "payload", "measured",
+                              "wake-ups", "busy", "default", "error", "measured", "error");
+  s += fmt::format("{:<10} {:<9} {:>9} {:>9} {:>7} {:>9} {:>7} {:>9} {:>7}\n", "", "", "ns/pkt", "per pkt", "", "model", "", "profile", "");
+  for (std::size_t i = 0; i < figs.size(); ++i) {
+    const StepFigure& f = figs[i];
+    std::vector<double> busy;
+    for (const auto& r : f.runs) busy.push_back(r.busy_fraction(1));
+    s += fmt::format("{:<10} {:<9} {:>9.0f} {:>9.3f} {:>7} {:>9.0f} {:>7} {:>9.0f} {:>7}\n", f.experiment, label(f), f.measured,
+                     f.wakeups, f.kind == "syscall" ? "-" : fmt::format("{:.0f}%", median(busy) * 100), before[i],
+                     pct(before[i], f.measured), after[i], pct(after[i], f.measured));
+  }
+  return s;
+}
+
+std::string groups_table(const std::vector<StepFigure>& figs, const cost::Profile& p) {
+  constexpr std::array<CostGroup, 6> kShown = {CostGroup::Stack, CostGroup::Vxlan, CostGroup::Tun,
+                                               CostGroup::Syscall, CostGroup::Wakeup, CostGroup::Bytes};
+  constexpr std::array<const char*, 6> kHead = {"stack", "vxlan", "tun", "syscall", "wake-up", "bytes"};
+  std::string s = fmt::format("{:<10} {:<9}", "experiment", "payload");
+  for (auto h : kHead) s += fmt::format(" {:>8}", h);
+  s += fmt::format(" {:>8} {:>9}\n", "total", "measured");
+  for (const auto& f : figs) {
+    s += fmt::format("{:<10} {:<9}", f.experiment, label(f));
+    double total = 0;
+    for (auto g : kShown) {
+      const double ns = group_ns(f, p, g);
+      total += ns;
+      s += fmt::format(" {:>8.0f}", ns);
+    }
+    s += fmt::format(" {:>8.0f} {:>9.0f}\n", total, f.measured);
+  }
+  return s;
+}
+
+std::string csv_rows(const StepFigure& f, const std::string& name) {
+  std::string s;
+  for (std::size_t i = 0; i < f.runs.size(); ++i) {
+    const auto& r = f.runs[i];
+    s += fmt::format("{},{},{},{},{},{},{:.6f},{:.0f},{:.1f},{:.6f},{}\n", name, f.payload, i + 1, r.packets, r.sent, r.received,
+                     r.seconds, r.busy_ns, r.ns_per_packet(), r.wakeups_per_packet(),
+                     r.rtt_p50_ns > 0 ? fmt::format("{:.2f}", r.rtt_p50_ns / 1000) : "");
+  }
+  return s;
+}
+
+// Every run, in the order run; the two-CPU ping-pong (reported, not fitted) after the one-CPU one.
+std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency) {
+  std::string s = "experiment,payload_bytes,run,packets,sent,received,seconds,busy_ns,ns_per_packet,wakeups_per_packet,rtt_p50_us\n";
+  for (const auto& f : figs) {
+    s += csv_rows(f, f.experiment);
+    if (f.kind == "ping-pong" && latency) s += csv_rows(*latency, "ping-pong-2cpu");
+  }
+  return s;
+}
+
+// The runs: every experiment at both payloads; on the veth pair also the system call and the
+// ping-pong (on one CPU for the wake-up's CPU cost; on two, when there are two, for its latency).
+struct Plan {
+  const StepCalibrateOptions& o;
+  int cpu, other;  // other: a second CPU, or -1
+  Progress progress;
+  std::vector<StepFigure> figs;
+  std::optional<StepFigure> latency;  // the two-CPU ping-pong: reported, not fitted
+
+  void run() {
+    progress.total = int(step_experiments().size() * kPayloads.size() + 2 + (other >= 0)) * o.repeat;
+    const std::string prefix = run_prefix() + "s";
+    for (const auto& e : step_experiments()) {
+      StepLab lab(e, prefix + e.name + "-");
+      if (e.name == "veth") {
+        StepFigure sys{"syscall", "syscall", 0, syscall_recipe(), {}};
+        for (int r = 0; r < o.repeat; ++r) {
+          progress.step(fmt::format("syscall, run {}/{}", r + 1, o.repeat));
+          StepMeasurement m;
+          m.packets = 1;
+          m.busy_ns = lab.syscall_ns(cpu);
+          sys.runs.push_back(m);
+        }
+        figs.push_back(std::move(sys));
+      }
+      for (int payload : kPayloads) {
+        StepFigure f{e.name, "stream", payload, model_recipe(e, payload), {}};
+        for (int r = 0; r < o.repeat; ++r) {
+          progress.step(fmt::format("{}, {} B, run {}/{}", e.name, payload, r + 1, o.repeat));
+          f.runs.push_back(lab.stream(payload, o.seconds, cpu));
+        }
+        figs.push_back(std::move(f));
+      }
+      if (e.name == "veth") {
+        StepFigure pp{"ping-pong", "ping-pong", 64, model_recipe(e, 64), {}};
+        for (int r = 0; r < o.repeat; ++r) {
+          progress.step(fmt::format("ping-pong on one CPU, run {}/{}", r + 1, o.repeat));
+          pp.runs.push_back(lab.pingpong(o.seconds, cpu, cpu));
+        }
+        figs.push_back(std::move(pp));
+        if (other >= 0) {
+          StepFigure lat{"ping-pong", "latency", 64, {}, {}};
+          for (int r = 0; r < o.repeat; ++r) {
+            progress.step(fmt::format("ping-pong on two CPUs, run {}/{}", r + 1, o.repeat));
+            lat.runs.push_back(lab.pingpong(o.seconds, other, cpu));
+          }
+          latency = std::move(lat);
+        }
+      }
+      if (g_interrupted) return;
+    }
+  }
+};
+
+std::string latency_line(const StepFigure& lat) {
+  std::vector<double> rtt, busy;
+  for (const auto& r : lat.runs) {
+    rtt.push_back(r.rtt_p50_ns);
+    busy.push_back(r.packets ? r.busy_ns / (double(r.packets) / 2) : 0);
+  }
+  const double rt = median(rtt), cpu = median(busy);
+  return fmt::format(
+      "ping-pong between two CPUs: round trip p50 {:.1f} us, of which the two CPUs were busy {:.1f} us: about {:.1f} us per "
+      "wake-up passes with no CPU at work on the packet (an idle CPU waking, the scheduler switching to the reader)\n",
+      rt / 1000, cpu / 1000, std::max(0.0, rt - cpu) / 2000);
+}
+
+}  // namespace
+
+int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
+  const std::vector<int> cpus = allowed_cpus();
+  Plan plan{o, cpus.back(), cpus.size() > 1 ? cpus[cpus.size() - 2] : -1, {}, {}, {}};
+  const std::string where = machine(int(cpus.size()));
+  out << fmt::format("per-step experiments on {}; every program pinned to CPU {}; the median of {} runs of {} s each\n", where,
+                     plan.cpu, o.repeat, o.seconds);
+  try {
+    plan.run();
+  } catch (const std::exception& e) {
+    out << (g_interrupted ? std::string("interrupted") : e.what()) << "\n";
+    return g_interrupted ? 130 : 1;
+  }
+  if (g_interrupted) return 130;
+  for (auto& f : plan.figs) settle(f);
+
+  const FitResult fit = fit_steps(plan.figs);
+  const cost::Profile fitted = step_profile(fit.scales);
+  const auto before = predict_steps(plan.figs, cost::Profile::builtin());
+
+  std::string text = fmt::format("per-step experiments on {}\nevery program pinned to CPU {}; the median of {} runs of {} s each\n\n",
+                                 where, plan.cpu, o.repeat, o.seconds);
+  text += "CPU per packet, measured and predicted (wake-ups: the programs' context switches per packet, voluntary and not)\n";
+  text += figures_table(plan.figs, before, fit.predicted) + "\n";
+  text += "the measured profile's CPU per packet by cost group (ns)\n" + groups_table(plan.figs, fitted) + "\n";
+  text += fmt::format("factors measured for each group (applied to every step of the group in models/cost/default.json), rms log error {:.3f}:\n",
+                      fit.rms_log_error);
+  for (std::size_t g = 0; g < kGroups; ++g)
+    if (CostGroup(g) != CostGroup::App) text += fmt::format("  {:<32} x{:.3f}\n", group_name(CostGroup(g)), std::exp(fit.scales[g]));
+  if (plan.latency) {
+    settle(*plan.latency);
+    text += "\n" + latency_line(*plan.latency);
+  }
+
+  cost::Profile profile = fitted;
+  profile.name = "measured-steps";
+  profile.description = fmt::format(
+      "Measured by `{}` on {}: the estimates of the default profile with each cost group scaled to what the CPU spent per "
+      "packet in isolated experiments in real namespaces (a veth pair, a bridge, a forwarding hop, VXLAN over a veth, a TUN "
+      "read/write loop, a system call, a ping-pong), rms log error {:.3f}.",
+      o.command, where, fit.rms_log_error);
+  for (std::size_t i = 0; i < cost::kSteps; ++i) {
+    const CostGroup g = group_of(cost::Step(i));
+    if (g == CostGroup::App) continue;
+    profile.steps[i].source = fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]),
+                                          group_name(g), cost::Profile::builtin().steps[i].source);
+  }
+  runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
+  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency));
+  runner::write_atomically(o.out_dir + "/report.txt", text);
+  out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/steps.csv and {0}/report.txt\n", o.out_dir);
+  return 0;
+}
+
+}  // namespace ol::validate

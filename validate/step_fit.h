@@ -1,0 +1,38 @@
+// From the step experiments' measurements to a profile: each measured figure (CPU ns per packet)
+// is set against the model's recipe for the same packet, and one factor per cost group is fitted
+// (profile_fit.h) so that the recipes, costed with the scaled profile, add up to what was measured.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "models/cost/profile.h"
+#include "validate/profile_fit.h"
+#include "validate/step_model.h"
+#include "validate/step_real.h"
+
+namespace ol::validate {
+
+struct StepFigure {
+  std::string experiment;  // "veth", "syscall", "ping-pong", …
+  std::string kind;        // "stream", "ping-pong" or "syscall"
+  int payload = 0;         // UDP payload bytes; 0 for the system call
+  StepRecipe recipe;       // what the model charges one packet
+  std::vector<StepMeasurement> runs;
+  double measured = 0;  // ns per packet: the median of the runs
+  double wakeups = 0;   // wake-ups per packet: the median of the runs
+};
+
+double median(std::vector<double> v);
+void settle(StepFigure& f);  // measured and wakeups from the runs
+
+// The default profile with each group scaled by exp(scale); the traffic generator (app_work) left
+// as it is: the experiments' own programs do no work besides their system calls.
+cost::Profile step_profile(const Scales& s);
+// Each figure's CPU per packet under `p`.
+std::vector<double> predict_steps(const std::vector<StepFigure>& figs, const cost::Profile& p);
+// One group's share of a figure's cost under `p`.
+double group_ns(const StepFigure& f, const cost::Profile& p, CostGroup g);
+// The factors that best explain the figures (least squares in log space).
+FitResult fit_steps(const std::vector<StepFigure>& figs);
+
+}  // namespace ol::validate

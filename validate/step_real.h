@@ -1,0 +1,53 @@
+// A step experiment run for real: its script built in namespaces under this run's prefix, then a
+// UDP stream (or a ping-pong) between programs of our own, forked into the namespaces and pinned
+// to one CPU, so that everything a packet costs — the system calls, the softirq work on the way,
+// the wake-ups — lands on that CPU. Its busy time (/proc/stat) over the packets sent is the
+// measured cost of one packet; the programs' context switches count the wake-ups.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "validate/real_builder.h"
+#include "validate/step_experiments.h"
+
+namespace ol::validate {
+
+struct StepMeasurement {
+  std::uint64_t packets = 0;   // datagrams sent inside the measured interval (a ping-pong: both ways)
+  std::uint64_t sent = 0;      // datagrams the sender sent in all, warm-up included
+  std::uint64_t received = 0;  // datagrams the receiver got in all
+  double seconds = 0;          // the measured interval
+  double busy_ns = 0;          // the CPUs' busy time in it
+  double wakeups = 0;          // context switches of the programs in it (voluntary and not)
+  double rtt_p50_ns = 0;       // a ping-pong's median round trip
+  double ns_per_packet() const { return packets ? busy_ns / double(packets) : 0; }
+  double wakeups_per_packet() const { return packets ? wakeups / double(packets) : 0; }
+  double busy_fraction(int cpus) const { return seconds > 0 ? busy_ns / (seconds * 1e9 * cpus) : 0; }
+};
+
+// The CPUs this process may run on, lowest first.
+std::vector<int> allowed_cpus();
+
+class StepLab {
+ public:
+  // Builds `e` in namespaces named prefix + its names. Throws std::runtime_error naming the
+  // command the kernel refused.
+  StepLab(const StepExperiment& e, const std::string& prefix);
+  // `payload`-byte datagrams from the sender to the receiver for `seconds`, every program on `cpu`,
+  // paced by the receiver's credits (one per 128 datagrams) so that no queue overflows.
+  // Throws std::runtime_error when a program fails (its words) or the run is interrupted.
+  StepMeasurement stream(int payload, double seconds, int cpu);
+  // One 64-byte datagram there and back at a time, the client on `client_cpu` and the server on
+  // `server_cpu`, each sleeping in recvfrom() until its datagram comes: two wake-ups per round trip.
+  StepMeasurement pingpong(double seconds, int client_cpu, int server_cpu);
+  // The CPU time of one recvfrom() that finds nothing (EAGAIN): a system call's entry and exit.
+  double syscall_ns(int cpu);
+
+ private:
+  std::string ns(const std::string& name) const { return builder_.prefix() + name; }
+  const StepExperiment& e_;
+  RealBuilder builder_;
+};
+
+}  // namespace ol::validate
