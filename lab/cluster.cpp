@@ -338,6 +338,8 @@ void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
         kernel::Netns& pod = *world_.netns(add->name);
         pod.node = node;
         pod.cpu = world_.work.node_cpu(node);  // a pod's work runs on its node's cores
+      } else if (add && node.empty()) {
+        world_.netns(add->name)->cpu = world_.work.lab_cpu();  // a switch or router: free, but in the lab
       }
     } catch (const kernel::ConfigError& err) {
       refused = err.what();

@@ -26,6 +26,9 @@ struct RunOptions {
   const cost::Profile* profile = nullptr;  // the step costs; the built-in default when null
   Nanos timeline_bin = 100 * kNanosPerMilli;  // the width of the timeline's bins
   bool veth_wires = false;  // the links are veth pairs (validate's lab): no per-frame TSO/GRO work
+  // The lab mode: every namespace (nodes, pods, switches, routers) shares one machine of this many
+  // cores, as the real namespaces of validate and calibrate do; 0: each node has its own cores.
+  int lab_cores = 0;
   // Told the fraction of simulated time done, every 1% or so; returning false stops the run there
   // (the rows then cover what ran). The GUI's progress bar and Cancel.
   std::function<bool(double)> progress;
@@ -49,7 +52,7 @@ struct StepRow {
   std::string scenario, mode;
   std::uint64_t seed = 0;
   int flow = 0;
-  std::string role;  // "tx" (the sending pod's node) or "rx"
+  std::string role;  // "tx" (the sending pod's node) or "rx"; in lab mode only "tx": the one machine
   std::string node, step;
   std::uint64_t calls = 0;
   double ns_total = 0, ns_per_packet = 0;

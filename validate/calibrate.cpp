@@ -34,6 +34,16 @@ struct ModeRun {
   std::vector<runner::FlowRow> real;
 };
 
+// The simulator run as the lab is built: veth pairs for cables, and every namespace on this one
+// machine's cores (the lab mode).
+runner::RunOptions lab_options(const cost::Profile* p) {
+  runner::RunOptions ro;
+  ro.profile = p;
+  ro.veth_wires = true;
+  ro.lab_cores = std::max(1, int(std::thread::hardware_concurrency()));
+  return ro;
+}
+
 // Builds the mode for real, measures it, and prepares the matching simulated scenario (without
 // link delays when the kernel could not apply them).
 bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const CalibrateOptions& o, std::ostream& out,
@@ -58,13 +68,9 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
   scenario::Scenario sc = plan_scenario(s, plan, sim.sim.now() + 10 * kNanosPerMilli);
   if (real.links_unshaped_delay())
     for (auto& seg : sc.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
-  // Every "node" of the lab runs on this one machine: share its cores out among them.
-  const int cores = std::max(1, int(std::thread::hardware_concurrency()) / int(std::max<std::size_t>(1, sc.nodes.size())));
-  for (auto& n : sc.nodes) n.cores = cores;
   scenario::Scenario first = sc;  // the pod's route MTU, from the ping alone (not the whole run)
   first.workloads.resize(1);
-  runner::RunOptions ro;
-  ro.veth_wires = true;
+  const runner::RunOptions ro = lab_options(nullptr);
   const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
   run = {mode, sc, measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out)};
   return true;
@@ -77,9 +83,7 @@ std::vector<std::vector<double>> predict(const std::vector<ModeRun>& runs, const
   auto worker = [&] {
     for (std::size_t i; (i = next++) < batch.size();) {
       const cost::Profile p = scaled(base, batch[i]);
-      runner::RunOptions ro;
-      ro.profile = &p;
-      ro.veth_wires = true;  // as the lab is built: veth pairs for cables
+      const runner::RunOptions ro = lab_options(&p);
       for (const auto& r : runs)
         for (double f : figures_of(runner::run_mode(r.sim_scenario, r.mode, ro).flows)) out[i].push_back(f);
     }
@@ -163,15 +167,13 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
   profile.description = fmt::format(
       "{} with each group of steps scaled to fit measurements made by `overlaylab calibrate {}` "
       "(ping RTT, iperf3 UDP 64/1400 B and TCP in real namespaces, rms log error {:.3f}). A fit of this machine, where all "
-      "namespaces share its cores, not of a cluster of separate hosts.",
+      "namespaces share its cores (the simulator's lab mode), not of a cluster of separate hosts.",
       o.base ? "the profile " + base.name : std::string("models/cost/default.json"), s.file, fit.rms_log_error);
   for (std::size_t i = 0; i < cost::kSteps; ++i)
     profile.steps[i].source = fmt::format("x{:.3f} ({}) of the base: {}", std::exp(fit.scales[std::size_t(group_of(cost::Step(i)))]),
                                           group_name(group_of(cost::Step(i))), profile.steps[i].source);
   std::vector<runner::FlowRow> rows;
-  runner::RunOptions ro;
-  ro.profile = &profile;
-  ro.veth_wires = true;
+  const runner::RunOptions ro = lab_options(&profile);
   for (const auto& r : runs) {
     for (auto row : runner::run_mode(r.sim_scenario, r.mode, ro).flows) rows.push_back(row);
     rows.insert(rows.end(), r.real.begin(), r.real.end());

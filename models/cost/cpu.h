@@ -22,6 +22,15 @@ class NodeCpu {
 
   int cores() const { return int(free_at_.size()); }
   Nanos free_at(int core) const { return free_at_[std::size_t(core)]; }
+  // The core a process runs on next: its own, or on a shared machine (the lab, where every
+  // namespace is on the same cores) the one that is free first, as select_task_rq would pick.
+  int process_core(int own) const {
+    if (!shared) return own;
+    int best = 0;
+    for (int c = 1; c < cores(); ++c)
+      if (free_at_[std::size_t(c)] < free_at_[std::size_t(best)]) best = c;
+    return best;
+  }
   // The core ran `cost` of work starting at `start`.
   void occupy(int core, Nanos start, Nanos cost) {
     free_at_[std::size_t(core)] = start + cost;
@@ -49,6 +58,7 @@ class NodeCpu {
   }
 
   std::string node;
+  bool shared = false;      // the lab's one machine: every namespace's work, processes on any free core
   std::uint32_t index = 0;  // its place among its world's node CPUs: per-CPU state is a vector slot
   std::array<StepStats, kSteps> steps{};
 

@@ -3,6 +3,7 @@
 namespace ol::kernel {
 
 cost::NodeCpu& CpuWork::add_node_cpu(const std::string& node, int cores) {
+  if (shared_cores > 0) return *lab_cpu();
   auto& c = cpus_[node];
   if (!c) {
     c = std::make_unique<cost::NodeCpu>(node, cores);
@@ -11,7 +12,19 @@ cost::NodeCpu& CpuWork::add_node_cpu(const std::string& node, int cores) {
   return *c;
 }
 
+cost::NodeCpu* CpuWork::lab_cpu() {
+  if (shared_cores <= 0) return nullptr;
+  auto& c = cpus_["this machine"];
+  if (!c) {
+    c = std::make_unique<cost::NodeCpu>("this machine", shared_cores);
+    c->shared = true;
+    c->index = std::uint32_t(cpus_.size() - 1);
+  }
+  return c.get();
+}
+
 cost::NodeCpu* CpuWork::node_cpu(std::string_view node) const {
+  if (shared_cores > 0) node = "this machine";
   auto it = cpus_.find(std::string(node));
   return it == cpus_.end() ? nullptr : it->second.get();
 }

@@ -18,12 +18,19 @@ class CpuWork {
  public:
   explicit CpuWork(Simulator& s) : sim(s) {}
 
+  // A node's cores; in lab mode (shared_cores > 0) every node gets the one machine's.
   cost::NodeCpu& add_node_cpu(const std::string& node, int cores);
   cost::NodeCpu* node_cpu(std::string_view node) const;
+  // The lab's machine (null unless shared_cores > 0): switches and routers work on it too.
+  cost::NodeCpu* lab_cpu();
 
   // Starts a piece of work on `core`: false, and nothing starts, while the core is still busy;
   // then the caller retries at cpu->free_at(core).
   bool begin(cost::NodeCpu* cpu, int core);
+  // A process's turn (an application, a daemon's loop): as begin, on the core the scheduler picks
+  // (its own core, or on a shared machine the first free one); retry at process_ready_at.
+  bool begin_process(cost::NodeCpu* c, int core) { return begin(c, c ? c->process_core(core) : core); }
+  static Nanos process_ready_at(const cost::NodeCpu& c, int core) { return c.free_at(c.process_core(core)); }
   void end();
   // A step of the current work costs its core this much (per the profile).
   void charge(cost::Step s, std::uint32_t bytes) {
@@ -42,6 +49,9 @@ class CpuWork {
 
   Simulator& sim;
   const cost::Profile* profile = nullptr;
+  // Lab mode: all namespaces share one machine of this many cores, as validate's and calibrate's
+  // real namespaces do (0: each node has its own, as in a cluster).
+  int shared_cores = 0;
 
  private:
   struct Current {

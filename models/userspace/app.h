@@ -11,8 +11,8 @@ namespace ol::traffic {
 // Starts a piece of work for `target` on `core` of `ns`'s node; when the core is busy, schedules
 // `target` again for when it is free and returns false.
 inline bool begin_app_work(kernel::Netns& ns, int core, EventTarget* target, std::uint64_t cookie) {
-  if (ns.work.begin(ns.cpu, core)) return true;
-  ns.work.sim.at(ns.cpu->free_at(core), target, cookie);
+  if (ns.work.begin_process(ns.cpu, core)) return true;
+  ns.work.sim.at(kernel::CpuWork::process_ready_at(*ns.cpu, core), target, cookie);
   return false;
 }
 

@@ -71,8 +71,8 @@ void UdpProxy::wake() {
 // first, then the data loop for as long as either side yields a packet.
 void UdpProxy::on_event(std::uint64_t) {
   kn::World& w = ns_.world;
-  if (!w.work.begin(ns_.cpu, core)) {
-    w.sim.at(ns_.cpu->free_at(core), this);
+  if (!w.work.begin_process(ns_.cpu, core)) {
+    w.sim.at(kn::CpuWork::process_ready_at(*ns_.cpu, core), this);
     return;
   }
   scheduled_ = false;
