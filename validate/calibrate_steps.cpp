@@ -83,9 +83,9 @@ std::string figures_table(const std::vector<StepFigure>& figs, const std::vector
 }
 
 std::string groups_table(const std::vector<StepFigure>& figs, const cost::Profile& p) {
-  constexpr std::array<CostGroup, 6> kShown = {CostGroup::Stack, CostGroup::Vxlan, CostGroup::Tun,
-                                               CostGroup::Syscall, CostGroup::Wakeup, CostGroup::Bytes};
-  constexpr std::array<const char*, 6> kHead = {"stack", "vxlan", "tun", "syscall", "wake-up", "bytes"};
+  constexpr std::array<StepGroup, 7> kShown = {StepGroup::Path, StepGroup::Socket, StepGroup::Vxlan, StepGroup::Tun,
+                                              StepGroup::Syscall, StepGroup::Wakeup, StepGroup::Bytes};
+  constexpr std::array<const char*, 7> kHead = {"path", "socket", "vxlan", "tun", "syscall", "wake-up", "bytes"};
   std::string s = fmt::format("{:<10} {:<9}", "experiment", "payload");
   for (auto h : kHead) s += fmt::format(" {:>8}", h);
   s += fmt::format(" {:>8} {:>9}\n", "total", "measured");
@@ -219,7 +219,7 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
   text += fmt::format("factors measured for each group (applied to every step of the group in models/cost/default.json), rms log error {:.3f}:\n",
                       fit.rms_log_error);
   for (std::size_t g = 0; g < kGroups; ++g)
-    if (CostGroup(g) != CostGroup::App) text += fmt::format("  {:<32} x{:.3f}\n", group_name(CostGroup(g)), std::exp(fit.scales[g]));
+    text += fmt::format("  {:<32} x{:.3f}\n", step_group_name(StepGroup(g)), std::exp(fit.scales[g]));
   if (plan.latency) {
     settle(*plan.latency);
     text += "\n" + latency_line(*plan.latency);
@@ -233,10 +233,10 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
       "read/write loop, a system call, a ping-pong), rms log error {:.3f}.",
       o.command, where, fit.rms_log_error);
   for (std::size_t i = 0; i < cost::kSteps; ++i) {
-    const CostGroup g = group_of(cost::Step(i));
-    if (g == CostGroup::App) continue;
+    if (cost::Step(i) == cost::Step::AppWork) continue;
+    const StepGroup g = step_group_of(cost::Step(i));
     profile.steps[i].source = fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]),
-                                          group_name(g), cost::Profile::builtin().steps[i].source);
+                                          step_group_name(g), cost::Profile::builtin().steps[i].source);
   }
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
   runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency));

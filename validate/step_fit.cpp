@@ -1,8 +1,41 @@
 #include "validate/step_fit.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ol::validate {
+
+StepGroup step_group_of(cost::Step s) {
+  using S = cost::Step;
+  switch (s) {
+    case S::UdpSendmsg: case S::UdpQueueRcvSkb: case S::UdpRecvmsg: case S::TcpSendmsg: case S::TcpV4Rcv: case S::IcmpRcv:
+      return StepGroup::Socket;
+    case S::VxlanXmit: case S::VxlanRcv: return StepGroup::Vxlan;
+    case S::TunNetXmit: case S::TunDoRead: case S::TunGetUser: return StepGroup::Tun;
+    case S::Syscall: return StepGroup::Syscall;
+    case S::Wakeup: return StepGroup::Wakeup;
+    case S::CopyToUser: case S::CopyFromUser: case S::Csum: return StepGroup::Bytes;
+    default: return StepGroup::Path;
+  }
+}
+
+const char* step_group_name(StepGroup g) {
+  switch (g) {
+    case StepGroup::Path: return "path (devices, bridge, routing)";
+    case StepGroup::Socket: return "socket layer (udp/tcp/icmp)";
+    case StepGroup::Vxlan: return "vxlan device";
+    case StepGroup::Tun: return "tun device";
+    case StepGroup::Syscall: return "syscall";
+    case StepGroup::Wakeup: return "wakeup (a sleeping reader)";
+    case StepGroup::Bytes: return "per-byte (copies, checksums)";
+    case StepGroup::kCount: break;
+  }
+  return "?";
+}
+
+namespace {
+bool per_byte_scaled(cost::Step s) { return step_group_of(s) == StepGroup::Bytes || s == cost::Step::GsoSegment; }
+}  // namespace
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -18,10 +51,13 @@ void settle(StepFigure& f) {
 }
 
 cost::Profile step_profile(const Scales& s) {
-  Scales t = s;
-  t[std::size_t(CostGroup::App)] = 0;
-  cost::Profile p = scaled(cost::Profile::builtin(), t);
-  p.steps[std::size_t(cost::Step::AppWork)] = cost::Profile::builtin().steps[std::size_t(cost::Step::AppWork)];
+  cost::Profile p = cost::Profile::builtin();
+  for (std::size_t i = 0; i < cost::kSteps; ++i) {
+    const auto step = cost::Step(i);
+    if (step == cost::Step::AppWork) continue;
+    p.steps[i].per_packet_ns *= std::exp(s[std::size_t(step_group_of(step))]);
+    if (per_byte_scaled(step)) p.steps[i].per_byte_ns *= std::exp(s[std::size_t(StepGroup::Bytes)]);
+  }
   return p;
 }
 
@@ -31,16 +67,15 @@ std::vector<double> predict_steps(const std::vector<StepFigure>& figs, const cos
   return out;
 }
 
-// As scaled() scales them: a step's per-packet cost with its group, its per-byte cost with the
+// As step_profile scales them: a step's per-packet cost with its group, its per-byte cost with the
 // per-byte group where it is a copy, a checksum or software GSO.
-double group_ns(const StepFigure& f, const cost::Profile& p, CostGroup g) {
-  double ns = g == CostGroup::Wakeup ? f.wakeups * p.steps[std::size_t(cost::Step::Wakeup)].per_packet_ns : 0;
+double group_ns(const StepFigure& f, const cost::Profile& p, StepGroup g) {
+  double ns = g == StepGroup::Wakeup ? f.wakeups * p.steps[std::size_t(cost::Step::Wakeup)].per_packet_ns : 0;
   for (std::size_t s = 0; s < cost::kSteps; ++s) {
     const auto step = cost::Step(s);
-    const CostGroup own = group_of(step);
-    const CostGroup bytes = own == CostGroup::Bytes || step == cost::Step::GsoSegment ? CostGroup::Bytes : own;
+    const StepGroup own = step_group_of(step);
     if (own == g) ns += f.recipe.calls[s] * p.steps[s].per_packet_ns;
-    if (bytes == g) ns += f.recipe.bytes[s] * p.steps[s].per_byte_ns;
+    if ((per_byte_scaled(step) ? StepGroup::Bytes : own) == g) ns += f.recipe.bytes[s] * p.steps[s].per_byte_ns;
   }
   return ns;
 }

@@ -22,16 +22,27 @@ struct StepFigure {
   double wakeups = 0;   // wake-ups per packet: the median of the runs
 };
 
+// The groups the experiments tell apart. The whole-path fit's "kernel stack" is two here: a
+// packet's way through devices and routing (every hop: veth_xmit, netif_receive_skb,
+// br_handle_frame, ip_rcv, fib_lookup, ip_forward, ip_output, ...) and the socket layer at its
+// ends (udp_sendmsg, udp_queue_rcv_skb, udp_recvmsg and their TCP and ICMP kin): the bridge and
+// forwarding experiments add hops and no socket work, so the two are measured apart.
+enum class StepGroup { Path, Socket, Vxlan, Tun, Syscall, Wakeup, Bytes, kCount };
+static_assert(std::size_t(StepGroup::kCount) == kGroups, "the fit (profile_fit.h) is sized for seven groups");
+StepGroup step_group_of(cost::Step s);  // a step's per-packet cost's group
+const char* step_group_name(StepGroup g);
+
 double median(std::vector<double> v);
 void settle(StepFigure& f);  // measured and wakeups from the runs
 
-// The default profile with each group scaled by exp(scale); the traffic generator (app_work) left
-// as it is: the experiments' own programs do no work besides their system calls.
+// The default profile with each step group scaled by exp(scale[group]) (indices are StepGroups);
+// per-byte costs of copies, checksums and software GSO by the Bytes factor; the traffic generator
+// (app_work) left as it is: the experiments' own programs do no work besides their system calls.
 cost::Profile step_profile(const Scales& s);
 // Each figure's CPU per packet under `p`.
 std::vector<double> predict_steps(const std::vector<StepFigure>& figs, const cost::Profile& p);
 // One group's share of a figure's cost under `p`.
-double group_ns(const StepFigure& f, const cost::Profile& p, CostGroup g);
+double group_ns(const StepFigure& f, const cost::Profile& p, StepGroup g);
 // The factors that best explain the figures (least squares in log space).
 FitResult fit_steps(const std::vector<StepFigure>& figs);
 

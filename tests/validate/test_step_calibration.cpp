@@ -69,12 +69,14 @@ TEST_CASE("step experiments: the TUN loop replaces the veth hop with a read and 
 
 TEST_CASE("step experiments: the fit recovers every group's factor from figures a known profile produced") {
   validate::Scales known{};
-  known[std::size_t(validate::CostGroup::Stack)] = std::log(1.7);
-  known[std::size_t(validate::CostGroup::Vxlan)] = std::log(0.6);
-  known[std::size_t(validate::CostGroup::Tun)] = std::log(2.5);
-  known[std::size_t(validate::CostGroup::Syscall)] = std::log(0.8);
-  known[std::size_t(validate::CostGroup::Wakeup)] = std::log(1.4);
-  known[std::size_t(validate::CostGroup::Bytes)] = std::log(3.0);
+  using G = validate::StepGroup;
+  known[std::size_t(G::Path)] = std::log(2.2);
+  known[std::size_t(G::Socket)] = std::log(1.3);
+  known[std::size_t(G::Vxlan)] = std::log(0.6);
+  known[std::size_t(G::Tun)] = std::log(2.5);
+  known[std::size_t(G::Syscall)] = std::log(0.8);
+  known[std::size_t(G::Wakeup)] = std::log(1.4);
+  known[std::size_t(G::Bytes)] = std::log(3.0);
   std::vector<validate::StepFigure> figs;
   validate::StepFigure sys{"syscall", "syscall", 0, {}, {}};
   sys.recipe.calls[std::size_t(S::Syscall)] = 1;
@@ -86,9 +88,9 @@ TEST_CASE("step experiments: the fit recovers every group's factor from figures 
   for (std::size_t i = 0; i < figs.size(); ++i) figs[i].measured = truth[i];
   const auto fit = validate::fit_steps(figs);
   CHECK(fit.rms_log_error < 0.01);
-  for (auto g : {validate::CostGroup::Stack, validate::CostGroup::Vxlan, validate::CostGroup::Tun, validate::CostGroup::Syscall,
-                 validate::CostGroup::Wakeup, validate::CostGroup::Bytes}) {
-    INFO(validate::group_name(g));
+  for (std::size_t i = 0; i < validate::kGroups; ++i) {
+    const auto g = G(i);
+    INFO(validate::step_group_name(g));
     CHECK(std::exp(fit.scales[std::size_t(g)]) == Approx(std::exp(known[std::size_t(g)])).epsilon(0.02));
   }
 }
