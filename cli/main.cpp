@@ -117,6 +117,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--bin", run.bin, "the width of <mode>-timeline.csv's bins, e.g. 100ms (default), 1s");
   run_cmd->add_option("--timeline-svg", run.timeline_svg, "also draw delivered packets over time, one line per mode, events marked");
   run_cmd->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate) instead of the built-in one");
+  run_cmd->add_option("--lab-cores", run.lab_cores,
+                      "N: the lab mode - every namespace (nodes, pods, switches) on one machine of N cores, veth pairs for cables, "
+                      "as validate and calibrate build it; default: the cluster mode, each node its own cores")
+      ->check(CLI::Range(1, 1024));
   auto* compare = app.add_subcommand("compare", "Run a scenario in host-gw, udp and vxlan; print them side by side; write CSV");
   compare->add_option("SCENARIO", run.file, "the scenario")->required();
   compare->add_option("--out", run.out, "directory for the CSV files (default overlaylab-out/<scenario>/)");
@@ -126,6 +130,7 @@ int main(int argc, char** argv) {
   compare->add_option("--bin", run.bin, "the width of <mode>-timeline.csv's bins, e.g. 100ms (default), 1s");
   compare->add_option("--timeline-svg", run.timeline_svg, "also draw delivered packets over time, one line per mode, events marked");
   compare->add_option("--profile", run.profile, "a cost profile JSON (e.g. written by calibrate)");
+  compare->add_option("--lab-cores", run.lab_cores, "N: the lab mode (see run --help)")->check(CLI::Range(1, 1024));
 
   ol::cli::SweepCliOptions sw;
   auto* sweep = app.add_subcommand("sweep", "Run a grid of parameters x modes x seeds in parallel and write one CSV");

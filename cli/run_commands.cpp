@@ -103,6 +103,10 @@ int cmd_run(const RunCliOptions& o, bool table) {
   }
   runner::RunOptions ro{o.seed, o.offloads, o.pcap, o.trace ? o.trace_packets : 0, profile ? &*profile : nullptr};
   ro.timeline_bin = *bin;
+  if (o.lab_cores > 0) {  // as validate builds it: veth pairs for cables, one machine's cores
+    ro.lab_cores = o.lab_cores;
+    ro.veth_wires = true;
+  }
   std::vector<runner::TimelineRow> timeline;
   nlohmann::json trace_runs = nlohmann::json::array();
   std::vector<runner::FlowRow> all;

@@ -20,6 +20,7 @@ struct RunCliOptions {
   std::optional<std::string> profile;  // a cost profile JSON (e.g. from calibrate) instead of the default
   std::string bin = "100ms";            // the timeline's bin width
   std::optional<std::string> timeline_svg;  // also draw the timeline (delivered per bin, per mode) here
+  int lab_cores = 0;  // the lab mode: every namespace on one machine of this many cores (0: cluster mode)
 };
 int cmd_run(const RunCliOptions& o, bool print_table);
 
