@@ -13,7 +13,7 @@ constexpr const char* kVeth = R"(ip netns add a
 ip netns add b
 ip -n a link set dev lo up
 ip -n b link set dev lo up
-ip -n a link add eth0 address 02:00:00:00:00:0a type veth peer name eth0 address 02:00:00:00:00:0b netns b
+ip -n a link add eth0 address 02:00:00:00:00:0a mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0b mtu 9000 netns b
 ip -n a addr add 10.99.0.1/24 dev eth0
 ip -n b addr add 10.99.0.2/24 dev eth0
 ip -n a link set dev eth0 up
@@ -27,10 +27,10 @@ ip netns add b
 ip netns add s
 ip -n a link set dev lo up
 ip -n b link set dev lo up
-ip -n s link add br0 address 02:00:00:00:ff:ff type bridge
+ip -n s link add br0 address 02:00:00:00:ff:ff mtu 9000 type bridge
 ip -n s link set dev br0 up
-ip -n s link add sw-a address 02:00:00:00:ff:01 type veth peer name eth0 address 02:00:00:00:00:0a netns a
-ip -n s link add sw-b address 02:00:00:00:ff:02 type veth peer name eth0 address 02:00:00:00:00:0b netns b
+ip -n s link add sw-a address 02:00:00:00:ff:01 mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0a mtu 9000 netns a
+ip -n s link add sw-b address 02:00:00:00:ff:02 mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0b mtu 9000 netns b
 ip -n s link set dev sw-a master br0 up
 ip -n s link set dev sw-b master br0 up
 ip -n a addr add 10.99.0.1/24 dev eth0
@@ -46,8 +46,8 @@ ip netns add r
 ip -n a link set dev lo up
 ip -n b link set dev lo up
 ip netns exec r sysctl -w net.ipv4.ip_forward=1
-ip -n r link add ra address 02:00:00:00:01:01 type veth peer name eth0 address 02:00:00:00:00:0a netns a
-ip -n r link add rb address 02:00:00:00:02:01 type veth peer name eth0 address 02:00:00:00:00:0b netns b
+ip -n r link add ra address 02:00:00:00:01:01 mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0a mtu 9000 netns a
+ip -n r link add rb address 02:00:00:00:02:01 mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0b mtu 9000 netns b
 ip -n r addr add 10.99.1.1/24 dev ra
 ip -n r addr add 10.99.2.1/24 dev rb
 ip -n r link set dev ra up
@@ -66,13 +66,13 @@ constexpr const char* kVxlan = R"(ip netns add a
 ip netns add b
 ip -n a link set dev lo up
 ip -n b link set dev lo up
-ip -n a link add eth0 address 02:00:00:00:00:0a type veth peer name eth0 address 02:00:00:00:00:0b netns b
+ip -n a link add eth0 address 02:00:00:00:00:0a mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0b mtu 9000 netns b
 ip -n a addr add 10.99.0.1/24 dev eth0
 ip -n b addr add 10.99.0.2/24 dev eth0
 ip -n a link set dev eth0 up
 ip -n b link set dev eth0 up
-ip -n a link add vxlan0 address 0a:aa:aa:aa:aa:01 type vxlan id 1 local 10.99.0.1 dev eth0 nolearning
-ip -n b link add vxlan0 address 0a:bb:bb:bb:bb:02 type vxlan id 1 local 10.99.0.2 dev eth0 nolearning
+ip -n a link add vxlan0 address 0a:aa:aa:aa:aa:01 mtu 8950 type vxlan id 1 local 10.99.0.1 dev eth0 nolearning
+ip -n b link add vxlan0 address 0a:bb:bb:bb:bb:02 mtu 8950 type vxlan id 1 local 10.99.0.2 dev eth0 nolearning
 ip -n a addr add 10.98.0.1/24 dev vxlan0
 ip -n b addr add 10.98.0.2/24 dev vxlan0
 ip -n a link set dev vxlan0 up
@@ -88,7 +88,7 @@ bridge -n b fdb append 0a:aa:aa:aa:aa:01 dev vxlan0 dst 10.99.0.1 self permanent
 constexpr const char* kTun = R"(ip netns add a
 ip -n a link set dev lo up
 ip -n a tuntap add dev tun0 mode tun
-ip -n a link set dev tun0 up
+ip -n a link set dev tun0 mtu 9000 up
 ip -n a addr add 10.99.0.1/24 dev tun0
 )";
 

@@ -94,3 +94,13 @@ TEST_CASE("step experiments: the fit recovers every group's factor from figures 
     CHECK(std::exp(fit.scales[std::size_t(g)]) == Approx(std::exp(known[std::size_t(g)])).epsilon(0.02));
   }
 }
+
+TEST_CASE("step experiments: an 8000-byte datagram crosses every experiment whole (9000-byte links, VXLAN 8950)") {
+  for (const auto& e : validate::step_experiments()) {
+    INFO(e.name);
+    const StepRecipe r = model_recipe(e, 8000);
+    CHECK(r.calls[std::size_t(S::UdpRecvmsg)] == 1);
+    CHECK(r.bytes[std::size_t(S::UdpRecvmsg)] == 8000 + 28);
+    CHECK(extra_calls(model_recipe(e, 64), r) == "");  // the same steps as a small one: no fragments, no GSO
+  }
+}
