@@ -90,12 +90,7 @@ int cmd_run(const RunCliOptions& o, bool table) {
   }
   const std::string dir = o.out.value_or(default_out_dir(s.name));
   std::optional<cost::Profile> profile;
-  try {
-    if (o.profile) profile = cost::Profile::load_file(*o.profile);
-  } catch (const cost::ProfileError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
-  }
+  if (!load_profile(o.profile, profile)) return 2;
   const auto bin = scenario::parse_duration(o.bin);
   if (!bin || *bin < kNanosPerMilli) {
     std::cerr << fmt::format("--bin: \"{}\" is not a duration of at least 1ms\n    fix: write e.g. --bin 100ms or --bin 1s\n", o.bin);

@@ -18,6 +18,16 @@ std::optional<scenario::Scenario> load_scenario(const std::string& file) {
   }
 }
 
+bool load_profile(const std::optional<std::string>& file, std::optional<cost::Profile>& out) {
+  try {
+    if (file) out = cost::Profile::load_file(*file);
+    return true;
+  } catch (const cost::ProfileError& e) {
+    std::cerr << e.what() << "\n";
+    return false;
+  }
+}
+
 std::optional<std::vector<scenario::Backend>> parse_modes(const std::string& mode, const std::vector<scenario::Backend>& order) {
   if (mode == "all") return order;
   if (auto b = scenario::parse_backend(mode)) return std::vector{*b};

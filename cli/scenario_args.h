@@ -5,12 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "models/cost/profile.h"
 #include "models/scenario/spec.h"
 
 namespace ol::cli {
 
 // The loaded scenario, or nothing (the loader's message printed on stderr).
 std::optional<scenario::Scenario> load_scenario(const std::string& file);
+// --profile FILE: false (the loader's message printed on stderr) when FILE is no profile; without
+// a file, true and `out` left empty (the built-in profile).
+bool load_profile(const std::optional<std::string>& file, std::optional<cost::Profile>& out);
 // "all" or one mode's name; nothing (printed why) for anything else. `all` lists them in `order`.
 std::optional<std::vector<scenario::Backend>> parse_modes(const std::string& mode, const std::vector<scenario::Backend>& order = {
     scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan});

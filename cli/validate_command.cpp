@@ -94,12 +94,7 @@ int cmd_calibrate(const CalibrateCliOptions& o) {
   validate::install_signal_handlers();
   validate::CalibrateOptions co{*modes, o.out.value_or(default_out_dir("calibration/" + s->name)), o.seconds.value_or(2), o.iterations};
   std::optional<cost::Profile> base;
-  try {
-    if (o.profile) base = cost::Profile::load_file(*o.profile);
-  } catch (const cost::ProfileError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
-  }
+  if (!load_profile(o.profile, base)) return 2;
   if (base) co.base = &*base;
   try {
     return validate::calibrate(*s, co, std::cout);
