@@ -25,7 +25,7 @@ failed=0
 for h in "${HARNESSES[@]}"; do
   corpus="$B/corpus/$h" findings="$B/findings/$h"
   mkdir -p "$corpus" "$findings"
-  cp $(seeds "$h") "$corpus/"
+  for f in $(seeds "$h"); do cp "$f" "$corpus/${f//\//_}"; done  # by path: several seeds are named profile.json
   if [ -d "tests/fuzz/regressions/$h" ]; then  # every input that once crashed, first
     "$B/fuzz/fuzz_$h" tests/fuzz/regressions/"$h"/* >/dev/null 2>&1 || { echo "fuzz $h: a regression input crashes again"; failed=1; }
   fi
