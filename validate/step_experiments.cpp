@@ -60,18 +60,9 @@ ip -n a route add default via 10.99.1.1 dev eth0
 ip -n b route add default via 10.99.2.1 dev eth0
 )";
 
-// VXLAN over the veth pair, programmed as flanneld's vxlan backend does: no learning, a
-// permanent neighbour and FDB entry for the peer. Encapsulation and decapsulation added.
-constexpr const char* kVxlan = R"(ip netns add a
-ip netns add b
-ip -n a link set dev lo up
-ip -n b link set dev lo up
-ip -n a link add eth0 address 02:00:00:00:00:0a mtu 9000 type veth peer name eth0 address 02:00:00:00:00:0b mtu 9000 netns b
-ip -n a addr add 10.99.0.1/24 dev eth0
-ip -n b addr add 10.99.0.2/24 dev eth0
-ip -n a link set dev eth0 up
-ip -n b link set dev eth0 up
-ip -n a link add vxlan0 address 0a:aa:aa:aa:aa:01 mtu 8950 type vxlan id 1 local 10.99.0.1 dev eth0 nolearning
+// VXLAN over the veth pair (kVeth's lines first), programmed as flanneld's vxlan backend does: no
+// learning, a permanent neighbour and FDB entry for the peer. Encapsulation and decapsulation added.
+constexpr const char* kVxlanOverVeth = R"(ip -n a link add vxlan0 address 0a:aa:aa:aa:aa:01 mtu 8950 type vxlan id 1 local 10.99.0.1 dev eth0 nolearning
 ip -n b link add vxlan0 address 0a:bb:bb:bb:bb:02 mtu 8950 type vxlan id 1 local 10.99.0.2 dev eth0 nolearning
 ip -n a addr add 10.98.0.1/24 dev vxlan0
 ip -n b addr add 10.98.0.2/24 dev vxlan0
@@ -101,7 +92,7 @@ const std::vector<StepExperiment>& step_experiments() {
        ip("10.99.0.2"), ""},
       {"forward", "the same through a router namespace: one more veth hop and ip_forward", kForward, "a", "b",
        ip("10.99.1.2"), ip("10.99.2.2"), ""},
-      {"vxlan", "the same inside VXLAN over the veth pair: encapsulation and decapsulation", kVxlan, "a", "b",
+      {"vxlan", "the same inside VXLAN over the veth pair: encapsulation and decapsulation", std::string(kVeth) + kVxlanOverVeth, "a", "b",
        ip("10.98.0.1"), ip("10.98.0.2"), ""},
       {"tun", "out into a TUN device, read and written back by a user-space loop, delivered locally", kTun, "a", "a",
        ip("10.99.0.1"), ip("10.99.0.2"), "tun0"},
