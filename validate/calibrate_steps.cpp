@@ -71,7 +71,7 @@ std::string label(const StepFigure& f) { return f.payload ? fmt::format("{} B", 
 
 std::string figures_table(const std::vector<StepFigure>& figs, const std::vector<double>& before, const std::vector<double>& after) {
   std::string s = fmt::format("{:<10} {:<9} {:>9} {:>9} {:>7} {:>9} {:>7} {:>9} {:>7}\n", "experiment", "payload", "measured",
-                              "wake-ups", "busy", "default", "error", "measured", "error");
+                              "wake-ups", "busy", "estimate", "error", "measured", "error");
   s += fmt::format("{:<10} {:<9} {:>9} {:>9} {:>7} {:>9} {:>7} {:>9} {:>7}\n", "", "", "ns/pkt", "per pkt", "", "model", "", "profile", "");
   for (std::size_t i = 0; i < figs.size(); ++i) {
     const StepFigure& f = figs[i];
@@ -211,14 +211,15 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
 
   const FitResult fit = fit_steps(plan.figs);
   const cost::Profile fitted = step_profile(fit.scales);
-  const auto before = predict_steps(plan.figs, cost::Profile::builtin());
+  const auto before = predict_steps(plan.figs, cost::Profile::estimates());
 
   std::string text = fmt::format("per-step experiments on {}\nevery program pinned to CPU {}; the median of {} runs of {} s each\n\n",
                                  where, plan.cpu, o.repeat, o.seconds);
   text += "CPU per packet, measured and predicted (wake-ups: the programs' context switches per packet, voluntary and not)\n";
   text += figures_table(plan.figs, before, fit.predicted) + "\n";
   text += "the measured profile's CPU per packet by cost group (ns)\n" + groups_table(plan.figs, fitted) + "\n";
-  text += fmt::format("factors measured for each group (applied to every step of the group in models/cost/default.json), rms log error {:.3f}:\n",
+  text += fmt::format("factors measured for each group (applied to every step of the group in models/cost/estimates.json; nic_xmit and "
+                      "napi_gro_receive, which no experiment has, stay as estimated), rms log error {:.3f}:\n",
                       fit.rms_log_error);
   for (std::size_t g = 0; g < kGroups; ++g)
     text += fmt::format("  {:<32} x{:.3f}\n", step_group_name(StepGroup(g)), std::exp(fit.scales[g]));
@@ -230,15 +231,19 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
   cost::Profile profile = fitted;
   profile.name = "measured-steps";
   profile.description = fmt::format(
-      "Measured by `{}` on {}: the estimates of the default profile with each cost group scaled to what the CPU spent per "
+      "Measured by `{}` on {}: the estimates (models/cost/estimates.json) with each cost group scaled to what the CPU spent per "
       "packet in isolated experiments in real namespaces (a veth pair, a bridge, a forwarding hop, VXLAN over a veth, a TUN "
       "read/write loop, a system call, a ping-pong), rms log error {:.3f}.",
       o.command, where, fit.rms_log_error);
   for (std::size_t i = 0; i < cost::kSteps; ++i) {
-    if (cost::Step(i) == cost::Step::AppWork) continue;
+    const std::string& estimate = cost::Profile::estimates().steps[i].source;
+    if (!step_measured(cost::Step(i))) {
+      if (cost::Step(i) != cost::Step::AppWork) profile.steps[i].source = "as estimated (no experiment has a physical NIC): " + estimate;
+      continue;
+    }
     const StepGroup g = step_group_of(cost::Step(i));
-    profile.steps[i].source = fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]),
-                                          step_group_name(g), cost::Profile::builtin().steps[i].source);
+    profile.steps[i].source =
+        fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]), step_group_name(g), estimate);
   }
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
   runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency));

@@ -33,6 +33,10 @@ const char* step_group_name(StepGroup g) {
   return "?";
 }
 
+bool step_measured(cost::Step s) {
+  return s != cost::Step::NicXmit && s != cost::Step::NapiGroReceive && s != cost::Step::AppWork;
+}
+
 namespace {
 bool per_byte_scaled(cost::Step s) { return step_group_of(s) == StepGroup::Bytes || s == cost::Step::GsoSegment; }
 }  // namespace
@@ -51,10 +55,10 @@ void settle(StepFigure& f) {
 }
 
 cost::Profile step_profile(const Scales& s) {
-  cost::Profile p = cost::Profile::builtin();
+  cost::Profile p = cost::Profile::estimates();
   for (std::size_t i = 0; i < cost::kSteps; ++i) {
     const auto step = cost::Step(i);
-    if (step == cost::Step::AppWork) continue;
+    if (!step_measured(step)) continue;
     p.steps[i].per_packet_ns *= std::exp(s[std::size_t(step_group_of(step))]);
     if (per_byte_scaled(step)) p.steps[i].per_byte_ns *= std::exp(s[std::size_t(StepGroup::Bytes)]);
   }

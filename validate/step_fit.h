@@ -35,9 +35,14 @@ const char* step_group_name(StepGroup g);
 double median(std::vector<double> v);
 void settle(StepFigure& f);  // measured and wakeups from the runs
 
-// The default profile with each step group scaled by exp(scale[group]) (indices are StepGroups);
-// per-byte costs of copies, checksums and software GSO by the Bytes factor; the traffic generator
-// (app_work) left as it is: the experiments' own programs do no work besides their system calls.
+// Whether the experiments measure a step's group. Not: a physical NIC's own steps (nic_xmit, and
+// napi_gro_receive: its driver's receive and GRO, once per wire frame), as no experiment has a NIC
+// and a veth's path says nothing of them; and the traffic generator's work (app_work), as the
+// experiments' own programs do no work besides their system calls.
+bool step_measured(cost::Step s);
+// The estimates (models/cost/estimates.json) with each measured step's group scaled by
+// exp(scale[group]) (indices are StepGroups), per-byte costs of copies, checksums and software GSO
+// by the Bytes factor; the steps not measured left as estimated.
 cost::Profile step_profile(const Scales& s);
 // Each figure's CPU per packet under `p`.
 std::vector<double> predict_steps(const std::vector<StepFigure>& figs, const cost::Profile& p);

@@ -1,6 +1,6 @@
 // A cost profile: what each modelled step costs a core, per packet and per byte (models/cost/
-// default.json is the documented default, compiled in). Steps are an enum so that charging one on
-// the hot path is an array index, not a string lookup.
+// default.json is the default, a measurement; estimates.json the estimates it was scaled from).
+// Steps are an enum so that charging one on the hot path is an array index, not a string lookup.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -56,7 +56,8 @@ struct Profile {
   // Throws ProfileError naming the file, the key and the fix.
   static Profile parse(const std::string& json_text, const std::string& file);
   static Profile load_file(const std::string& path);
-  static const Profile& builtin();  // models/cost/default.json
+  static const Profile& builtin();    // models/cost/default.json: measured by `calibrate --steps`
+  static const Profile& estimates();  // models/cost/estimates.json: the authors' estimates it scaled
   std::string to_json() const;       // in default.json's form; parse(to_json()) gives it back
 };
 

@@ -119,15 +119,12 @@ void Softnet::receive(std::uint32_t slot) {
   if (dev->dead) return;  // the device was deleted while the packet was on its way
   work_.set_flow(p->flow);
   if (pending_[slot].from_wire && p->gso_size && wire_frames) {
-    // A burst that crossed the wire arrived as MSS-sized frames: each was received and merged
-    // back by GRO (the NIC's TSO cut it up, napi_gro_receive glued it together).
-    for (std::uint32_t i = 0; i < p->gso_segs(); ++i) {
-      work_.charge(cost::Step::NetifReceiveSkb, p->seglen());
-      work_.charge(cost::Step::NapiGroReceive, p->seglen());
-    }
-  } else {
-    work_.charge(cost::Step::NetifReceiveSkb, p->size());
+    // A burst that crossed the wire arrived as MSS-sized frames: the driver handed each to
+    // napi_gro_receive, which glued them back (the NIC's TSO had cut them up). The merged skb
+    // then goes up the stack once: napi_gro_flush -> __netif_receive_skb_core.
+    for (std::uint32_t i = 0; i < p->gso_segs(); ++i) work_.charge(cost::Step::NapiGroReceive, p->seglen());
   }
+  work_.charge(cost::Step::NetifReceiveSkb, p->size());
   netif_receive_skb(*dev, std::move(p));
   work_.end();
 }

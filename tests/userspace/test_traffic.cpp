@@ -35,7 +35,9 @@ TEST_CASE("a UDP flood sends far more than a paced flow, limited by its sender's
   paced.workloads[0].rate_pps = 10000;
   const auto p = runner::run_mode(paced, scenario::Backend::HostGw, {}).flows.at(0);
   const auto f = runner::run_mode(udp_flood(), scenario::Backend::HostGw, {}).flows.at(0);
-  CHECK(f.packets_sent > 20 * p.packets_sent);
+  // The measured profile's sender spends ~5 us a datagram (udp_sendmsg, the stack, a system call):
+  // ~190,000 a second, against the paced flow's 10,000.
+  CHECK(f.packets_sent > 10 * p.packets_sent);
   CHECK(f.throughput_gbps > 1.0);
 }
 
@@ -59,8 +61,9 @@ TEST_CASE("a flood through the udp backend overflows the proxy node's receive ba
   REQUIRE(r.drops.count("SKB_DROP_REASON_CPU_BACKLOG") == 1);
   CHECK(r.drops.at("SKB_DROP_REASON_CPU_BACKLOG") > 0);
   CHECK(f.drops > 0);
-  // Queued at most 1000 packets deep, a datagram's wait stays bounded (unbounded it grew past 5 ms).
-  CHECK(f.one_way_p50_us < 5000);
+  // Queued at most 1000 packets deep, a datagram's wait stays bounded: 1000 times what the proxy
+  // node's core spends on one (~5.5 us with the measured profile).
+  CHECK(f.one_way_p50_us < 8000);
   // Host-gw keeps up: nothing freed for a full backlog.
   CHECK(runner::run_mode(s, scenario::Backend::HostGw, {}).drops.empty());
 }
