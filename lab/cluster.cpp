@@ -182,7 +182,7 @@ void Cluster::start_flanneld(NodeState& n) {
   flannel::BackendContext ctx = backend_context(n);
   if (s_.net_conf.backend == Backend::Udp) {
     n.proxy = std::make_unique<flannel::UdpProxy>(ns, spec.address, s_.net_conf.port.value_or(8285));
-    n.proxy->core = spec.cores - 1;  // one user-space thread, here on the last core
+    n.proxy->thread.core = spec.cores - 1;  // one user-space thread, here on the last core
     if (keep_log_ || on_log) n.proxy->on_command = [this, name](const std::string& m) { note(name, "flanneld udp backend", m); };
     ctx.proxy = n.proxy.get();
   }

@@ -22,13 +22,23 @@ class NodeCpu {
 
   int cores() const { return int(free_at_.size()); }
   Nanos free_at(int core) const { return free_at_[std::size_t(core)]; }
-  // The core a process runs on next: its own, or on a shared machine (the lab, where every
-  // namespace is on the same cores) the one that is free first, as select_task_rq would pick.
-  int process_core(int own) const {
-    if (!shared) return own;
+  // The core a process runs its next turn on, given the one it last ran on and the one that woke
+  // it (-1: none). A node's own cores (the cluster) pin each process to its core. On a shared
+  // machine (the lab, every namespace on the same cores) a process that never slept stays where
+  // it runs: the softirq work its system calls raised ran inside them, on that core. One woken
+  // from sleep goes where select_task_rq_fair puts it: its last core if idle, else an idle one
+  // (the waker's core is not: the waker runs there), else the core free first.
+  int process_core(int last, int waker, bool woken, Nanos now) const {
+    if (!shared) return last;
+    if (last < 0 || last >= cores()) last = 0;  // a node's own core number, past the machine's
+    if (!woken) return last;
+    const auto idle = [&](int c) { return c != waker && free_at_[std::size_t(c)] <= now; };
+    if (idle(last)) return last;
     int best = 0;
-    for (int c = 1; c < cores(); ++c)
+    for (int c = 0; c < cores(); ++c) {
+      if (idle(c)) return c;
       if (free_at_[std::size_t(c)] < free_at_[std::size_t(best)]) best = c;
+    }
     return best;
   }
   // The core ran `cost` of work starting at `start`.

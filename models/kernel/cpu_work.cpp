@@ -37,6 +37,7 @@ bool CpuWork::begin(cost::NodeCpu* c, int core) {
 
 void CpuWork::end() {
   if (cur_.cpu) cur_.cpu->occupy(cur_.core, cur_.start, cur_.cost);
+  if (cur_.task) cur_.task->ran_until = cur_.start + cur_.cost;
   cur_ = {};
 }
 

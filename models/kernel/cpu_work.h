@@ -10,6 +10,7 @@
 
 #include "models/cost/cpu.h"
 #include "models/cost/profile.h"
+#include "models/kernel/task.h"
 #include "sim/simulator.h"
 
 namespace ol::kernel {
@@ -28,9 +29,21 @@ class CpuWork {
   // then the caller retries at cpu->free_at(core).
   bool begin(cost::NodeCpu* cpu, int core);
   // A process's turn (an application, a daemon's loop): as begin, on the core the scheduler picks
-  // (its own core, or on a shared machine the first free one); retry at process_ready_at.
-  bool begin_process(cost::NodeCpu* c, int core) { return begin(c, c ? c->process_core(core) : core); }
-  static Nanos process_ready_at(const cost::NodeCpu& c, int core) { return c.free_at(c.process_core(core)); }
+  // (NodeCpu::process_core): `woken` when the process slept before it, not when it kept running
+  // (a flood's sender). Retry at process_ready_at.
+  bool begin_process(cost::NodeCpu* c, Task& t, bool woken) {
+    const int core = c ? c->process_core(t.core, t.waker, slept(t, woken), sim.now()) : t.core;
+    if (!begin(c, core)) return false;
+    t.core = core;
+    t.waker = -1;
+    cur_.task = &t;
+    return true;
+  }
+  Nanos process_ready_at(const cost::NodeCpu& c, const Task& t, bool woken) const {
+    return c.free_at(c.process_core(t.core, t.waker, slept(t, woken), sim.now()));
+  }
+  // The current work (sk_data_ready, a timer) wakes `t`: try_to_wake_up notes where it ran.
+  void wake_up(Task& t) const { t.waker = cur_.active ? cur_.core : -1; }
   void end();
   // A step of the current work costs its core this much (per the profile).
   void charge(cost::Step s, std::uint32_t bytes) {
@@ -61,7 +74,9 @@ class CpuWork {
     Nanos start = 0;
     Nanos cost = 0;
     std::uint16_t flow = 0;
+    Task* task = nullptr;  // the process whose turn this is, if it is one
   };
+  bool slept(const Task& t, bool woken) const { return woken && sim.now() >= t.ran_until; }
   Current cur_;
   std::unordered_map<std::string, std::unique_ptr<cost::NodeCpu>> cpus_;
 };

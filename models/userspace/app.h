@@ -8,11 +8,11 @@
 
 namespace ol::traffic {
 
-// Starts a piece of work for `target` on `core` of `ns`'s node; when the core is busy, schedules
-// `target` again for when it is free and returns false.
-inline bool begin_app_work(kernel::Netns& ns, int core, EventTarget* target, std::uint64_t cookie) {
-  if (ns.work.begin_process(ns.cpu, core)) return true;
-  ns.work.sim.at(kernel::CpuWork::process_ready_at(*ns.cpu, core), target, cookie);
+// Starts a turn of `task`'s work for `target` on `ns`'s node (`woken`: the task slept before it);
+// when its core is busy, schedules `target` again for when it is free and returns false.
+inline bool begin_app_work(kernel::Netns& ns, kernel::Task& task, bool woken, EventTarget* target, std::uint64_t cookie) {
+  if (ns.work.begin_process(ns.cpu, task, woken)) return true;
+  ns.work.sim.at(ns.work.process_ready_at(*ns.cpu, task, woken), target, cookie);
   return false;
 }
 

@@ -159,7 +159,8 @@ bool DhcpLease::send(DhcpMessage m) {
 void DhcpLease::on_event(std::uint64_t cookie) {
   ids_[cookie] = {};
   if (op_ == Op::None || (cookie == kTimeout && wait_ == Wait::None)) return;  // stopped, or answered meanwhile
-  if (!ns_.work.begin_process(ns_.cpu, 0)) return schedule(cookie, kernel::CpuWork::process_ready_at(*ns_.cpu, 0));  // the daemon's thread waits for its core
+  if (!ns_.work.begin_process(ns_.cpu, thread_, true))  // the daemon's thread waits for its core
+    return schedule(cookie, ns_.work.process_ready_at(*ns_.cpu, thread_, true));
   switch (cookie) {
     case kRx:
       while (!rx_.empty()) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "models/kernel/task.h"
 #include "models/wire/dhcp.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -78,6 +79,7 @@ class DhcpLease final : public EventTarget {
   std::function<void(const std::string& dev, bool up)> set_link;
 
  private:
+  kernel::Task thread_;  // the daemon's thread
   enum class Op { None, Acquire, Renew };
   enum class Wait { None, Offer, Ack };
   void start_op(Op op);

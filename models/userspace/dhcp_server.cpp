@@ -46,7 +46,7 @@ void DhcpServer::on_event(std::uint64_t) {
   wake_ = {};
   if (!sock_) return;
   while (!sock_->rx.empty()) {
-    if (!ns_.work.begin_process(ns_.cpu, 0)) return wake(kernel::CpuWork::process_ready_at(*ns_.cpu, 0));
+    if (!ns_.work.begin_process(ns_.cpu, thread_, true)) return wake(ns_.work.process_ready_at(*ns_.cpu, thread_, true));
     kernel::PacketPtr p = kernel::udp_recvmsg(ns_, *sock_);
     const auto ip = wire::Ipv4View::new_checked(p->bytes());
     std::optional<DhcpMessage> m;

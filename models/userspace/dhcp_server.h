@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "models/kernel/task.h"
 #include "models/wire/addr.h"
 #include "models/wire/dhcp.h"
 #include "sim/event_queue.h"
@@ -57,6 +58,7 @@ class DhcpServer final : public EventTarget {
   bool traced = false;                          // trace its replies hop by hop
 
  private:
+  kernel::Task thread_;  // dnsmasq's one thread
   void handle(const wire::DhcpMessage& m);
   void discover(const wire::DhcpMessage& m);
   void request(const wire::DhcpMessage& m);

@@ -20,7 +20,7 @@ void PingApp::start(Nanos at) {
 
 void PingApp::on_event(std::uint64_t) {
   if (sent_ >= count_) return;
-  if (!begin_app_work(ns_, 0, this, 0)) return;
+  if (!begin_app_work(ns_, task_, true, this, 0)) return;  // asleep until its next echo is due
   ns_.work.set_flow(flow);
   const Nanos t = ns_.work.now();
   ++sent_;

@@ -2,6 +2,7 @@
 #pragma once
 #include <vector>
 
+#include "models/kernel/task.h"
 #include "models/userspace/flow_stats.h"
 #include "models/wire/addr.h"
 #include "sim/event_queue.h"
@@ -36,6 +37,7 @@ class PingApp final : public EventTarget {
   int sent_ = 0;
   std::vector<Nanos> sent_at_;
   kernel::PingSocket* sock_ = nullptr;
+  kernel::Task task_;
   FlowStats stats_;
 };
 

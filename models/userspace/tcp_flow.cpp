@@ -104,7 +104,7 @@ void TcpFlow::on_event(std::uint64_t cookie) {
     return;
   }
   if (cookie == kTsqRun) {  // tcp_tsq_handler: the sender goes on where TSQ stopped it
-    if (!begin_app_work(client_, 0, this, kTsqRun)) return;
+    if (!begin_app_work(client_, client_task_, true, this, kTsqRun)) return;
     tsq_scheduled_ = false;
     client_.work.set_flow(flow);
     tcp_write_xmit();
@@ -123,7 +123,7 @@ void TcpFlow::on_event(std::uint64_t cookie) {
     client_.work.end();
     return;
   }
-  if (!begin_app_work(client_, 0, this, cookie)) return;
+  if (!begin_app_work(client_, client_task_, true, this, cookie)) return;
   client_.work.set_flow(flow);
   tcp_connect();
   client_.work.end();
@@ -556,6 +556,7 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
   else tcp_send_delayed_ack(w.work.now());
   if (unread_ && !read_scheduled_) {
     read_scheduled_ = true;
+    w.work.wake_up(server_task_);
     w.sim.at(w.work.now(), this, kAppRead);
   }
 }
@@ -631,7 +632,7 @@ void TcpFlow::tcp_delack_timer() {
 // The receiving application: woken, one read() takes everything queued.
 void TcpFlow::app_read() {
   kernel::World& w = server_.world;
-  if (!begin_app_work(server_, 0, this, kAppRead)) return;
+  if (!begin_app_work(server_, server_task_, true, this, kAppRead)) return;
   read_scheduled_ = false;
   w.work.set_flow(flow);
   w.work.charge(cost::Step::Wakeup, 0);

@@ -36,6 +36,7 @@
 #include <optional>
 
 #include "models/kernel/packet.h"
+#include "models/kernel/task.h"
 #include "models/userspace/flow_stats.h"
 #include "models/userspace/seq_ranges.h"
 #include "models/userspace/tcp_cubic.h"
@@ -115,6 +116,7 @@ class TcpFlow final : public EventTarget {
   Nanos duration_;
   bool gso_;
   Nanos start_ = 0;
+  kernel::Task client_task_, server_task_;  // the sending and the reading application's threads
   std::uint32_t mss_ = 1448;  // payload per segment, after the timestamp option
   std::uint32_t advmss_ = 1460;  // what this end's route allows (MTU - 40), offered in its SYN
 

@@ -19,6 +19,7 @@ UdpFlow::UdpFlow(kernel::Netns& src, kernel::Netns& dst, wire::Ipv4Addr dst_ip, 
   if (sock_) sock_->on_readable = [this] {
     if (read_scheduled_) return;
     read_scheduled_ = true;
+    dst_.work.wake_up(receiver_);
     dst_.work.sim.at(dst_.work.now(), this, kRead);
   };
 }
@@ -38,7 +39,8 @@ void UdpFlow::on_event(std::uint64_t cookie) {
 void UdpFlow::send() {
   kernel::World& w = src_.world;
   if (w.sim.now() >= start_ + duration_) return;
-  if (!begin_app_work(src_, 0, this, kSend)) return;
+  // A flood's sender never sleeps between datagrams; a paced one sleeps until its next slot.
+  if (!begin_app_work(src_, sender_, rate_pps_ > 0 || seq_ == 0, this, kSend)) return;
   w.work.set_flow(flow);
   std::array<std::uint8_t, 16> stamp{};  // the send time and a sequence number, ahead of zeros
   const Nanos t = w.work.now();
@@ -62,7 +64,7 @@ void UdpFlow::send() {
 // The receiving application: woken, it drains the socket on core 0 of its node.
 void UdpFlow::read() {
   kernel::World& w = dst_.world;
-  if (!begin_app_work(dst_, 0, this, kRead)) return;
+  if (!begin_app_work(dst_, receiver_, true, this, kRead)) return;
   read_scheduled_ = false;
   w.work.set_flow(flow);
   w.work.charge(cost::Step::Wakeup, 0);

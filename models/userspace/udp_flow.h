@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 
+#include "models/kernel/task.h"
 #include "models/userspace/flow_stats.h"
 #include "models/wire/addr.h"
 #include "sim/event_queue.h"
@@ -43,6 +44,7 @@ class UdpFlow final : public EventTarget {
   std::uint64_t seq_ = 0;
   kernel::UdpSocket* sock_ = nullptr;
   bool read_scheduled_ = false;
+  kernel::Task sender_, receiver_;  // the two applications' threads
   FlowStats stats_;
 };
 

@@ -64,6 +64,7 @@ void UdpProxy::process_cmd() {
 void UdpProxy::wake() {
   if (scheduled_) return;
   scheduled_ = true;
+  ns_.work.wake_up(thread);
   ns_.work.sim.at(ns_.work.now(), this);
 }
 
@@ -71,8 +72,8 @@ void UdpProxy::wake() {
 // first, then the data loop for as long as either side yields a packet.
 void UdpProxy::on_event(std::uint64_t) {
   kn::World& w = ns_.world;
-  if (!w.work.begin_process(ns_.cpu, core)) {
-    w.sim.at(kn::CpuWork::process_ready_at(*ns_.cpu, core), this);
+  if (!w.work.begin_process(ns_.cpu, thread, true)) {  // woken from poll()
+    w.sim.at(w.work.process_ready_at(*ns_.cpu, thread, true), this);
     return;
   }
   scheduled_ = false;

@@ -14,6 +14,7 @@
 
 #include "models/flannel/backend.h"
 #include "models/kernel/packet.h"
+#include "models/kernel/task.h"
 #include "models/userspace/udp_proxy_logic.h"
 #include "sim/event_queue.h"
 
@@ -41,7 +42,7 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   void on_event(std::uint64_t cookie) override;  // poll() returned
 
   std::function<void(const std::string&)> on_command;  // sees each control message, for the log
-  int core = 0;  // the core its thread runs on
+  kernel::Task thread;  // its one thread: the core it runs on
 
   using Route = proxy::Route;
   const std::vector<Route>& routes() const { return routes_.routes(); }
