@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <span>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -20,18 +22,31 @@ namespace ol::validate {
 
 namespace {
 
-// What is compared, per mode, in this order: from flows 0 (ping), 1 and 2 (UDP), 3 (TCP).
+// What is fitted, per mode, in this order: from flows 0 (ping), 1 and 2 (UDP), 3 (TCP).
 constexpr std::array<const char*, 4> kFigures = {"ping RTT p50 (us)", "UDP 64 B (pps)", "UDP 1400 B (pps)", "TCP (Gbit/s)"};
+// What is predicted and never fitted (measure.h, plan_out_of_sample).
+constexpr std::array<const char*, 3> kOutOfSample = {"UDP 512 B (pps)", "TCP 4 flows (Gbit/s)", "ping under TCP (us)"};
 
 std::array<double, 4> figures_of(const std::vector<runner::FlowRow>& rows) {
   return {rows.at(0).rtt_p50_us, packets_per_second(rows.at(1)), packets_per_second(rows.at(2)), rows.at(3).goodput_gbps};
 }
 
-// One mode as it was measured: the scenario the simulator runs to predict the same flows.
+// The simulator's out-of-sample flows: 0 the UDP flood, 1-4 the four TCP flows, 6 the ping.
+std::array<double, 3> out_of_sample_sim(const std::vector<runner::FlowRow>& rows) {
+  double four = 0;
+  for (int i = 1; i <= 4; ++i) four += rows.at(std::size_t(i)).goodput_gbps;
+  return {packets_per_second(rows.at(0)), four, rows.at(6).rtt_p50_us};
+}
+// The kernel's: the flood, the four flows' sum, the ping.
+std::array<double, 3> out_of_sample_real(const std::vector<runner::FlowRow>& rows) {
+  return {packets_per_second(rows.at(0)), rows.at(1).goodput_gbps, rows.at(2).rtt_p50_us};
+}
+
+// One mode as it was measured: the scenarios the simulator runs to predict the same flows.
 struct ModeRun {
   scenario::Backend mode;
-  scenario::Scenario sim_scenario;
-  std::vector<runner::FlowRow> real;
+  scenario::Scenario sim_scenario, oos_scenario;
+  std::vector<runner::FlowRow> real, oos_real;
 };
 
 // The simulator run as the lab is built: veth pairs for cables, and every namespace on this one
@@ -72,7 +87,10 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
   first.workloads.resize(1);
   const runner::RunOptions ro = lab_options(nullptr);
   const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
-  run = {mode, sc, measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out)};
+  run = {mode, sc, plan_out_of_sample(s, plan, sc.workloads.front().at), measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out),
+         {}};
+  if (g_interrupted) return false;
+  run.oos_real = measure_out_of_sample(s, plan, real.prefix(), dst->ip->str(), mtu, out);
   return true;
 }
 
@@ -98,13 +116,21 @@ std::string pct(double predicted, double measured) {
   return measured > 0 ? fmt::format("{:+.0f}%", (predicted / measured - 1) * 100) : "-";
 }
 
-// The modes in order of a figure, best first ("host-gw > vxlan > udp").
-std::string ranking(const std::vector<ModeRun>& runs, const std::vector<double>& v, std::size_t figure) {
+// Figures per mode (in the runs' order, `names.size()` each, flattened): measured, predicted by
+// the base profile, and by the calibrated one.
+struct Table {
+  std::span<const char* const> names;
+  std::vector<double> measured, before, after;
+};
+
+// The modes in order of a figure, best first ("host-gw > vxlan > udp"): an RTT low, a rate high.
+std::string ranking(const std::vector<ModeRun>& runs, const Table& t, const std::vector<double>& v, std::size_t figure) {
+  const std::size_t n = t.names.size();
   std::vector<std::size_t> idx(runs.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const bool lower_better = figure == 0;
+  const bool lower_better = std::string_view(t.names[figure]).find("ping") != std::string_view::npos;
   std::sort(idx.begin(), idx.end(), [&](auto a, auto b) {
-    const double x = v[a * 4 + figure], y = v[b * 4 + figure];
+    const double x = v[a * n + figure], y = v[b * n + figure];
     return lower_better ? x < y : x > y;
   });
   std::string s;
@@ -112,30 +138,54 @@ std::string ranking(const std::vector<ModeRun>& runs, const std::vector<double>&
   return s;
 }
 
-std::string report(const std::vector<ModeRun>& runs, const std::vector<double>& measured, const std::vector<double>& before,
-                   const FitResult& fit) {
-  std::string s = fmt::format("{:<8} {:<18} {:>12} {:>14} {:>8} {:>14} {:>8} {:>7}\n", "mode", "figure", "measured",
+// The table, how many calibrated predictions are within 25 %, and the modes' ranking per figure.
+std::string table_text(const std::vector<ModeRun>& runs, const Table& t, const std::string& summary) {
+  const std::size_t n = t.names.size();
+  std::string s = fmt::format("{:<8} {:<20} {:>12} {:>14} {:>8} {:>14} {:>8} {:>7}\n", "mode", "figure", "measured",
                               "default model", "error", "calibrated", "error", "ratio");
   int within = 0, total = 0;
   for (std::size_t m = 0; m < runs.size(); ++m)
-    for (std::size_t f = 0; f < kFigures.size(); ++f) {
-      const std::size_t k = m * 4 + f;
-      const double meas = measured[k], pred = fit.predicted[k];
+    for (std::size_t f = 0; f < n; ++f) {
+      const std::size_t k = m * n + f;
+      const double meas = t.measured[k], pred = t.after[k];
       if (meas > 0) ++total, within += std::abs(pred / meas - 1) <= 0.25;
-      s += fmt::format("{:<8} {:<18} {:>12.4g} {:>14.4g} {:>8} {:>14.4g} {:>8} {:>7.3f}\n", scenario::backend_name(runs[m].mode),
-                       kFigures[f], meas, before[k], pct(before[k], meas), pred, pct(pred, meas), meas > 0 ? pred / meas : 0);
+      s += fmt::format("{:<8} {:<20} {:>12.4g} {:>14.4g} {:>8} {:>14.4g} {:>8} {:>7.3f}\n", scenario::backend_name(runs[m].mode),
+                       t.names[f], meas, t.before[k], pct(t.before[k], meas), pred, pct(pred, meas), meas > 0 ? pred / meas : 0);
     }
-  s += fmt::format("\n{} of {} figures within 25% after calibration (rms log error {:.3f}, {} simulations)\n", within, total,
-                   fit.rms_log_error, fit.evaluations * runs.size());
+  s += fmt::format("\n{} of {} figures within 25% after calibration{}\n", within, total, summary);
   if (runs.size() > 1)
-    for (std::size_t f = 0; f < kFigures.size(); ++f) {
-      const auto a = ranking(runs, measured, f), b = ranking(runs, fit.predicted, f);
-      s += fmt::format("ranking by {:<18} kernel: {:<26} model: {:<26} {}\n", kFigures[f], a, b, a == b ? "same" : "DIFFERENT");
+    for (std::size_t f = 0; f < n; ++f) {
+      const auto a = ranking(runs, t, t.measured, f), b = ranking(runs, t, t.after, f);
+      s += fmt::format("ranking by {:<20} kernel: {:<26} model: {:<26} {}\n", t.names[f], a, b, a == b ? "same" : "DIFFERENT");
     }
-  s += "\nfitted factors (applied to every step of the group in models/cost/default.json):\n";
+  return s;
+}
+
+std::string report(const std::vector<ModeRun>& runs, const Table& in, const Table& out, const FitResult& fit) {
+  std::string s = "in sample: the figures the calibration fitted\n";
+  s += table_text(runs, in, fmt::format(" (rms log error {:.3f}, {} simulations)", fit.rms_log_error, fit.evaluations * runs.size()));
+  s += "\nout of sample: measured in the same run, predicted and never fitted\n";
+  s += table_text(runs, out, " (not fitted to them)");
+  s += "\nfitted factors (applied to every step of the group in the default model):\n";
   for (std::size_t g = 0; g < kGroups; ++g)
     s += fmt::format("  {:<32} x{:.3f}\n", group_name(CostGroup(g)), std::exp(fit.scales[g]));
   return s;
+}
+
+// Every mode's out-of-sample figures under `p`, and its simulated rows (flows numbered as the
+// measured ones: 4 on).
+std::vector<double> predict_out_of_sample(const std::vector<ModeRun>& runs, const cost::Profile& p,
+                                          std::vector<runner::FlowRow>* rows = nullptr) {
+  std::vector<double> v;
+  const runner::RunOptions ro = lab_options(&p);
+  for (const auto& r : runs) {
+    auto flows = runner::run_mode(r.oos_scenario, r.mode, ro).flows;
+    for (double f : out_of_sample_sim(flows)) v.push_back(f);
+    if (!rows) continue;
+    for (auto& row : flows) row.flow += 4, rows->push_back(row);
+    rows->insert(rows->end(), r.oos_real.begin(), r.oos_real.end());
+  }
+  return v;
 }
 
 }  // namespace
@@ -178,12 +228,19 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
     for (auto row : runner::run_mode(r.sim_scenario, r.mode, ro).flows) rows.push_back(row);
     rows.insert(rows.end(), r.real.begin(), r.real.end());
   }
-  std::string text = report(runs, measured, before, fit);
+  Table in{kFigures, measured, before, fit.predicted}, oos{kOutOfSample, {}, predict_out_of_sample(runs, base), {}};
+  for (const auto& r : runs)
+    for (double f : out_of_sample_real(r.oos_real)) oos.measured.push_back(f);
+  std::vector<runner::FlowRow> oos_rows;
+  oos.after = predict_out_of_sample(runs, profile, &oos_rows);
+  std::string text = report(runs, in, oos, fit);
   if (o.base) text += fmt::format("(the base profile, \"default model\" above, is {}: {})\n", base.name, base.description);
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
   runner::write_atomically(o.out_dir + "/side-by-side.csv", runner::flows_csv(rows));
+  runner::write_atomically(o.out_dir + "/out-of-sample.csv", runner::flows_csv(oos_rows));
   runner::write_atomically(o.out_dir + "/report.txt", text);
-  out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/side-by-side.csv and {0}/report.txt\n", o.out_dir);
+  out << "\n" << text
+      << fmt::format("\nwrote {0}/profile.json, {0}/side-by-side.csv, {0}/out-of-sample.csv and {0}/report.txt\n", o.out_dir);
   return 0;
 }
 

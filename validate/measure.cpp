@@ -14,7 +14,7 @@ namespace ol::validate {
 
 namespace {
 
-constexpr int kUdpSmall = 64, kUdpLarge = 1400;
+constexpr int kUdpSmall = 64, kUdpMid = 512, kUdpLarge = 1400;
 constexpr int kIperfPort = 5201;
 constexpr Nanos kPingInterval = kNanosPerMilli;  // at 5 ms the idle CPU's wake-up made the RTT vary 3×
 constexpr Nanos kSimFlood = 50 * kNanosPerMilli;
@@ -90,6 +90,27 @@ runner::FlowRow measure_ping(const scenario::Scenario& s, const MeasurePlan& p, 
   return row;
 }
 
+// A ping while an iperf3 TCP transfer runs between the same pods (it starts half a second before).
+runner::FlowRow measure_ping_under_load(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
+                                        const std::string& dst) {
+  const int server = start_iperf3_server(prefix, p.to);
+  const int secs = std::max(2, int(double(p.pings) * double(kPingInterval) / 1e9 + 2));
+  const int client = spawn_background(in_pod(prefix, p.from, {"timeout", std::to_string(secs + 15), "iperf3", "-c", dst, "-p",
+                                                              std::to_string(kIperfPort), "-t", std::to_string(secs)}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  runner::FlowRow row;
+  try {
+    row = measure_ping(s, p, prefix, dst);
+  } catch (...) {
+    stop_background(client), stop_background(server);
+    throw;
+  }
+  stop_background(client);
+  stop_background(server);
+  row.flow = 10;
+  return row;
+}
+
 runner::FlowRow measure_udp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
                             int flow, int size) {
   const auto j = iperf3(p, prefix, dst, {"-u", "-b", "0", "-l", std::to_string(size)});
@@ -107,10 +128,10 @@ runner::FlowRow measure_udp(const scenario::Scenario& s, const MeasurePlan& p, c
 }
 
 runner::FlowRow measure_tcp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
-                            int mtu) {
-  const auto j = iperf3(p, prefix, dst, {});
+                            int mtu, int flow = 3, int parallel = 1) {
+  const auto j = iperf3(p, prefix, dst, {"-P", std::to_string(parallel)});
   const auto& recv = j.at("end").at("sum_received");
-  runner::FlowRow row = row_of(s, p, 3, "tcp", mtu - 52);  // Linux's MSS with TCP timestamps
+  runner::FlowRow row = row_of(s, p, flow, "tcp", mtu - 52);  // Linux's MSS with TCP timestamps
   row.goodput_gbps = recv.at("bits_per_second").get<double>() / 1e9;
   row.throughput_gbps = row.goodput_gbps * mtu / (mtu - 52);
   const double bytes = recv.at("bytes").get<double>();
@@ -165,6 +186,35 @@ std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const Mea
   rows.push_back(measure_udp(s, p, prefix, dst, 1, kUdpSmall));
   rows.push_back(measure_udp(s, p, prefix, dst, 2, kUdpLarge));
   rows.push_back(measure_tcp(s, p, prefix, dst, mtu));
+  for (auto& r : rows) r.mtu = mtu;
+  return rows;
+}
+
+scenario::Scenario plan_out_of_sample(const scenario::Scenario& s, const MeasurePlan& p, Nanos at) {
+  scenario::Scenario sc = s;
+  sc.workloads.clear();
+  const Nanos gap = 10 * kNanosPerMilli;
+  Nanos t = at;
+  sc.workloads.push_back({.type = "udp", .from = p.from, .to = p.to, .at = t, .size = kUdpMid, .duration = kSimFlood, .rate_pps = 0,
+                          .port = 5204});
+  t += kSimFlood + gap;
+  for (int i = 0; i < 4; ++i)
+    sc.workloads.push_back({.type = "tcp", .from = p.from, .to = p.to, .at = t, .duration = kSimTcp, .port = std::uint16_t(5205 + i)});
+  t += kSimTcp + gap;
+  sc.workloads.push_back({.type = "tcp", .from = p.from, .to = p.to, .at = t, .duration = kSimTcp, .port = 5209});
+  sc.workloads.push_back({.type = "ping", .from = p.from, .to = p.to, .at = t + kSimTcp / 5, .count = p.pings / 2,
+                          .interval = kPingInterval, .size = 56});
+  return sc;
+}
+
+std::vector<runner::FlowRow> measure_out_of_sample(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
+                                                   const std::string& dst, int mtu, std::ostream& log) {
+  log << fmt::format("{}: out of sample: iperf3 UDP 512 B, TCP with 4 flows, ping under a TCP flow\n",
+                     scenario::backend_name(s.net_conf.backend));
+  std::vector<runner::FlowRow> rows;
+  rows.push_back(measure_udp(s, p, prefix, dst, 4, kUdpMid));
+  rows.push_back(measure_tcp(s, p, prefix, dst, mtu, 5, 4));
+  rows.push_back(measure_ping_under_load(s, p, prefix, dst));
   for (auto& r : rows) r.mtu = mtu;
   return rows;
 }

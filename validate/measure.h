@@ -34,6 +34,14 @@ scenario::Scenario plan_scenario(const scenario::Scenario& s, const MeasurePlan&
 std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
                                           const std::string& dst, int mtu, std::ostream& log);
 
+// The out-of-sample flows, which calibrate predicts and never fits: flow 4 a UDP 512 B flood,
+// flows 5-8 four TCP flows at once (iperf3 -P 4), then flow 9 a TCP bulk transfer with flow 10, a
+// ping, running while it does.
+scenario::Scenario plan_out_of_sample(const scenario::Scenario& s, const MeasurePlan& p, Nanos at);
+// The same, measured: rows for flows 4, 5 (the four flows' sum) and 10 (the ping under load).
+std::vector<runner::FlowRow> measure_out_of_sample(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
+                                                   const std::string& dst, int mtu, std::ostream& log);
+
 // Datagrams delivered per second, from a UDP row's goodput.
 double packets_per_second(const runner::FlowRow& r);
 
