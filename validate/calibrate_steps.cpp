@@ -4,7 +4,9 @@
 #include <cmath>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include <sys/utsname.h>
@@ -127,6 +129,8 @@ std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFig
 
 // The runs: every experiment at both payloads; on the veth pair also the system call and the
 // ping-pong (on one CPU for the wake-up's CPU cost; on two, when there are two, for its latency).
+// Every lab is built first, then the runs go round: each figure once per round, so that a drift
+// in the machine's speed (a VM's neighbours) touches every experiment alike, not some more.
 struct Plan {
   const StepCalibrateOptions& o;
   int cpu, other;  // other: a second CPU, or -1
@@ -134,48 +138,52 @@ struct Plan {
   std::vector<StepFigure> figs;
   std::optional<StepFigure> latency;  // the two-CPU ping-pong: reported, not fitted
 
+  struct Slot {
+    std::string what;
+    std::function<StepMeasurement()> once;
+    StepFigure* fig = nullptr;  // set once `figs` has all its figures
+    int index = -1;             // in figs; -1: the latency figure
+  };
+
   void run() {
-    progress.total = int(step_experiments().size() * kPayloads.size() + 2 + (other >= 0)) * o.repeat;
     const std::string prefix = run_prefix() + "s";
+    std::vector<std::unique_ptr<StepLab>> labs;
+    std::vector<Slot> slots;
     for (const auto& e : step_experiments()) {
-      StepLab lab(e, prefix + e.name + "-");
+      labs.push_back(std::make_unique<StepLab>(e, prefix + e.name + "-"));
+      StepLab& lab = *labs.back();
+      if (g_interrupted) return;
       if (e.name == "veth") {
-        StepFigure sys{"syscall", "syscall", 0, syscall_recipe(), {}};
-        for (int r = 0; r < o.repeat; ++r) {
-          progress.step(fmt::format("syscall, run {}/{}", r + 1, o.repeat));
-          StepMeasurement m;
-          m.packets = 1;
-          m.busy_ns = lab.syscall_ns(cpu);
-          sys.runs.push_back(m);
-        }
-        figs.push_back(std::move(sys));
+        figs.push_back({"syscall", "syscall", 0, syscall_recipe(), {}});
+        slots.push_back({"syscall", [this, &lab] {
+                           StepMeasurement m;
+                           m.packets = 1;
+                           m.busy_ns = lab.syscall_ns(cpu);
+                           return m;
+                         }, nullptr, int(figs.size() - 1)});
       }
       for (int payload : kPayloads) {
-        StepFigure f{e.name, "stream", payload, model_recipe(e, payload), {}};
-        for (int r = 0; r < o.repeat; ++r) {
-          progress.step(fmt::format("{}, {} B, run {}/{}", e.name, payload, r + 1, o.repeat));
-          f.runs.push_back(lab.stream(payload, o.seconds, cpu));
-        }
-        figs.push_back(std::move(f));
+        figs.push_back({e.name, "stream", payload, model_recipe(e, payload), {}});
+        slots.push_back({fmt::format("{}, {} B", e.name, payload), [this, &lab, payload] { return lab.stream(payload, o.seconds, cpu); },
+                         nullptr, int(figs.size() - 1)});
       }
       if (e.name == "veth") {
-        StepFigure pp{"ping-pong", "ping-pong", 64, model_recipe(e, 64), {}};
-        for (int r = 0; r < o.repeat; ++r) {
-          progress.step(fmt::format("ping-pong on one CPU, run {}/{}", r + 1, o.repeat));
-          pp.runs.push_back(lab.pingpong(o.seconds, cpu, cpu));
-        }
-        figs.push_back(std::move(pp));
+        figs.push_back({"ping-pong", "ping-pong", 64, model_recipe(e, 64), {}});
+        slots.push_back({"ping-pong on one CPU", [this, &lab] { return lab.pingpong(o.seconds, cpu, cpu); }, nullptr, int(figs.size() - 1)});
         if (other >= 0) {
-          StepFigure lat{"ping-pong", "latency", 64, {}, {}};
-          for (int r = 0; r < o.repeat; ++r) {
-            progress.step(fmt::format("ping-pong on two CPUs, run {}/{}", r + 1, o.repeat));
-            lat.runs.push_back(lab.pingpong(o.seconds, other, cpu));
-          }
-          latency = std::move(lat);
+          latency = StepFigure{"ping-pong", "latency", 64, {}, {}};
+          slots.push_back({"ping-pong on two CPUs", [this, &lab] { return lab.pingpong(o.seconds, other, cpu); }, nullptr, -1});
         }
       }
-      if (g_interrupted) return;
     }
+    for (auto& sl : slots) sl.fig = sl.index < 0 ? &*latency : &figs[std::size_t(sl.index)];
+    progress.total = int(slots.size()) * o.repeat;
+    for (int r = 0; r < o.repeat; ++r)
+      for (auto& sl : slots) {
+        progress.step(fmt::format("{}, round {}/{}", sl.what, r + 1, o.repeat));
+        sl.fig->runs.push_back(sl.once());
+        if (g_interrupted) return;
+      }
   }
 };
 

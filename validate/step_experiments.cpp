@@ -74,6 +74,12 @@ bridge -n a fdb append 0a:bb:bb:bb:bb:02 dev vxlan0 dst 10.99.0.2 self permanent
 bridge -n b fdb append 0a:aa:aa:aa:aa:01 dev vxlan0 dst 10.99.0.1 self permanent
 )";
 
+// The veth pair with a root qdisc on the sending side, as the lab shapes its cables (netem's rate,
+// or tbf's where the kernel lacks netem; 100 Gbit/s, so it never holds a packet back): a transmit
+// through a qdisc added.
+constexpr const char* kQdiscOnVeth = R"(tc -n a qdisc add dev eth0 root netem rate 100gbit
+)";
+
 // One namespace with a TUN device: each packet goes out into the TUN, up to the reader, and back
 // in — tun_net_xmit, tun_do_read and tun_get_user, with a read() and a write() per packet.
 constexpr const char* kTun = R"(ip netns add a
@@ -94,6 +100,8 @@ const std::vector<StepExperiment>& step_experiments() {
        ip("10.99.1.2"), ip("10.99.2.2"), ""},
       {"vxlan", "the same inside VXLAN over the veth pair: encapsulation and decapsulation", std::string(kVeth) + kVxlanOverVeth, "a", "b",
        ip("10.98.0.1"), ip("10.98.0.2"), ""},
+      {"qdisc", "the same with a root qdisc on the sender's veth: __dev_xmit_skb's enqueue and dequeue", std::string(kVeth) + kQdiscOnVeth,
+       "a", "b", ip("10.99.0.1"), ip("10.99.0.2"), ""},
       {"tun", "out into a TUN device, read and written back by a user-space loop, delivered locally", kTun, "a", "a",
        ip("10.99.0.1"), ip("10.99.0.2"), "tun0"},
   };

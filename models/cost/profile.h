@@ -16,7 +16,7 @@ namespace ol::cost {
 #define OL_COST_STEPS(X)                                                                                  \
   X(NetifReceiveSkb, netif_receive_skb) X(BrHandleFrame, br_handle_frame) X(IpRcv, ip_rcv)                \
   X(FibLookup, fib_lookup) X(IpForward, ip_forward) X(IpOutput, ip_output) X(VethXmit, veth_xmit)         \
-  X(NicXmit, nic_xmit) X(VxlanXmit, vxlan_xmit) X(VxlanRcv, vxlan_rcv) X(UdpSendmsg, udp_sendmsg)         \
+  X(NicXmit, nic_xmit) X(DevXmitSkb, __dev_xmit_skb) X(VxlanXmit, vxlan_xmit) X(VxlanRcv, vxlan_rcv) X(UdpSendmsg, udp_sendmsg)         \
   X(UdpQueueRcvSkb, udp_queue_rcv_skb) X(UdpRecvmsg, udp_recvmsg) X(TunNetXmit, tun_net_xmit)             \
   X(TunDoRead, tun_do_read) X(TunGetUser, tun_get_user) X(IcmpRcv, icmp_rcv) X(TcpSendmsg, tcp_sendmsg)   \
   X(TcpV4Rcv, tcp_v4_rcv) X(Syscall, syscall) X(Wakeup, wakeup) X(CopyToUser, copy_to_user)               \

@@ -59,6 +59,10 @@ TEST_CASE("step experiments: VXLAN adds the encapsulation with its route lookup 
   CHECK(model_recipe(step_experiment("vxlan"), 64).bytes[std::size_t(S::VethXmit)] == 64 + 28 + 14 + 50);
 }
 
+TEST_CASE("step experiments: a root qdisc on the sender's veth adds __dev_xmit_skb and nothing else") {
+  CHECK(extra_calls(model_recipe(step_experiment("veth"), 64), model_recipe(step_experiment("qdisc"), 64)) == "__dev_xmit_skb x1");
+}
+
 TEST_CASE("step experiments: the TUN loop replaces the veth hop with a read and a write, each a system call and a copy") {
   CHECK(extra_calls(model_recipe(step_experiment("veth"), 1400), model_recipe(step_experiment("tun"), 1400)) ==
         "veth_xmit x-1 tun_net_xmit x1 tun_do_read x1 tun_get_user x1 syscall x2 copy_to_user x1 copy_from_user x1");

@@ -23,8 +23,15 @@ void VethDevice::start_xmit(PacketPtr p) {
     ++stats.tx_dropped;
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::PktTooBig, "veth_xmit");
   }
-  // Leaving the node (the underlay NIC) costs a driver's transmit; a veth within it, less.
-  netns->work.charge(peer->netns->cpu == netns->cpu ? cost::Step::VethXmit : cost::Step::NicXmit, p->size());
+  // Leaving the node (the underlay NIC) costs a driver's transmit, its qdisc included; a veth
+  // within it, less, unless it was given a root qdisc (veth is noqueue by default): then every
+  // packet is enqueued and dequeued under the qdisc lock first (__dev_xmit_skb).
+  if (peer->netns->cpu != netns->cpu) {
+    netns->work.charge(cost::Step::NicXmit, p->size());
+  } else {
+    if (qdisc) netns->work.charge(cost::Step::DevXmitSkb, p->size());
+    netns->work.charge(cost::Step::VethXmit, p->size());
+  }
   Nanos arrival = netns->work.now();
   if (qdisc && qdisc->lose()) {
     ++stats.tx_dropped;
