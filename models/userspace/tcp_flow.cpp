@@ -565,7 +565,7 @@ void TcpFlow::send_ack() {
   wire::TcpOptions o;
   o.timestamp = wire::TcpTimestamp{tcp_time_stamp(server_.work.now(), server_ts_off_), server_ts_recent_};
   sack_blocks(o);
-  const std::uint32_t free_space = kRcvBuf > unread_ ? kRcvBuf - unread_ : 0;
+  const std::uint32_t free_space = rcv_window_space() > unread_ ? rcv_window_space() - unread_ : 0;
   const bool traced = traced_acks_ > 0;  // the ACKs answering the traced segments are traced too
   if (!send_control(server_, client_ip_, port_, sport_, server_iss_ + 1, rcv_nxt(), wire::tcp::kAck,
                     std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), o, traced))
@@ -639,8 +639,31 @@ void TcpFlow::app_read() {
   w.work.charge(cost::Step::Syscall, 0);
   w.work.charge(cost::Step::CopyToUser, unread_);
   w.work.charge(cost::Step::AppWork, unread_);
+  copied_ += unread_;
   unread_ = 0;
+  tcp_rcv_space_adjust(w.work.now());
   w.work.end();
+}
+
+// tcp_rcv_space_adjust, once a round trip after a read: if the reader took more than in the last
+// round trip, the buffer grows to twice that (plus 16 segments of cushion, plus twice the growth
+// for a sender still speeding up), up to tcp_rmem's maximum. The round trip is the receiver's
+// timestamp estimate (tcp_rcv_rtt_measure_ts), which sees what the sender's SRTT sees.
+void TcpFlow::tcp_rcv_space_adjust(Nanos now) {
+  if (rcvq_space_.time < 0) {  // tcp_init_buffer_space: the first measure is 10 segments
+    rcvq_space_ = {std::min<std::uint64_t>(rcv_window_space(), 10ull * advmss_), copied_, now};
+    return;
+  }
+  if (srtt_ == 0 || now - rcvq_space_.time < srtt_) return;
+  const std::uint64_t copied = copied_ - rcvq_space_.seq;
+  if (copied > rcvq_space_.space) {
+    std::uint64_t rcvwin = 2 * copied + 16ull * advmss_;
+    rcvwin += 2 * (rcvwin * (copied - rcvq_space_.space) / rcvq_space_.space);
+    rcvbuf_ = std::uint32_t(std::max<std::uint64_t>(rcvbuf_, std::min<std::uint64_t>(2 * rcvwin, kRcvBuf)));  // tcp_space_from_win
+    rcvq_space_.space = copied;
+  }
+  rcvq_space_.seq = copied_;
+  rcvq_space_.time = now;
 }
 
 }  // namespace ol::traffic

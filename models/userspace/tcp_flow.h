@@ -22,14 +22,15 @@
 // - the receiver ACKs every second segment, every one in quick-ACK mode (its first 16 ACKs, and
 //   after a long silence), at once when something is out of order, and a lone segment after the
 //   delayed-ACK timeout (40 ms, adapting to the arrivals); it advertises its free receive buffer,
-//   and its application reads whenever woken;
+//   and its application reads whenever woken; the buffer autotunes (tcp_rcv_space_adjust) from
+//   tcp_rmem's default to about twice what the reader took per round trip, at most tcp_rmem's max;
 // - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack, and
 //   holds back a short one while an ACK is due to make it whole (tcp_tso_should_defer).
 // - TCP small queues: a packet is charged to the socket until it is orphaned (the next namespace's
 //   ip_rcv, a TUN, or freed); the sender stops while more than about 1 ms at its pacing rate
 //   (at least two packets, at most tcp_limit_output_bytes) is charged, and goes on when one of its
 //   packets is freed.
-// Left out: teardown, Nagle, RACK-TLP, PRR, pacing itself, receive-buffer autotuning and ECN.
+// Left out: teardown, Nagle, RACK-TLP, PRR, pacing itself, tcp_grow_window's rcv_ssthresh and ECN.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -68,6 +69,7 @@ class TcpFlow final : public EventTarget {
   std::uint32_t mss() const { return mss_; }
 
   static constexpr std::uint32_t kRcvBuf = 6 * 1024 * 1024;  // tcp_rmem's maximum
+  static constexpr std::uint32_t kRcvBufDefault = 131072;    // tcp_rmem's default: a socket's first buffer
   static constexpr std::uint32_t kGsoMax = 65536;
 
  private:
@@ -168,6 +170,18 @@ class TcpFlow final : public EventTarget {
   bool delack_armed_ = false;
   std::uint32_t unread_ = 0;
   bool read_scheduled_ = false;
+  // Receive-buffer autotuning (tcp_rcv_space_adjust): the buffer starts at tcp_rmem's default and
+  // grows, once a round trip, to about twice what the reader took in the last one, so a bulk flow
+  // is offered about two round trips' worth of window, not the whole 6 MiB.
+  struct RcvqSpace {
+    std::uint64_t space = 0, seq = 0;  // bytes read in the last measured round trip; copied_ then
+    Nanos time = -1;                    // when that measurement began (-1: not yet)
+  };
+  std::uint32_t rcvbuf_ = kRcvBufDefault;
+  RcvqSpace rcvq_space_;
+  std::uint64_t copied_ = 0;  // bytes the reader has taken (copied_seq)
+  void tcp_rcv_space_adjust(Nanos now);
+  std::uint32_t rcv_window_space() const { return rcvbuf_ / 2; }  // tcp_win_from_space: about half is payload
   int traced_acks_ = 0;
   FlowStats stats_;
 };

@@ -320,3 +320,20 @@ TEST_CASE("a lone last segment is ACKed by the delayed-ACK timer 40 ms later, no
   CHECK(delayed > 0);
   CHECK(delayed < 10);
 }
+
+TEST_CASE("receive-buffer autotuning: the window starts at tcp_rmem's default and grows with what the reader takes per round trip, not to 6 MiB") {
+  // 1 Gbit/s and 2 ms one way: the path holds ~250 KB, more than the first 64 KiB window.
+  test::Lab lab("two-nodes-host-gw.sh", "tc -n node-a qdisc add dev eth0 root netem delay 2ms rate 1gbit limit 100000\n");
+  traffic::TcpFlow flow(lab.ns("pod-a1"), lab.ns("pod-b1"), *wire::Ipv4Addr::parse("10.244.2.2"), 5201, kNanosPerSecond, true);
+  flow.start(0);
+  lab.sim.run_until(kNanosPerSecond);
+  std::vector<std::uint32_t> windows;  // every ACK's window after the handshake, unscaled
+  for (const auto& s : sent_by(lab, "pod-b1"))
+    if (!(s.tcp.flags & wire::tcp::kSyn)) windows.push_back(std::uint32_t(s.tcp.window) << 7);
+  REQUIRE(windows.size() > 100);
+  CHECK(windows.front() <= traffic::TcpFlow::kRcvBufDefault / 2);  // tcp_win_from_space(tcp_rmem[1])
+  const std::uint32_t most = *std::max_element(windows.begin(), windows.end());
+  CHECK(most >= 2 * 250'000);                        // grown past twice what the path holds
+  CHECK(most < traffic::TcpFlow::kRcvBuf / 2);       // yet far from tcp_rmem's maximum
+  CHECK(flow.stats().payload_delivered > 90'000'000);  // and the link was kept full once it had grown
+}
