@@ -273,7 +273,7 @@ void TcpFlow::on_synack(kernel::PacketPtr p) {
   wire::TcpOptions o;
   o.timestamp = wire::TcpTimestamp{tcp_time_stamp(now, ts_off_), ts_recent_};
   send_control(client_, server_ip_, sport_, port_, snd_nxt_, client_rcv_nxt_, wire::tcp::kAck,
-               std::uint16_t(kRcvBuf >> kWindowShift), o, traced);
+               kClientWindow, o, traced);
   tcp_write_xmit();
 }
 
@@ -390,7 +390,7 @@ void TcpFlow::send_segment(std::uint32_t seq, std::uint32_t len, bool retransmit
   p->flow = flow;
   std::uint8_t* d = p->put(kHeader + len);
   std::memset(d + kHeader, 0, len);
-  wire::TcpRepr{sport_, port_, seq, client_rcv_nxt_, kHeader / 4, wire::tcp::kAck | wire::tcp::kPsh, 0xffff, 0, 0}.emit(
+  wire::TcpRepr{sport_, port_, seq, client_rcv_nxt_, kHeader / 4, wire::tcp::kAck | wire::tcp::kPsh, kClientWindow, 0, 0}.emit(
       wire::MutBytes(d, wire::TcpRepr::kLen));
   wire::TcpOptions o;
   o.timestamp = wire::TcpTimestamp{tcp_time_stamp(w.work.now(), ts_off_), ts_recent_};

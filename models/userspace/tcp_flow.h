@@ -70,6 +70,9 @@ class TcpFlow final : public EventTarget {
 
   static constexpr std::uint32_t kRcvBuf = 6 * 1024 * 1024;  // tcp_rmem's maximum
   static constexpr std::uint32_t kRcvBufDefault = 131072;    // tcp_rmem's default: a socket's first buffer
+  // The client receives nothing but ACKs, so its buffer never grows: it advertises the first
+  // window, tcp_win_from_space(tcp_rmem[1]), scaled by 2^7.
+  static constexpr std::uint16_t kClientWindow = (kRcvBufDefault / 2) >> 7;
   static constexpr std::uint32_t kGsoMax = 65536;
 
  private:

@@ -86,12 +86,14 @@ TEST_CASE("a TCP connection opens with SYN, SYN-ACK, ACK carrying Linux's option
   CHECK(ack.tcp.ack == synack.tcp.seq + 1);
   CHECK(ack.tcp.data_offset == 8);  // NOP NOP TS
   CHECK(ack.payload == 0);
+  CHECK(ack.tcp.window == 512);  // 64 KiB, scaled by 2^7: half of tcp_rmem's default buffer
   CHECK(ack.opts.timestamp->ecr == synack.opts.timestamp->val);
 
   const Segment& data = a[2];
   CHECK(data.tcp.seq == syn.tcp.seq + 1);
   CHECK(data.tcp.data_offset == 8);
   CHECK(data.payload == 10 * 1448);  // the initial window: 10 segments of 1,448 bytes
+  CHECK(data.tcp.window == 512);
   CHECK(data.opts.timestamp->ecr == synack.opts.timestamp->val);
   CHECK_FALSE(data.opts.mss);
   CHECK(flow.mss() == 1448);
