@@ -80,15 +80,16 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
     return false;
   }
   if (mode == scenario::Backend::Udp && !real.start_udpd(out)) return false;
-  scenario::Scenario sc = plan_scenario(s, plan, sim.sim.now() + 10 * kNanosPerMilli);
+  scenario::Scenario as_built = s;
   if (real.links_unshaped_delay())
-    for (auto& seg : sc.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
+    for (auto& seg : as_built.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
+  const Nanos at = sim.sim.now() + 10 * kNanosPerMilli;
+  scenario::Scenario sc = plan_scenario(as_built, plan, at);
   scenario::Scenario first = sc;  // the pod's route MTU, from the ping alone (not the whole run)
   first.workloads.resize(1);
   const runner::RunOptions ro = lab_options(nullptr);
   const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
-  run = {mode, sc, plan_out_of_sample(s, plan, sc.workloads.front().at), measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out),
-         {}};
+  run = {mode, sc, plan_out_of_sample(as_built, plan, at), measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out), {}};
   if (g_interrupted) return false;
   run.oos_real = measure_out_of_sample(s, plan, real.prefix(), dst->ip->str(), mtu, out);
   return true;
