@@ -41,14 +41,21 @@ int start_iperf3_server(const std::string& prefix, const std::string& pod) {
   throw std::runtime_error(fmt::format("iperf3 -s in {} did not start listening", pod));
 }
 
+// iperf3's client for `secs` seconds, with `timeout` guarding against a hang all the same.
+std::vector<std::string> iperf3_client(const std::string& dst, int secs, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"timeout", std::to_string(secs + 15), "iperf3", "-c", dst, "-p", std::to_string(kIperfPort),
+                                   "-t", std::to_string(secs)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
 nlohmann::json iperf3(const MeasurePlan& p, const std::string& prefix, const std::string& dst, std::vector<std::string> extra) {
   const int server = start_iperf3_server(prefix, p.to);
-  // iperf3 takes whole seconds (-t 0 would run forever); `timeout` guards against a hang all the same.
+  // iperf3 takes whole seconds (-t 0 would run forever).
   const int secs = std::max(1, int(p.seconds + 0.5));
-  std::vector<std::string> argv = {"timeout", std::to_string(secs + 15), "iperf3", "-c", dst, "-p", std::to_string(kIperfPort),
-                                   "-J", "-t", std::to_string(secs)};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  const ExecResult r = run_argv(in_pod(prefix, p.from, argv));
+  std::vector<std::string> args = {"-J"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const ExecResult r = run_argv(in_pod(prefix, p.from, iperf3_client(dst, secs, args)));
   stop_background(server);
   nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   if (r.status != 0 || j.is_discarded() || j.contains("error"))
@@ -95,8 +102,7 @@ runner::FlowRow measure_ping_under_load(const scenario::Scenario& s, const Measu
                                         const std::string& dst) {
   const int server = start_iperf3_server(prefix, p.to);
   const int secs = std::max(2, int(double(p.pings) * double(kPingInterval) / 1e9 + 2));
-  const int client = spawn_background(in_pod(prefix, p.from, {"timeout", std::to_string(secs + 15), "iperf3", "-c", dst, "-p",
-                                                              std::to_string(kIperfPort), "-t", std::to_string(secs)}));
+  const int client = spawn_background(in_pod(prefix, p.from, iperf3_client(dst, secs, {})));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   runner::FlowRow row;
   try {
