@@ -347,7 +347,7 @@ void Cluster::apply(const std::string& node, nc::NetConfig&& cfg) {
       error(fmt::format("{}: {}: {}: {}", node.empty() ? "underlay" : node, c.origin, nc::render(c.op), refused));
     }
     if (!keep_log_ && !on_log) continue;  // a large scenario run for its tables only
-    LogEntry e{world_.sim.now(), node, std::move(c.origin), std::move(c.op), {}, std::move(refused)};
+    LogEntry e{world_.sim.now(), node, std::string(c.origin), std::move(c.op), {}, std::move(refused)};
     if (on_log) on_log(e);
     if (keep_log_) log_.push_back(std::move(e));
   }

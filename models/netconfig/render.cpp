@@ -159,10 +159,10 @@ std::string render(const Op& op) { return std::visit(Renderer{}, op); }
 
 std::string render(const NetConfig& cfg) {
   std::string out;
-  std::string origin;
+  std::string_view origin;
   for (const auto& c : cfg.commands) {
     if (c.origin != origin) {
-      out += c.origin.empty() ? "#\n" : "# " + c.origin + "\n";
+      out += c.origin.empty() ? "#\n" : fmt::format("# {}\n", c.origin);
       origin = c.origin;
     }
     out += render(c.op) + "\n";
