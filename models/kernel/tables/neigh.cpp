@@ -35,18 +35,19 @@ std::uint64_t NeighTable::key(const Device* dev, wire::Ipv4Addr ip) {
 }
 
 Neighbour* NeighTable::lookup(const Device* dev, wire::Ipv4Addr ip) {
-  auto it = entries_.find(key(dev, ip));
-  return it == entries_.end() ? nullptr : &it->second;
+  const std::uint32_t* i = index_.find(key(dev, ip));
+  return i ? &entries_[*i] : nullptr;
 }
 
 Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
-  auto [it, fresh] = entries_.try_emplace(key(dev, ip));
-  if (fresh) {
-    it->second.ip = ip;
-    it->second.dev = dev;
-    it->second.state = Nud::None;  // nothing known yet; output() starts resolving
-  }
-  return it->second;
+  if (Neighbour* n = lookup(dev, ip)) return *n;
+  const std::uint32_t i = entries_.take();
+  index_.insert(key(dev, ip), i);
+  Neighbour& n = entries_[i];
+  n.ip = ip;
+  n.dev = dev;
+  n.state = Nud::None;  // nothing known yet; output() starts resolving
+  return n;
 }
 
 bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud state, bool replace) {
@@ -63,22 +64,22 @@ bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud stat
 }
 
 bool NeighTable::remove(const Device* dev, wire::Ipv4Addr ip) {
-  auto it = entries_.find(key(dev, ip));
-  if (it == entries_.end()) return false;
-  disarm(it->second);
-  entries_.erase(it);
+  const std::uint64_t k = key(dev, ip);
+  const std::uint32_t* i = index_.find(k);
+  if (!i) return false;
+  const std::uint32_t slot = *i;
+  disarm(entries_[slot]);
+  index_.erase(k);
+  entries_.give_back(slot);
   return true;
 }
 
 void NeighTable::remove_dev(const Device* dev) {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.dev == dev) {
-      disarm(it->second);
-      it = entries_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  std::vector<wire::Ipv4Addr> gone;
+  index_.for_each([&](std::uint64_t, std::uint32_t i) {
+    if (entries_[i].dev == dev) gone.push_back(entries_[i].ip);
+  });
+  for (wire::Ipv4Addr ip : gone) remove(dev, ip);
 }
 
 Nanos NeighTable::reachable_time() {
@@ -186,9 +187,9 @@ void NeighTable::fail(Neighbour& n) {
 }
 
 void NeighTable::on_event(std::uint64_t cookie) {
-  auto it = entries_.find(cookie);
-  if (it == entries_.end()) return;
-  Neighbour& n = it->second;
+  const std::uint32_t* i = index_.find(cookie);
+  if (!i) return;
+  Neighbour& n = entries_[*i];
   n.timer_armed = false;
   switch (n.state) {
     case Nud::Incomplete:
@@ -224,7 +225,8 @@ void NeighTable::on_event(std::uint64_t cookie) {
 
 std::vector<const Neighbour*> NeighTable::dump() const {
   std::vector<const Neighbour*> out;
-  for (auto& [k, n] : entries_) out.push_back(&n);
+  out.reserve(index_.size());
+  index_.for_each([&](std::uint64_t, std::uint32_t i) { out.push_back(&entries_[i]); });
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) {
     return a->dev->ifindex != b->dev->ifindex ? a->dev->ifindex < b->dev->ifindex : a->ip < b->ip;
   });

@@ -6,10 +6,11 @@
 #pragma once
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "models/kernel/packet.h"
+#include "models/kernel/tables/key_index.h"
+#include "models/kernel/tables/slot_store.h"
 #include "models/wire/addr.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -80,7 +81,8 @@ class NeighTable final : public EventTarget {
 
   Netns& ns_;
   RandomStream rand_;
-  std::unordered_map<std::uint64_t, Neighbour> entries_;
+  SlotStore<Neighbour> entries_;  // a Neighbour stays where it is until removed
+  KeyIndex index_;                // (device, address) → its slot in entries_
 };
 
 }  // namespace ol::kernel

@@ -5,55 +5,96 @@
 
 namespace ol::kernel {
 
+bool VxlanRemotes::contains(wire::Ipv4Addr a) const {
+  for (std::size_t i = 0; i < size_; ++i)
+    if ((*this)[i] == a) return true;
+  return false;
+}
+
+void VxlanRemotes::push_back(wire::Ipv4Addr a) {
+  if (size_ == 0) first_ = a;
+  else more_.push_back(a);
+  ++size_;
+}
+
+bool VxlanRemotes::erase(wire::Ipv4Addr a) {
+  if (size_ > 0 && first_ == a) {
+    if (!more_.empty()) {
+      first_ = more_.front();
+      more_.erase(more_.begin());
+    }
+    --size_;
+    return true;
+  }
+  auto pos = std::find(more_.begin(), more_.end(), a);
+  if (pos == more_.end()) return false;
+  more_.erase(pos);
+  --size_;
+  return true;
+}
+
 const VxlanFdbEntry* VxlanFdb::find(const wire::MacAddr& mac) const {
-  auto it = entries_.find(mac.key());
-  return it == entries_.end() ? nullptr : &it->second;
+  const std::uint32_t* i = index_.find(mac.key());
+  return i ? &entries_[*i] : nullptr;
+}
+
+void VxlanFdb::put(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
+  if (std::uint32_t* i = index_.find(mac.key())) {
+    entries_[*i] = VxlanFdbEntry{mac, VxlanRemotes(dst), true};
+    return;
+  }
+  index_.insert(mac.key(), std::uint32_t(entries_.size()));
+  entries_.push_back(VxlanFdbEntry{mac, VxlanRemotes(dst), true});
+}
+
+void VxlanFdb::erase_at(std::uint32_t i) {
+  index_.erase(entries_[i].mac.key());
+  if (i + 1 != entries_.size()) {
+    entries_[i] = std::move(entries_.back());
+    *index_.find(entries_[i].mac.key()) = i;
+  }
+  entries_.pop_back();
 }
 
 VxlanFdb::Result VxlanFdb::add(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  if (entries_.contains(mac.key())) return Result::Exists;
-  entries_[mac.key()] = VxlanFdbEntry{mac, {dst}, true};
+  if (index_.find(mac.key())) return Result::Exists;
+  put(mac, dst);
   return Result::Ok;
 }
 
 VxlanFdb::Result VxlanFdb::append(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  auto it = entries_.find(mac.key());
-  if (it == entries_.end()) {
-    entries_[mac.key()] = VxlanFdbEntry{mac, {dst}, true};
+  const std::uint32_t* i = index_.find(mac.key());
+  if (!i) {
+    put(mac, dst);
     return Result::Ok;
   }
   // vxlan_fdb_update_existing: NLM_F_APPEND adds a remote only to a multicast or all-zeros entry;
   // for a unicast MAC the entry keeps its one remote, and the command still succeeds.
-  auto& e = it->second;
+  VxlanRemotes& r = entries_[*i].remotes;
   if (!(mac.is_multicast() || mac.is_zero())) return Result::Ok;
-  if (std::find(e.remotes.begin(), e.remotes.end(), dst) != e.remotes.end()) return Result::Ok;  // vxlan_fdb_append
-  e.remotes.push_back(dst);
+  if (r.contains(dst)) return Result::Ok;  // vxlan_fdb_append
+  r.push_back(dst);
   return Result::Ok;
 }
 
 VxlanFdb::Result VxlanFdb::replace(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  entries_[mac.key()] = VxlanFdbEntry{mac, {dst}, true};
+  put(mac, dst);
   return Result::Ok;
 }
 
 VxlanFdb::Result VxlanFdb::remove(const wire::MacAddr& mac, std::optional<wire::Ipv4Addr> dst) {
-  auto it = entries_.find(mac.key());
-  if (it == entries_.end()) return Result::NotFound;
-  if (!dst) {
-    entries_.erase(it);
-    return Result::Ok;
-  }
-  auto& r = it->second.remotes;
-  auto pos = std::find(r.begin(), r.end(), *dst);
-  if (pos == r.end()) return Result::NotFound;
-  r.erase(pos);
-  if (r.empty()) entries_.erase(it);
+  const std::uint32_t* i = index_.find(mac.key());
+  if (!i) return Result::NotFound;
+  const std::uint32_t at = *i;
+  if (dst && !entries_[at].remotes.erase(*dst)) return Result::NotFound;
+  if (!dst || entries_[at].remotes.empty()) erase_at(at);
   return Result::Ok;
 }
 
 std::vector<const VxlanFdbEntry*> VxlanFdb::dump() const {
   std::vector<const VxlanFdbEntry*> out;
-  for (auto& [k, e] : entries_) out.push_back(&e);
+  out.reserve(entries_.size());
+  for (const VxlanFdbEntry& e : entries_) out.push_back(&e);
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->mac.key() < b->mac.key(); });
   return out;
 }

@@ -3,16 +3,36 @@
 // entry used when the destination is unknown.
 #pragma once
 #include <cstdint>
-#include <unordered_map>
+#include <optional>
 #include <vector>
 
+#include "models/kernel/tables/key_index.h"
 #include "models/wire/addr.h"
 
 namespace ol::kernel {
 
+// An entry's remote VTEPs (struct vxlan_rdst list). A unicast MAC has exactly one, so the first is
+// held in place and only an all-zeros or multicast entry's further remotes take heap storage.
+class VxlanRemotes {
+ public:
+  VxlanRemotes() = default;
+  explicit VxlanRemotes(wire::Ipv4Addr first) : first_(first), size_(1) {}
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  wire::Ipv4Addr operator[](std::size_t i) const { return i == 0 ? first_ : more_[i - 1]; }
+  bool contains(wire::Ipv4Addr a) const;
+  void push_back(wire::Ipv4Addr a);
+  bool erase(wire::Ipv4Addr a);  // false: not a remote of this entry
+
+ private:
+  wire::Ipv4Addr first_{};
+  std::uint32_t size_ = 0;
+  std::vector<wire::Ipv4Addr> more_;  // remotes 2, 3, …
+};
+
 struct VxlanFdbEntry {
   wire::MacAddr mac;
-  std::vector<wire::Ipv4Addr> remotes;
+  VxlanRemotes remotes;
   bool permanent = true;
 };
 
@@ -28,7 +48,11 @@ class VxlanFdb {
   std::vector<const VxlanFdbEntry*> dump() const;
 
  private:
-  std::unordered_map<std::uint64_t, VxlanFdbEntry> entries_;
+  void put(const wire::MacAddr& mac, wire::Ipv4Addr dst);  // a new entry, or the existing one replaced
+  void erase_at(std::uint32_t i);
+
+  std::vector<VxlanFdbEntry> entries_;  // in no order; a removal moves the last entry into the hole
+  KeyIndex index_;                      // MAC → position in entries_
 };
 
 }  // namespace ol::kernel

@@ -1,0 +1,45 @@
+#include "models/kernel/tables/key_index.h"
+
+#include <bit>
+#include <utility>
+
+namespace ol::kernel {
+
+void KeyIndex::grow() {
+  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slots_.empty() ? 8 : slots_.size() * 2));
+  shift_ = 64 - std::countr_zero(slots_.size());
+  for (const Slot& s : old) {
+    if (s.key == kEmpty) continue;
+    std::size_t i = home(s.key);
+    while (slots_[i].key != kEmpty) i = (i + 1) & mask();
+    slots_[i] = s;
+  }
+}
+
+void KeyIndex::insert(std::uint64_t key, std::uint32_t value) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+  std::size_t i = home(key);
+  while (slots_[i].key != kEmpty) i = (i + 1) & mask();
+  slots_[i] = Slot{key, value};
+  ++used_;
+}
+
+// Backward-shift deletion, as PrefixMap::erase: no tombstones, a lookup stops at the first empty slot.
+bool KeyIndex::erase(std::uint64_t key) {
+  if (slots_.empty()) return false;
+  std::size_t hole = home(key);
+  for (; slots_[hole].key != key; hole = (hole + 1) & mask())
+    if (slots_[hole].key == kEmpty) return false;
+  for (std::size_t j = (hole + 1) & mask(); slots_[j].key != kEmpty; j = (j + 1) & mask()) {
+    const std::size_t h = home(slots_[j].key);
+    const bool home_between = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+    if (home_between) continue;
+    slots_[hole] = slots_[j];
+    hole = j;
+  }
+  slots_[hole].key = kEmpty;
+  --used_;
+  return true;
+}
+
+}  // namespace ol::kernel
