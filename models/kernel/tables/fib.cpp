@@ -14,12 +14,20 @@ bool usable(const Route& r, Scope min_scope) {
   if (std::uint8_t(r.scope) < std::uint8_t(min_scope) || !r.dev) return false;
   return r.type == RouteType::Local || r.dev->admin_up;
 }
+
+template <typename Pred>
+std::size_t erase_routes_if(RouteList& routes, Pred pred) {
+  const auto keep_end = std::remove_if(routes.begin(), routes.end(), pred);
+  const auto n = std::size_t(routes.end() - keep_end);
+  routes.erase(keep_end, routes.end());
+  return n;
+}
 }  // namespace
 
 const Route* FibTable::lookup(wire::Ipv4Addr dst, Scope min_scope) const {
   for (std::uint64_t left = length_mask_; left; left &= ~(std::uint64_t(1) << (63 - std::countl_zero(left)))) {
     const int len = 63 - std::countl_zero(left);  // the longest length not yet tried
-    const std::vector<Route>* routes = by_prefix_.find(std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len)));
+    const RouteList* routes = by_prefix_.find(std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len)));
     if (!routes) continue;
     for (const Route& r : *routes)
       if (usable(r, min_scope)) return &r;
@@ -36,7 +44,7 @@ void FibTable::note_length(int len, int delta) {
 }
 
 const Route* FibTable::find(const wire::Ipv4Prefix& dst) const {
-  const std::vector<Route>* routes = by_prefix_.find(key(dst));
+  const RouteList* routes = by_prefix_.find(key(dst));
   return !routes || routes->empty() ? nullptr : &routes->front();
 }
 
@@ -75,7 +83,7 @@ void FibTable::replace(const Route& r) {
 }
 
 bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> metric, const Device* dev) {
-  std::vector<Route>* found = by_prefix_.find(key(dst));
+  RouteList* found = by_prefix_.find(key(dst));
   if (!found) return false;
   auto& bucket = *found;
   for (auto e = bucket.begin(); e != bucket.end(); ++e) {
@@ -91,10 +99,10 @@ bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> 
 }
 
 void FibTable::remove_exact(const Route& r) {
-  std::vector<Route>* found = by_prefix_.find(key(r.dst));
+  RouteList* found = by_prefix_.find(key(r.dst));
   if (!found) return;
   auto& bucket = *found;
-  auto n = std::erase_if(bucket, [&](const Route& e) {
+  const std::size_t n = erase_routes_if(bucket, [&](const Route& e) {
     return e.same_key(r) && e.type == r.type && e.dev == r.dev && e.prefsrc == r.prefsrc;
   });
   for (std::size_t i = 0; i < n; ++i) note_length(r.dst.len, -1);
@@ -103,8 +111,8 @@ void FibTable::remove_exact(const Route& r) {
 }
 
 void FibTable::remove_if_dev(const Device* dev) {
-  by_prefix_.edit_all([&](std::uint64_t k, std::vector<Route>& routes) {
-    auto n = std::erase_if(routes, [&](const Route& e) { return e.dev == dev; });
+  by_prefix_.edit_all([&](std::uint64_t k, RouteList& routes) {
+    const std::size_t n = erase_routes_if(routes, [&](const Route& e) { return e.dev == dev; });
     for (std::size_t i = 0; i < n; ++i) note_length(int(k >> 32), -1);
     count_ -= n;
   });
@@ -113,7 +121,7 @@ void FibTable::remove_if_dev(const Device* dev) {
 std::vector<const Route*> FibTable::dump() const {
   std::vector<const Route*> out;
   out.reserve(count_);
-  by_prefix_.for_each([&](std::uint64_t, const std::vector<Route>& routes) {
+  by_prefix_.for_each([&](std::uint64_t, const RouteList& routes) {
     for (const Route& r : routes) out.push_back(&r);
   });
   std::sort(out.begin(), out.end(), [](const Route* a, const Route* b) {

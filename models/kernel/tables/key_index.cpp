@@ -24,7 +24,8 @@ void KeyIndex::insert(std::uint64_t key, std::uint32_t value) {
   ++used_;
 }
 
-// Backward-shift deletion, as PrefixMap::erase: no tombstones, a lookup stops at the first empty slot.
+// Backward-shift deletion: later members of the probe run move up into the hole, so no tombstones
+// are left and a lookup still stops at the first empty slot.
 bool KeyIndex::erase(std::uint64_t key) {
   if (slots_.empty()) return false;
   std::size_t hole = home(key);

@@ -1,7 +1,7 @@
 // A table's index: a 64-bit key (a MAC, or a device and an address) → the entry's slot number. An
 // open-addressing map (linear probing, backward-shift deletion) of 16-byte slots, so a 5,000-peer
 // table is one array, not 5,000 heap nodes to allocate, chase and free (PrefixMap is its sibling
-// for routes).
+// for routes, built on it).
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,62 +1,53 @@
-// A routing table's prefixes, each with its routes: an open-addressing hash map (linear probing,
-// backward-shift deletion) keyed by (prefix length, network). fib_table_lookup probes it once per
-// prefix length present, on every packet, so a probe is one multiply and, mostly, one cache line;
-// a node-based map paid a division and two pointer chases. A prefix's route vector moves with its
-// slot, but its storage does not, so a `const Route*` stays valid while its prefix is untouched.
+// A routing table's prefixes, each with its routes: a KeyIndex (an open-addressing map) keyed by
+// (prefix length, network) over a dense array of route lists. fib_table_lookup probes it once per
+// prefix length present, on every packet: one probe, then the list, whose first route is held in
+// place (a prefix nearly always has one route), so a table of 5,000 peers' routes is two arrays and
+// no heap block per prefix. A `const Route*` is valid until the table next changes.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
+#include "models/kernel/tables/key_index.h"
 #include "models/kernel/tables/route.h"
 
 namespace ol::kernel {
 
+using RouteList = boost::container::small_vector<Route, 1>;  // one prefix's routes, sorted by metric
+
 class PrefixMap {
  public:
-  static constexpr std::uint64_t kEmpty = UINT64_MAX;  // no (length, network) key is this
-  struct Slot {
-    std::uint64_t key = kEmpty;
-    std::vector<Route> routes;  // sorted by metric
-  };
-
-  const std::vector<Route>* find(std::uint64_t key) const {
-    if (slots_.empty()) return nullptr;
-    for (std::size_t i = home(key);; i = (i + 1) & mask()) {
-      if (slots_[i].key == key) return &slots_[i].routes;
-      if (slots_[i].key == kEmpty) return nullptr;
-    }
+  const RouteList* find(std::uint64_t key) const {
+    const std::uint32_t* i = index_.find(key);
+    return i ? &lists_[*i].routes : nullptr;
   }
-  std::vector<Route>* find(std::uint64_t key) {
-    return const_cast<std::vector<Route>*>(static_cast<const PrefixMap*>(this)->find(key));
-  }
-  std::vector<Route>& operator[](std::uint64_t key);  // inserts an empty prefix when absent
-  void erase(std::uint64_t key);                       // drops the prefix (if present)
-  // Every occupied slot, in no particular order.
+  RouteList* find(std::uint64_t key) { return const_cast<RouteList*>(static_cast<const PrefixMap*>(this)->find(key)); }
+  RouteList& operator[](std::uint64_t key);  // inserts an empty prefix when absent
+  void erase(std::uint64_t key);             // drops the prefix (if present)
+  // Every prefix, in no particular order.
   template <typename F>
   void for_each(F&& f) const {
-    for (const Slot& s : slots_)
-      if (s.key != kEmpty) f(s.key, s.routes);
+    for (const Entry& e : lists_) f(e.key, e.routes);
   }
-  // Every occupied slot's routes, mutable; prefixes left without routes are dropped afterwards.
+  // Every prefix's routes, mutable; prefixes left without routes are dropped afterwards.
   template <typename F>
   void edit_all(F&& f) {
     std::vector<std::uint64_t> emptied;
-    for (Slot& s : slots_)
-      if (s.key != kEmpty) {
-        f(s.key, s.routes);
-        if (s.routes.empty()) emptied.push_back(s.key);
-      }
+    for (Entry& e : lists_) {
+      f(e.key, e.routes);
+      if (e.routes.empty()) emptied.push_back(e.key);
+    }
     for (std::uint64_t k : emptied) erase(k);
   }
 
  private:
-  std::size_t mask() const { return slots_.size() - 1; }
-  std::size_t home(std::uint64_t key) const { return std::size_t((key * 0x9E3779B97F4A7C15ull) >> shift_); }
-  void grow();
-
-  std::vector<Slot> slots_;  // a power of two, at most 3/4 full
-  std::size_t used_ = 0;
-  int shift_ = 64;
+  struct Entry {
+    std::uint64_t key;
+    RouteList routes;
+  };
+  std::vector<Entry> lists_;  // in no order; a removal moves the last prefix into the hole
+  KeyIndex index_;            // (length, network) → position in lists_
 };
 
 }  // namespace ol::kernel
