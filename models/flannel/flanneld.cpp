@@ -40,16 +40,18 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   if (log) log(fmt::format("Wrote subnet file to {}", cni::kSubnetEnvPath));
 
   netconfig::NetConfig cfg;
-  cfg.commands.reserve(8 + 3 * store_.list().size());  // a Command is large: grow the list once
   backend_->setup(lease_, cfg);
   // The watch starts from the list it took, so each peer is handled exactly once.
   const std::uint64_t rev = store_.revision();
+  const std::vector<const Lease*> leases = store_.list();
   std::vector<LeaseEvent> listed;
-  for (const Lease* l : store_.list()) {
+  if (request_cost > 0) listed.reserve(leases.size());
+  for (const Lease* l : leases) {
     if (l->subnet == lease_) continue;
     LeaseEvent ev = trimmed(LeaseEventType::Added, *l, rev, sim_.now());
     if (request_cost > 0) listed.push_back(std::move(ev));
     else handle(ev, sim_.now(), cfg);
+    emit_if_full(cfg);
   }
   emit_(std::move(cfg));
   if (!listed.empty()) enqueue(std::move(listed));
@@ -113,6 +115,16 @@ LeaseEvent Flanneld::trimmed(LeaseEventType type, const Lease& l, std::uint64_t 
   return e;
 }
 
+// A batch's commands all take effect at the instant it is done, whether they reach the kernel in
+// one NetConfig or several: so a long batch (the 5,000 peers a new flanneld lists) goes out
+// kEmitEvery commands at a time, and its buffer stays small (a Command is about 300 bytes).
+void Flanneld::emit_if_full(netconfig::NetConfig& cfg) {
+  if (cfg.commands.size() < kEmitEvery) return;
+  emit_(std::move(cfg));
+  cfg.commands.clear();
+  cfg.commands.reserve(kEmitEvery + 8);
+}
+
 // A batch of peers' events (trimmed), handled after the ones before it.
 void Flanneld::enqueue(std::vector<LeaseEvent> events) {
   queue_.push_back(Queued{std::move(events), sim_.now()});
@@ -131,8 +143,10 @@ void Flanneld::on_event(std::uint64_t) {
   const Queued done = std::move(queue_.front());
   queue_.pop_front();
   netconfig::NetConfig cfg;
-  cfg.commands.reserve(std::size_t(backend_->requests_per_event()) * done.events.size());
-  for (const LeaseEvent& ev : done.events) handle(ev, done.heard, cfg);
+  for (const LeaseEvent& ev : done.events) {
+    handle(ev, done.heard, cfg);
+    emit_if_full(cfg);
+  }
   if (!queue_.empty()) handle_next();
   if (!cfg.commands.empty()) emit_(std::move(cfg));
   if (on_programmed)
@@ -142,7 +156,6 @@ void Flanneld::on_event(std::uint64_t) {
 // handleSubnetEvents: the batch in order, our own lease skipped.
 void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
   netconfig::NetConfig cfg;
-  cfg.commands.reserve(3 * batch.size());
   for (const LeaseEvent& ev : batch) {
     if (ev.lease.subnet == lease_) {
       // WatchLease on its own key: "Lease has been revoked. Shutting down daemon."
@@ -154,7 +167,10 @@ void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
       }
       continue;
     }
-    if (request_cost == 0) handle(ev, sim_.now(), cfg);
+    if (request_cost == 0) {
+      handle(ev, sim_.now(), cfg);
+      emit_if_full(cfg);
+    }
   }
   if (request_cost > 0) {
     std::vector<LeaseEvent> peers;

@@ -71,6 +71,8 @@ class Flanneld final : public EventTarget {
  private:
   void on_lease_events(std::span<const LeaseEvent> batch);
   void handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& cfg);
+  static constexpr std::size_t kEmitEvery = 384;
+  void emit_if_full(netconfig::NetConfig& cfg);
   static LeaseEvent trimmed(LeaseEventType type, const Lease& l, std::uint64_t revision, Nanos written);
   void enqueue(std::vector<LeaseEvent> events);
   void handle_next();

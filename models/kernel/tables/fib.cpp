@@ -119,16 +119,19 @@ void FibTable::remove_if_dev(const Device* dev) {
 }
 
 std::vector<const Route*> FibTable::dump() const {
+  // Prefixes sorted by (address, length) without touching the routes (a prefix's routes are
+  // already in metric order): a sort that dereferenced each route missed the cache on every
+  // comparison of a 5,000-route table.
+  std::vector<std::pair<std::uint64_t, const RouteList*>> order;
+  order.reserve(count_);
+  by_prefix_.for_each([&](std::uint64_t k, const RouteList& routes) {
+    order.emplace_back((k & 0xffffffffu) << 8 | k >> 32, &routes);  // key: length << 32 | address
+  });
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<const Route*> out;
   out.reserve(count_);
-  by_prefix_.for_each([&](std::uint64_t, const RouteList& routes) {
-    for (const Route& r : routes) out.push_back(&r);
-  });
-  std::sort(out.begin(), out.end(), [](const Route* a, const Route* b) {
-    if (a->dst.addr.v != b->dst.addr.v) return a->dst.addr.v < b->dst.addr.v;
-    if (a->dst.len != b->dst.len) return a->dst.len < b->dst.len;
-    return a->metric < b->metric;
-  });
+  for (const auto& [k, routes] : order)
+    for (const Route& r : *routes) out.push_back(&r);
   return out;
 }
 

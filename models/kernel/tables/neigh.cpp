@@ -224,12 +224,14 @@ void NeighTable::on_event(std::uint64_t cookie) {
 }
 
 std::vector<const Neighbour*> NeighTable::dump() const {
+  // By device, then address: the order of the index's own keys (ifindex << 32 | address).
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+  order.reserve(index_.size());
+  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, i); });
+  std::sort(order.begin(), order.end());
   std::vector<const Neighbour*> out;
-  out.reserve(index_.size());
-  index_.for_each([&](std::uint64_t, std::uint32_t i) { out.push_back(&entries_[i]); });
-  std::sort(out.begin(), out.end(), [](auto* a, auto* b) {
-    return a->dev->ifindex != b->dev->ifindex ? a->dev->ifindex < b->dev->ifindex : a->ip < b->ip;
-  });
+  out.reserve(order.size());
+  for (const auto& [k, i] : order) out.push_back(&entries_[i]);
   return out;
 }
 
