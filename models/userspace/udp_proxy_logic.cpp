@@ -10,28 +10,28 @@ namespace ol::flannel::proxy {
 
 void RouteList::swap_entries(std::size_t a, std::size_t b) {
   std::swap(routes_[a], routes_[b]);
-  at_[key(routes_[a].subnet)] = a;
-  at_[key(routes_[b].subnet)] = b;
+  *at_.find(key(routes_[a].subnet)) = std::uint32_t(a);
+  *at_.find(key(routes_[b].subnet)) = std::uint32_t(b);
 }
 
 void RouteList::set(const wire::Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) {
-  auto [it, fresh] = at_.try_emplace(key(subnet), routes_.size());
-  if (!fresh) {
-    routes_[it->second].peer = peer;
-    routes_[it->second].port = port;
+  if (const std::uint32_t* i = at_.find(key(subnet))) {
+    routes_[*i].peer = peer;
+    routes_[*i].port = port;
     return;
   }
+  at_.insert(key(subnet), std::uint32_t(routes_.size()));
   routes_.push_back({subnet, peer, port});
 }
 
 bool RouteList::del(const wire::Ipv4Prefix& subnet) {
-  auto it = at_.find(key(subnet));
-  if (it == at_.end()) return false;
-  const std::size_t i = it->second;
-  at_.erase(it);
+  const std::uint32_t* at = at_.find(key(subnet));
+  if (!at) return false;
+  const std::size_t i = *at;
+  at_.erase(key(subnet));
   if (i + 1 != routes_.size()) {  // routes[i] = routes[routes_cnt-1]
     routes_[i] = routes_.back();
-    at_[key(routes_[i].subnet)] = i;
+    *at_.find(key(routes_[i].subnet)) = std::uint32_t(i);
   }
   routes_.pop_back();
   return true;

@@ -11,9 +11,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
+#include "models/kernel/tables/key_index.h"
 #include "models/wire/addr.h"
 #include "models/wire/bytes.h"
 
@@ -40,7 +40,7 @@ class RouteList {
   static std::uint64_t key(const wire::Ipv4Prefix& s) { return std::uint64_t(s.len) << 32 | s.addr.v; }
   void swap_entries(std::size_t a, std::size_t b);
   std::vector<Route> routes_;
-  std::unordered_map<std::uint64_t, std::size_t> at_;
+  kernel::KeyIndex at_;  // subnet → position in routes_
 };
 
 // True when the packet goes on (its TTL decremented and its checksum patched), false when the

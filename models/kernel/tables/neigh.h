@@ -24,17 +24,18 @@ class Netns;
 enum class Nud : std::uint8_t { None, Incomplete, Reachable, Stale, Delay, Probe, Failed, Noarp, Permanent };
 const char* nud_name(Nud s);  // as `ip neigh` prints it: REACHABLE, PERMANENT, …
 
+// The fields are ordered by size (72 bytes): a 5,000-node cluster holds 25 million neighbours.
 struct Neighbour {
-  wire::Ipv4Addr ip;
   Device* dev = nullptr;
+  Nanos confirmed = 0;
+  std::vector<PacketPtr> arp_queue;  // packets waiting for resolution (only while INCOMPLETE)
+  EventId timer;
+  wire::Ipv4Addr ip;
+  std::uint32_t queued_bytes = 0;  // arp_queue_len_bytes: the queued packets' truesize
+  int probes = 0;
   std::optional<wire::MacAddr> lladdr;
   Nud state = Nud::None;
-  int probes = 0;
-  Nanos confirmed = 0;
-  EventId timer;
   bool timer_armed = false;
-  std::vector<PacketPtr> arp_queue;  // packets waiting for resolution (only while INCOMPLETE)
-  std::uint32_t queued_bytes = 0;  // arp_queue_len_bytes: the queued packets' truesize
 };
 
 struct NeighParams {  // /proc/sys/net/ipv4/neigh/default/* defaults
