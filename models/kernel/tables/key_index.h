@@ -45,11 +45,4 @@ class KeyIndex {
   int shift_ = 64;
 };
 
-// Before a push_back: a full vector grows by a quarter (and 4), where push_back would double it;
-// the tables' entry arrays use it, so a 5,000-entry table carries at most 1,250 spare.
-template <typename V>
-void grow_by_a_quarter(V& v) {
-  if (v.size() == v.capacity()) v.reserve(v.size() + v.size() / 4 + 4);
-}
-
 }  // namespace ol::kernel

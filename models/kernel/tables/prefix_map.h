@@ -1,9 +1,9 @@
 // A routing table's prefixes, each with its routes: a KeyIndex (an open-addressing map) keyed by
-// (prefix length, network) over a dense array of route lists. fib_table_lookup probes it once per
+// (prefix length, network) over slot storage of route lists. fib_table_lookup probes it once per
 // prefix length present, on every packet: one probe, then the list, whose first route is held in
-// place (a prefix nearly always has one route), so a table of 5,000 peers' routes is two arrays and
-// no heap block per prefix. The array grows by a quarter at a time, not by doubling, so a large
-// table carries little slack. A `const Route*` is valid until the table next changes.
+// place (a prefix nearly always has one route), so a table of 5,000 peers' routes is an array and
+// chunks of 64 lists, with no heap block per prefix and no doubling slack. A `const Route*` is
+// valid until the table next changes.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -12,6 +12,7 @@
 
 #include "models/kernel/tables/key_index.h"
 #include "models/kernel/tables/route.h"
+#include "models/kernel/tables/slot_store.h"
 
 namespace ol::kernel {
 
@@ -21,7 +22,7 @@ class PrefixMap {
  public:
   const RouteList* find(std::uint64_t key) const {
     const std::uint32_t* i = index_.find(key);
-    return i ? &lists_[*i].routes : nullptr;
+    return i ? &lists_[*i] : nullptr;
   }
   RouteList* find(std::uint64_t key) { return const_cast<RouteList*>(static_cast<const PrefixMap*>(this)->find(key)); }
   RouteList& operator[](std::uint64_t key);  // inserts an empty prefix when absent
@@ -29,26 +30,22 @@ class PrefixMap {
   // Every prefix, in no particular order.
   template <typename F>
   void for_each(F&& f) const {
-    for (const Entry& e : lists_) f(e.key, e.routes);
+    index_.for_each([&](std::uint64_t key, std::uint32_t i) { f(key, lists_[i]); });
   }
   // Every prefix's routes, mutable; prefixes left without routes are dropped afterwards.
   template <typename F>
   void edit_all(F&& f) {
     std::vector<std::uint64_t> emptied;
-    for (Entry& e : lists_) {
-      f(e.key, e.routes);
-      if (e.routes.empty()) emptied.push_back(e.key);
-    }
+    index_.for_each([&](std::uint64_t key, std::uint32_t i) {
+      f(key, lists_[i]);
+      if (lists_[i].empty()) emptied.push_back(key);
+    });
     for (std::uint64_t k : emptied) erase(k);
   }
 
  private:
-  struct Entry {
-    std::uint64_t key;
-    RouteList routes;
-  };
-  std::vector<Entry> lists_;  // in no order; a removal moves the last prefix into the hole
-  KeyIndex index_;            // (length, network) → position in lists_
+  SlotStore<RouteList> lists_;
+  KeyIndex index_;  // (length, network) → its slot in lists_
 };
 
 }  // namespace ol::kernel

@@ -39,22 +39,10 @@ const VxlanFdbEntry* VxlanFdb::find(const wire::MacAddr& mac) const {
 }
 
 void VxlanFdb::put(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  if (const std::uint32_t* i = index_.find(mac.key())) {
-    entries_[*i] = VxlanFdbEntry{mac, VxlanRemotes(dst), true};
-    return;
-  }
-  grow_by_a_quarter(entries_);
-  index_.insert(mac.key(), std::uint32_t(entries_.size()));
-  entries_.push_back(VxlanFdbEntry{mac, VxlanRemotes(dst), true});
-}
-
-void VxlanFdb::erase_at(std::uint32_t i) {
-  index_.erase(entries_[i].mac.key());
-  if (i + 1 != entries_.size()) {
-    entries_[i] = std::move(entries_.back());
-    *index_.find(entries_[i].mac.key()) = i;
-  }
-  entries_.pop_back();
+  const std::uint32_t* i = index_.find(mac.key());
+  const std::uint32_t slot = i ? *i : entries_.take();
+  if (!i) index_.insert(mac.key(), slot);
+  entries_[slot] = VxlanFdbEntry{mac, VxlanRemotes(dst), true};
 }
 
 VxlanFdb::Result VxlanFdb::add(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
@@ -86,9 +74,12 @@ VxlanFdb::Result VxlanFdb::replace(const wire::MacAddr& mac, wire::Ipv4Addr dst)
 VxlanFdb::Result VxlanFdb::remove(const wire::MacAddr& mac, std::optional<wire::Ipv4Addr> dst) {
   const std::uint32_t* i = index_.find(mac.key());
   if (!i) return Result::NotFound;
-  const std::uint32_t at = *i;
-  if (dst && !entries_[at].remotes.erase(*dst)) return Result::NotFound;
-  if (!dst || entries_[at].remotes.empty()) erase_at(at);
+  const std::uint32_t slot = *i;
+  if (dst && !entries_[slot].remotes.erase(*dst)) return Result::NotFound;
+  if (!dst || entries_[slot].remotes.empty()) {
+    index_.erase(mac.key());
+    entries_.give_back(slot);
+  }
   return Result::Ok;
 }
 

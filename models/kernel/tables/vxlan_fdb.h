@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/kernel/tables/key_index.h"
+#include "models/kernel/tables/slot_store.h"
 #include "models/wire/addr.h"
 
 namespace ol::kernel {
@@ -50,10 +51,8 @@ class VxlanFdb {
  private:
   void put(const wire::MacAddr& mac, wire::Ipv4Addr dst);  // a new entry, or the existing one replaced
 
-  void erase_at(std::uint32_t i);
-
-  std::vector<VxlanFdbEntry> entries_;  // in no order; a removal moves the last entry into the hole
-  KeyIndex index_;                      // MAC → position in entries_
+  SlotStore<VxlanFdbEntry> entries_;
+  KeyIndex index_;  // MAC → its slot in entries_
 };
 
 }  // namespace ol::kernel
