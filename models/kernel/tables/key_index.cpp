@@ -1,5 +1,6 @@
 #include "models/kernel/tables/key_index.h"
 
+#include <algorithm>
 #include <bit>
 #include <utility>
 
@@ -41,6 +42,17 @@ bool KeyIndex::erase(std::uint64_t key) {
   slots_[hole].key = kEmpty;
   --used_;
   return true;
+}
+
+std::vector<std::uint32_t> KeyIndex::values_by_key() const {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+  order.reserve(used_);
+  for_each([&](std::uint64_t k, std::uint32_t v) { order.emplace_back(k, v); });
+  std::sort(order.begin(), order.end());
+  std::vector<std::uint32_t> out;
+  out.reserve(order.size());
+  for (const auto& [k, v] : order) out.push_back(v);
+  return out;
 }
 
 }  // namespace ol::kernel

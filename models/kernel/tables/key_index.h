@@ -25,6 +25,9 @@ class KeyIndex {
   void insert(std::uint64_t key, std::uint32_t value);  // `key` must be absent
   bool erase(std::uint64_t key);
   std::size_t size() const { return used_; }
+  // The slots in the order of their keys: a table whose key is its dump order (a MAC; a device
+  // and an address) sorts these, never its scattered entries.
+  std::vector<std::uint32_t> values_by_key() const;
   template <typename F>
   void for_each(F&& f) const {
     for (const Slot& s : slots_)

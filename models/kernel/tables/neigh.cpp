@@ -225,13 +225,8 @@ void NeighTable::on_event(std::uint64_t cookie) {
 
 std::vector<const Neighbour*> NeighTable::dump() const {
   // By device, then address: the order of the index's own keys (ifindex << 32 | address).
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
-  order.reserve(index_.size());
-  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, i); });
-  std::sort(order.begin(), order.end());
   std::vector<const Neighbour*> out;
-  out.reserve(order.size());
-  for (const auto& [k, i] : order) out.push_back(&entries_[i]);
+  for (std::uint32_t i : index_.values_by_key()) out.push_back(&entries_[i]);
   return out;
 }
 
