@@ -2,6 +2,7 @@
 // so contention, queueing and saturation emerge from the costs the steps charge. Per-step totals
 // answer "where did the time go?".
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -18,7 +19,8 @@ struct StepStats {
 
 class NodeCpu {
  public:
-  NodeCpu(std::string node, int cores) : node(std::move(node)), free_at_(std::size_t(cores), 0), busy_(std::size_t(cores), 0) {}
+  NodeCpu(std::string node, int cores)
+      : node(std::move(node)), free_at_(std::size_t(cores), 0), busy_(std::size_t(cores), 0), cold_(std::size_t(cores)) {}
 
   int cores() const { return int(free_at_.size()); }
   Nanos free_at(int core) const { return free_at_[std::size_t(core)]; }
@@ -47,6 +49,20 @@ class NodeCpu {
     busy_[std::size_t(core)] += cost;
   }
   Nanos busy(int core) const { return busy_[std::size_t(core)]; }
+  // The core idled before its next work: it runs `factor` slower for its next `budget` of (warm)
+  // work, unless it is still colder from an earlier idle (a short gap does not warm it).
+  void go_cold(int core, double factor, Nanos budget) {
+    Cold& c = cold_[std::size_t(core)];
+    if (c.left == 0 || factor >= c.factor) c = {factor, budget};
+  }
+  // What `warm` ns of work take on the core, the cold part of it at the cold factor.
+  Nanos cold_cost(int core, Nanos warm) {
+    Cold& c = cold_[std::size_t(core)];
+    if (c.left == 0) return warm;
+    const Nanos slow = std::min(warm, c.left);
+    c.left -= slow;
+    return warm - slow + Nanos(double(slow) * c.factor + 0.5);
+  }
   Nanos busy_total() const;
   void charge(Step s, Nanos ns, std::uint16_t flow) {
     auto& st = steps[std::size_t(s)];
@@ -73,8 +89,13 @@ class NodeCpu {
   std::array<StepStats, kSteps> steps{};
 
  private:
+  struct Cold {
+    double factor = 1;
+    Nanos left = 0;  // warm ns still to run at `factor`
+  };
   std::vector<Nanos> free_at_;
   std::vector<Nanos> busy_;
+  std::vector<Cold> cold_;
   static constexpr std::uint32_t kNoFlow = UINT32_MAX;
   std::uint32_t find_flow(std::uint16_t flow) const;
   std::array<StepStats, kSteps>& flow_stats(std::uint16_t flow);

@@ -16,6 +16,38 @@ constexpr std::array<const char*, kSteps> kNames = {
 #undef OL_COST_STEP_NAME
 };
 
+// "cold_start": {"points": [[idle_ns, factor], …], "source": "…"}, idle strictly increasing.
+template <typename Fail>
+ColdStart parse_cold_start(const nlohmann::json& c, Fail fail) {
+  const std::string fix =
+      R"(write {"points": [[1000000, 1.5], [10000000, 11]], "budget_ns": 15000, "source": "…"}: idle ns increasing, factors 1 or more)";
+  if (!c.is_object() || !c.contains("points") || !c["points"].is_array()) fail("$.cold_start", "needs \"points\", a list", fix);
+  ColdStart cs;
+  for (std::size_t k = 0; k < c["points"].size(); ++k) {
+    const auto& pt = c["points"][k];
+    const std::string path = fmt::format("$.cold_start.points[{}]", k);
+    if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number())
+      fail(path, "must be [idle_ns, factor]", fix);
+    const double idle = pt[0].get<double>(), factor = pt[1].get<double>();
+    const double last = cs.points.empty() ? 0 : double(cs.points.back().idle);
+    if (!(idle > last) || idle > 1e15) fail(path + "[0]", "idle must be more than the point before's (and than 0), in ns", fix);
+    if (!(factor >= 1) || factor > 1000) fail(path + "[1]", "the factor must be between 1 and 1000", fix);
+    cs.points.push_back({Nanos(idle), factor});
+  }
+  if (!cs.points.empty()) {
+    if (!c.contains("budget_ns") || !c["budget_ns"].is_number() || !(c["budget_ns"].get<double>() > 0) ||
+        c["budget_ns"].get<double>() > 1e12)
+      fail("$.cold_start.budget_ns", "needs the ns of warm work a cold core runs slower for, more than 0",
+           "write e.g. \"budget_ns\": 15000 (the measured round trip back to back)");
+    cs.budget = Nanos(c["budget_ns"].get<double>());
+  }
+  if (c.contains("source")) {
+    if (!c["source"].is_string()) fail("$.cold_start.source", "must be a string", "write it in quotes");
+    cs.source = c["source"].get<std::string>();
+  }
+  return cs;
+}
+
 }  // namespace
 
 const char* step_name(Step s) { return kNames[std::size_t(s)]; }
@@ -59,6 +91,7 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
         fail(path + "." + k, "must be a number of nanoseconds, 0 or more", "write e.g. 120 or 0.1");
     p.steps[i] = {v.value("per_packet_ns", 0.0), v.value("per_byte_ns", 0.0), string_at(v, "source", path + ".source", "")};
   }
+  if (j.contains("cold_start")) p.cold_start = parse_cold_start(j["cold_start"], fail);
   return p;
 }
 
@@ -70,6 +103,13 @@ std::string Profile::to_json() const {
   auto& st = j["steps"];
   for (std::size_t i = 0; i < kSteps; ++i)
     st[kNames[i]] = {{"per_packet_ns", steps[i].per_packet_ns}, {"per_byte_ns", steps[i].per_byte_ns}, {"source", steps[i].source}};
+  if (!cold_start.points.empty()) {
+    auto& pts = j["cold_start"]["points"];
+    pts = nlohmann::ordered_json::array();
+    for (const auto& p : cold_start.points) pts.push_back({p.idle, p.factor});
+    j["cold_start"]["budget_ns"] = cold_start.budget;
+    j["cold_start"]["source"] = cold_start.source;
+  }
   return j.dump(2) + "\n";
 }
 

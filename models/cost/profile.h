@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/time.h"
 
@@ -38,6 +39,30 @@ struct StepCost {
   std::string source;
 };
 
+// A core that idled runs its next work slower: its caches (and, in a VM, the physical core it
+// got back) are cold. The curve gives the slowdown by how long the core idled: straight lines
+// between measured points, from ×1 at 0 and flat after the last. Empty: no slowdown. The slowdown
+// lasts for `budget` ns of the core's (warm) work: what the measured round trip took back to back,
+// the code and data one pass touches.
+struct ColdStart {
+  struct Point {
+    Nanos idle = 0;
+    double factor = 1;
+  };
+  std::vector<Point> points;  // by increasing idle
+  Nanos budget = 0;
+  std::string source;
+
+  double factor(Nanos idle) const {
+    Point prev{};
+    for (const Point& p : points) {
+      if (idle < p.idle) return prev.factor + (p.factor - prev.factor) * double(idle - prev.idle) / double(p.idle - prev.idle);
+      prev = p;
+    }
+    return prev.factor;
+  }
+};
+
 class ProfileError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -48,6 +73,7 @@ struct Profile {
   int version = 0;
   std::string description;
   std::array<StepCost, kSteps> steps{};
+  ColdStart cold_start;
 
   Nanos cost(Step s, std::uint32_t bytes) const {
     const StepCost& c = steps[std::size_t(s)];

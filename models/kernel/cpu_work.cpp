@@ -32,6 +32,13 @@ cost::NodeCpu* CpuWork::node_cpu(std::string_view node) const {
 bool CpuWork::begin(cost::NodeCpu* c, int core) {
   if (c && c->free_at(core) > sim.now()) return false;
   cur_ = {true, c, core, sim.now(), 0, 0};
+  // A core that idled (free since free_at) starts cold: a VM's vCPU that halted got its physical
+  // core back with other guests' lines in its caches. ColdStart says how much slower it runs, and
+  // for how much work: the path's code and data are fetched again as it goes.
+  if (c && profile && !profile->cold_start.points.empty()) {
+    const double f = profile->cold_start.factor(sim.now() - c->free_at(core));
+    if (f > 1.0) c->go_cold(core, f, profile->cold_start.budget);
+  }
   return true;
 }
 

@@ -45,10 +45,10 @@ class CpuWork {
   // The current work (sk_data_ready, a timer) wakes `t`: try_to_wake_up notes where it ran.
   void wake_up(Task& t) const { t.waker = cur_.active ? cur_.core : -1; }
   void end();
-  // A step of the current work costs its core this much (per the profile).
+  // A step of the current work costs its core this much (per the profile), more on a cold core.
   void charge(cost::Step s, std::uint32_t bytes) {
     if (!cur_.cpu || !profile) return;
-    const Nanos c = profile->cost(s, bytes);
+    const Nanos c = cur_.cpu->cold_cost(cur_.core, profile->cost(s, bytes));
     cur_.cost += c;
     cur_.cpu->charge(s, c, cur_.flow);
   }

@@ -1,8 +1,11 @@
 // Where a process's next turn runs (NodeCpu::process_core): pinned on a cluster node's own cores;
-// on the lab's shared machine, as select_task_rq_fair places a waking task.
+// on the lab's shared machine, as select_task_rq_fair places a waking task. And what a core that
+// idled pays (the profile's cold start).
 #include <catch2/catch.hpp>
 
 #include "models/cost/cpu.h"
+#include "models/kernel/cpu_work.h"
+#include "sim/simulator.h"
 
 using namespace ol;
 
@@ -26,4 +29,34 @@ TEST_CASE("cluster node: each process runs on its own core, busy or not") {
   node.occupy(3, 0, 1000);
   CHECK(node.process_core(3, -1, true, 500) == 3);
   CHECK(node.process_core(3, 0, false, 500) == 3);
+}
+
+TEST_CASE("cold start: a core that idled runs its next budget of work the profile's factor slower, a short gap does not warm it") {
+  Simulator sim;
+  kernel::CpuWork work(sim);
+  cost::Profile p;
+  p.steps[std::size_t(cost::Step::IpRcv)].per_packet_ns = 1000;
+  p.cold_start.points = {{1'000'000, 2.0}, {10'000'000, 11.0}};
+  p.cold_start.budget = 10'000;  // ten ip_rcv
+  work.profile = &p;
+  cost::NodeCpu& cpu = work.add_node_cpu("node-1", 1);
+  // `n` ip_rcv as one piece of work at `t`: what they cost the core.
+  auto ip_rcv_at = [&](Nanos t, int n = 1, cost::NodeCpu* on = nullptr) {
+    cost::NodeCpu& c = on ? *on : cpu;
+    sim.run_until(t);
+    REQUIRE(work.begin(&c, 0));
+    for (int i = 0; i < n; ++i) work.charge(cost::Step::IpRcv, 0);
+    const Nanos start = sim.now();
+    work.end();
+    return c.free_at(0) - start;
+  };
+  CHECK(ip_rcv_at(10'000'000, 12) == 10 * 11'000 + 2 * 1000);  // idle 10 ms: the first 10 us of work x11
+  CHECK(ip_rcv_at(cpu.free_at(0)) == 1000);                     // warm again
+  CHECK(ip_rcv_at(cpu.free_at(0) + 500'000) == 1500);           // 0.5 ms idle: halfway to x2
+  CHECK(ip_rcv_at(cpu.free_at(0) + 2000) == 1500);              // 2 us later: still cold, its budget not spent
+  CHECK(ip_rcv_at(cpu.free_at(0) + 5'500'000, 10) == 10 * 6500);
+  CHECK(ip_rcv_at(cpu.free_at(0) + 100'000'000) == 11'000);  // flat after the last point
+  p.cold_start.points.clear();
+  cost::NodeCpu& other = work.add_node_cpu("node-2", 1);
+  CHECK(ip_rcv_at(sim.now() + 100'000'000, 1, &other) == 1000);  // a profile without the curve
 }

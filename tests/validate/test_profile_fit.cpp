@@ -80,3 +80,44 @@ TEST_CASE("a profile key of the wrong type is named, not a crash") {
   CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {"ip_rcv": {"source": 1}}})", "p.json"),
                     Catch::StartsWith("p.json: $.steps.ip_rcv.source: must be a string"));
 }
+
+TEST_CASE("a profile's cold-start curve reads back, and a bad point is named with its fix") {
+  cost::Profile p = cost::Profile::parse(
+      R"({"steps": {}, "cold_start": {"points": [[1000000, 2], [10000000, 11]], "budget_ns": 15000, "source": "a ping-pong"}})",
+      "c.json");
+  REQUIRE(p.cold_start.points.size() == 2);
+  CHECK(p.cold_start.points[1].idle == 10'000'000);
+  CHECK(p.cold_start.points[1].factor == 11);
+  CHECK(p.cold_start.source == "a ping-pong");
+  CHECK(p.cold_start.budget == 15000);
+  const cost::Profile q = cost::Profile::parse(p.to_json(), "round-trip.json");
+  REQUIRE(q.cold_start.points.size() == 2);
+  CHECK(q.cold_start.points[0].idle == 1'000'000);
+  CHECK(q.cold_start.points[0].factor == 2);
+  CHECK(q.cold_start.budget == 15000);
+  CHECK(cost::Profile::parse(R"({"steps": {}})", "n.json").cold_start.points.empty());  // none: no slowdown
+
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "cold_start": 3})", "c.json"),
+                    Catch::StartsWith("c.json: $.cold_start: needs \"points\", a list\n    fix: write {\"points\""));
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "cold_start": {"points": [[1000, 2], [1000, 3]]}})", "c.json"),
+                    Catch::StartsWith("c.json: $.cold_start.points[1][0]: idle must be more than the point before's"));
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "cold_start": {"points": [[1000, 0.5]]}})", "c.json"),
+                    Catch::StartsWith("c.json: $.cold_start.points[0][1]: the factor must be between 1 and 1000"));
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "cold_start": {"points": [[1000]]}})", "c.json"),
+                    Catch::StartsWith("c.json: $.cold_start.points[0]: must be [idle_ns, factor]"));
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "cold_start": {"points": [[1000, 2]]}})", "c.json"),
+                    Catch::StartsWith("c.json: $.cold_start.budget_ns: needs the ns of warm work a cold core runs slower for") &&
+                        Catch::Contains("fix: write e.g. \"budget_ns\": 15000"));
+}
+
+TEST_CASE("the cold-start factor: x1 at no idle, straight lines between the points, flat after the last") {
+  cost::ColdStart cs;
+  CHECK(cs.factor(5'000'000) == 1);  // no points: never slower
+  cs.points = {{1'000'000, 2.0}, {10'000'000, 11.0}};
+  CHECK(cs.factor(0) == 1);
+  CHECK(cs.factor(500'000) == Approx(1.5));
+  CHECK(cs.factor(1'000'000) == Approx(2));
+  CHECK(cs.factor(5'500'000) == Approx(6.5));
+  CHECK(cs.factor(10'000'000) == Approx(11));
+  CHECK(cs.factor(1'000'000'000) == Approx(11));
+}
