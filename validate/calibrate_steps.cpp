@@ -29,6 +29,9 @@ namespace {
 // Small and large datagrams: the per-byte costs show in the difference. 8000 bytes (on the
 // experiments' 9000-byte MTU) rather than 1400: a 1400-byte copy costs less than a run's noise.
 constexpr std::array<int, 2> kPayloads = {64, 8000};
+// The idle gaps of the cold ping-pongs (ColdStart): within a VM's halt-polling window (some
+// 200 us), a ping's common 1 ms, and 10 ms.
+constexpr std::array<long, 3> kGapsNs = {100'000, 1'000'000, 10'000'000};
 
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
@@ -110,19 +113,27 @@ std::string csv_rows(const StepFigure& f, const std::string& name) {
   std::string s;
   for (std::size_t i = 0; i < f.runs.size(); ++i) {
     const auto& r = f.runs[i];
-    s += fmt::format("{},{},{},{},{},{},{:.6f},{:.0f},{:.1f},{:.6f},{}\n", name, f.payload, i + 1, r.packets, r.sent, r.received,
+    s += fmt::format("{},{},{},{},{},{},{:.6f},{:.0f},{:.1f},{:.6f},{},{}\n", name, f.payload, i + 1, r.packets, r.sent, r.received,
                      r.seconds, r.busy_ns, r.ns_per_packet(), r.wakeups_per_packet(),
-                     r.rtt_p50_ns > 0 ? fmt::format("{:.2f}", r.rtt_p50_ns / 1000) : "");
+                     r.rtt_p50_ns > 0 ? fmt::format("{:.2f}", r.rtt_p50_ns / 1000) : "",
+                     r.idle_ns > 0 ? fmt::format("{:.1f}", r.idle_ns / 1000) : "");
   }
   return s;
 }
 
-// Every run, in the order run; the two-CPU ping-pong (reported, not fitted) after the one-CPU one.
-std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency) {
-  std::string s = "experiment,payload_bytes,run,packets,sent,received,seconds,busy_ns,ns_per_packet,wakeups_per_packet,rtt_p50_us\n";
+std::string gap_name(long gap_ns) {
+  return gap_ns >= 1'000'000 ? fmt::format("{}ms", gap_ns / 1'000'000) : fmt::format("{}us", gap_ns / 1000);
+}
+
+// Every run, in the order run; after the one-CPU ping-pong, the reported ones: on two CPUs, and
+// with idle gaps.
+std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency, const std::vector<StepFigure>& cold) {
+  std::string s = "experiment,payload_bytes,run,packets,sent,received,seconds,busy_ns,ns_per_packet,wakeups_per_packet,rtt_p50_us,idle_us\n";
   for (const auto& f : figs) {
     s += csv_rows(f, f.experiment);
-    if (f.kind == "ping-pong" && latency) s += csv_rows(*latency, "ping-pong-2cpu");
+    if (f.kind != "ping-pong") continue;
+    if (latency) s += csv_rows(*latency, "ping-pong-2cpu");
+    for (std::size_t k = 0; k < cold.size(); ++k) s += csv_rows(cold[k], "ping-pong-idle-" + gap_name(kGapsNs[k]));
   }
   return s;
 }
@@ -137,12 +148,13 @@ struct Plan {
   Progress progress;
   std::vector<StepFigure> figs;
   std::optional<StepFigure> latency;  // the two-CPU ping-pong: reported, not fitted
+  std::vector<StepFigure> cold;       // the one-CPU ping-pong after each of kGapsNs idle: ColdStart
 
   struct Slot {
     std::string what;
     std::function<StepMeasurement()> once;
     StepFigure* fig = nullptr;  // set once `figs` has all its figures
-    int index = -1;             // in figs; -1: the latency figure
+    int index = -1;             // in figs; -1: the latency figure; -2 - k: cold[k]
   };
 
   void run() {
@@ -174,9 +186,15 @@ struct Plan {
           latency = StepFigure{"ping-pong", "latency", 64, {}, {}};
           slots.push_back({"ping-pong on two CPUs", [this, &lab] { return lab.pingpong(o.seconds, other, cpu); }, nullptr, -1});
         }
+        for (long gap : kGapsNs) {
+          cold.push_back({"ping-pong", "idle", 64, {}, {}});
+          slots.push_back({"ping-pong after " + gap_name(gap) + " idle", [this, &lab, gap] { return lab.pingpong(o.seconds, cpu, cpu, gap); },
+                           nullptr, -1 - int(cold.size())});
+        }
       }
     }
-    for (auto& sl : slots) sl.fig = sl.index < 0 ? &*latency : &figs[std::size_t(sl.index)];
+    for (auto& sl : slots)
+      sl.fig = sl.index >= 0 ? &figs[std::size_t(sl.index)] : sl.index == -1 ? &*latency : &cold[std::size_t(-2 - sl.index)];
     progress.total = int(slots.size()) * o.repeat;
     for (int r = 0; r < o.repeat; ++r)
       for (auto& sl : slots) {
@@ -198,6 +216,45 @@ std::string latency_line(const StepFigure& lat) {
       "ping-pong between two CPUs: round trip p50 {:.1f} us, of which the two CPUs were busy {:.1f} us: about {:.1f} us per "
       "wake-up passes with no CPU at work on the packet (an idle CPU waking, the scheduler switching to the reader)\n",
       rt / 1000, cpu / 1000, std::max(0.0, rt - cpu) / 2000);
+}
+
+// ColdStart from the ping-pongs on one CPU: each gap's round trip p50 over the busy one's.
+cost::ColdStart cold_start(const StepFigure& busy, const std::vector<StepFigure>& cold, const std::string& where) {
+  auto rtt = [](const StepFigure& f) {
+    std::vector<double> v;
+    for (const auto& r : f.runs) v.push_back(r.rtt_p50_ns);
+    return median(v);
+  };
+  auto idle = [](const StepFigure& f) {  // the sleep as it was, the timer's slack included
+    std::vector<double> v;
+    for (const auto& r : f.runs) v.push_back(r.idle_ns);
+    return median(v);
+  };
+  cost::ColdStart cs;
+  const double warm = rtt(busy);
+  std::string points;
+  for (std::size_t k = 0; k < cold.size() && warm > 0; ++k) {
+    const double f = std::clamp(rtt(cold[k]) / warm, 1.0, 1000.0);
+    const Nanos at = std::max(Nanos(idle(cold[k])), cs.points.empty() ? Nanos(1) : cs.points.back().idle + 1);
+    cs.points.push_back({at, f});
+    points += fmt::format("{}{} (slept {:.0f} us): {:.1f} us (x{:.2f})", points.empty() ? "" : ", ", gap_name(kGapsNs[k]),
+                          double(at) / 1000, rtt(cold[k]) / 1000, f);
+  }
+  cs.budget = Nanos(warm);
+  cs.source = fmt::format(
+      "measured on {}: a one-CPU UDP ping-pong over a veth pair round trip p50 {:.1f} us back to back (the budget: the work a "
+      "cold CPU runs slower); with the CPU idle between round trips: {}",
+      where, warm / 1000, points);
+  return cs;
+}
+
+std::string cold_lines(const cost::ColdStart& cs) {
+  std::string s = fmt::format(
+      "a cold CPU (ColdStart): the one-CPU ping-pong's round trip after the CPU idled, over its round trip back to back ({:.1f} us, "
+      "the work a cold CPU runs slower)\n",
+      double(cs.budget) / 1000);
+  for (const auto& p : cs.points) s += fmt::format("  idle {:>8.0f} us  x{:.2f}\n", double(p.idle) / 1000, p.factor);
+  return s;
 }
 
 }  // namespace
@@ -235,8 +292,13 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
     settle(*plan.latency);
     text += "\n" + latency_line(*plan.latency);
   }
+  cost::ColdStart cold;
+  for (const auto& f : plan.figs)
+    if (f.kind == "ping-pong") cold = cold_start(f, plan.cold, where);
+  if (!cold.points.empty()) text += "\n" + cold_lines(cold);
 
   cost::Profile profile = fitted;
+  profile.cold_start = cold;
   profile.name = "measured-steps";
   profile.description = fmt::format(
       "Measured by `{}` on {}: the estimates (models/cost/estimates.json) with each cost group scaled to what the CPU spent per "
@@ -254,7 +316,7 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
         fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]), step_group_name(g), estimate);
   }
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
-  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency));
+  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold));
   runner::write_atomically(o.out_dir + "/report.txt", text);
   out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/steps.csv and {0}/report.txt\n", o.out_dir);
   return 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -217,7 +218,7 @@ int echo_server(int cpu, const Pipe& ready) {
   }
 }
 
-int echo_client(const StepExperiment& e, double seconds, std::array<int, 2> cpus, int server, const Pipe& result) {
+int echo_client(const StepExperiment& e, double seconds, std::array<int, 2> cpus, int server, long gap_ns, const Pipe& result) {
   child_setup(cpus[0]);
   const int s = udp_socket(e.src, kStepSrcPort, 1000);
   if (s < 0) return 3;
@@ -238,13 +239,22 @@ int echo_client(const StepExperiment& e, double seconds, std::array<int, 2> cpus
   const std::uint64_t b0 = busy();
   const double w0 = switches(), t0 = now_s(), end = t0 + seconds;
   PingPongReport r;
+  const timespec gap{gap_ns / 1000000000, gap_ns % 1000000000};
+  double slept = 0;
   for (double t = t0; t < end;) {
     if (!round_trip()) return 5;
     const double t1 = now_s();
     if (rtts.size() < rtts.capacity()) rtts.push_back(t1 - t);
     t = t1;
     ++r.round_trips;
+    if (gap_ns > 0) {
+      while (clock_nanosleep(CLOCK_MONOTONIC, 0, &gap, nullptr) == EINTR) {
+      }
+      t = now_s();  // the next round trip starts after the sleep
+      slept += t - t1;
+    }
   }
+  r.idle_ns = r.round_trips ? slept / double(r.round_trips) * 1e9 : 0;
   r.busy_ns = jiffies_ns(busy() - b0);
   r.wakeups = switches() - w0;
   r.seconds = now_s() - t0;

@@ -53,6 +53,7 @@ struct SenderReport {
 struct PingPongReport {
   std::uint64_t round_trips = 0;
   double seconds = 0, busy_ns = 0, wakeups = 0, rtt_p50_ns = 0;
+  double idle_ns = 0;  // with a gap: how long the sleeps took on average (the timer's slack added)
 };
 
 // Counts datagrams, sends the count back every 128, ends on the sender's stop mark (or after two
@@ -65,8 +66,9 @@ int tun_loop(const std::string& dev, int cpu, const Pipe& ready);
 int stream_sender(const StepExperiment& e, int payload, double seconds, int cpu, std::array<int, 2> others, const Pipe& result);
 // The ping-pong's server: each datagram straight back to where it came from.
 int echo_server(int cpu, const Pipe& ready);
-// The ping-pong's client on cpus[0], the server (pid `server`) on cpus[1].
-int echo_client(const StepExperiment& e, double seconds, std::array<int, 2> cpus, int server, const Pipe& result);
+// The ping-pong's client on cpus[0], the server (pid `server`) on cpus[1]; with a `gap_ns`, it
+// sleeps that long after each round trip, so that every round trip starts on an idle CPU.
+int echo_client(const StepExperiment& e, double seconds, std::array<int, 2> cpus, int server, long gap_ns, const Pipe& result);
 // A million EAGAIN recvfrom()s: the CPU time of one.
 int syscall_probe(int cpu, const Pipe& result);
 

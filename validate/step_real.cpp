@@ -92,12 +92,12 @@ StepMeasurement StepLab::stream(int payload, double seconds, int cpu) {
   return m;
 }
 
-StepMeasurement StepLab::pingpong(double seconds, int client_cpu, int server_cpu) {
+StepMeasurement StepLab::pingpong(double seconds, int client_cpu, int server_cpu, long gap_ns) {
   Pipe ready, result;
   Child server(ns(e_.receiver_ns), [&] { return echo_server(server_cpu, ready); });
   char c = 0;
   if (!ready.get(c, 5000)) throw std::runtime_error(fmt::format("step experiment {}: the echo server did not start", e_.name));
-  Child client(ns(e_.sender_ns), [&] { return echo_client(e_, seconds, {client_cpu, server_cpu}, server.pid, result); });
+  Child client(ns(e_.sender_ns), [&] { return echo_client(e_, seconds, {client_cpu, server_cpu}, server.pid, gap_ns, result); });
   if (const int st = client.wait(); st != 0)
     throw std::runtime_error(fmt::format("step experiment {} (ping-pong): {}", e_.name,
                                          st == 5 ? "a datagram went unanswered for a second" : child_failed("client", st)));
@@ -110,6 +110,7 @@ StepMeasurement StepLab::pingpong(double seconds, int client_cpu, int server_cpu
   m.busy_ns = r.busy_ns;
   m.wakeups = r.wakeups;
   m.rtt_p50_ns = r.rtt_p50_ns;
+  m.idle_ns = r.idle_ns;
   return m;
 }
 

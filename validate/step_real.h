@@ -21,6 +21,7 @@ struct StepMeasurement {
   double busy_ns = 0;          // the CPUs' busy time in it
   double wakeups = 0;          // context switches of the programs in it (voluntary and not)
   double rtt_p50_ns = 0;       // a ping-pong's median round trip
+  double idle_ns = 0;          // a ping-pong with a gap: the CPU's mean idle between round trips
   double ns_per_packet() const { return packets ? busy_ns / double(packets) : 0; }
   double wakeups_per_packet() const { return packets ? wakeups / double(packets) : 0; }
   double busy_fraction(int cpus) const { return seconds > 0 ? busy_ns / (seconds * 1e9 * cpus) : 0; }
@@ -40,7 +41,9 @@ class StepLab {
   StepMeasurement stream(int payload, double seconds, int cpu);
   // One 64-byte datagram there and back at a time, the client on `client_cpu` and the server on
   // `server_cpu`, each sleeping in recvfrom() until its datagram comes: two wake-ups per round trip.
-  StepMeasurement pingpong(double seconds, int client_cpu, int server_cpu);
+  // With a `gap_ns`, the client sleeps that long between round trips: the CPU idles, and each
+  // round trip starts cold (the model's ColdStart).
+  StepMeasurement pingpong(double seconds, int client_cpu, int server_cpu, long gap_ns = 0);
   // The CPU time of one recvfrom() that finds nothing (EAGAIN): a system call's entry and exit.
   double syscall_ns(int cpu);
 
