@@ -205,17 +205,32 @@ struct Plan {
   }
 };
 
-std::string latency_line(const StepFigure& lat) {
+// The two-CPU ping-pong: its round trip p50 and the CPU it kept busy per round trip (medians).
+std::pair<double, double> latency_of(const StepFigure& lat) {
   std::vector<double> rtt, busy;
   for (const auto& r : lat.runs) {
     rtt.push_back(r.rtt_p50_ns);
     busy.push_back(r.packets ? r.busy_ns / (double(r.packets) / 2) : 0);
   }
-  const double rt = median(rtt), cpu = median(busy);
+  return {median(rtt), median(busy)};
+}
+
+std::string latency_line(const StepFigure& lat) {
+  const auto [rt, cpu] = latency_of(lat);
   return fmt::format(
       "ping-pong between two CPUs: round trip p50 {:.1f} us, of which the two CPUs were busy {:.1f} us: about {:.1f} us per "
-      "wake-up passes with no CPU at work on the packet (an idle CPU waking, the scheduler switching to the reader)\n",
+      "wake-up passes with no CPU at work on the packet (an idle CPU waking, the scheduler switching to the reader): the "
+      "profile's wakeup_latency\n",
       rt / 1000, cpu / 1000, std::max(0.0, rt - cpu) / 2000);
+}
+
+// Two wake-ups per round trip, each onto the other, idle CPU: the time the CPUs were not busy.
+cost::WakeupLatency wakeup_latency(const StepFigure& lat, const std::string& where) {
+  const auto [rt, cpu] = latency_of(lat);
+  return {Nanos(std::max(0.0, rt - cpu) / 2 + 0.5),
+          fmt::format("measured on {}: a UDP ping-pong between two CPUs over a veth pair, round trip p50 {:.1f} us of which the "
+                      "CPUs were busy {:.1f} us; half the rest, as each round trip wakes a sleeper twice",
+                      where, rt / 1000, cpu / 1000)};
 }
 
 // ColdStart from the ping-pongs on one CPU: each gap's round trip p50 over the busy one's.
@@ -299,6 +314,7 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
 
   cost::Profile profile = fitted;
   profile.cold_start = cold;
+  if (plan.latency) profile.wakeup_latency = wakeup_latency(*plan.latency, where);
   profile.name = "measured-steps";
   profile.description = fmt::format(
       "Measured by `{}` on {}: the estimates (models/cost/estimates.json) with each cost group scaled to what the CPU spent per "

@@ -94,7 +94,8 @@ int crash_check(const scenario::Scenario& s, const std::string& node, RealCluste
   int diffs = compare_phase("after the crash of flanneld on", sim, crash + 100 * kNanosPerMilli, *pair, real, node, out);
 
   // The restart: the simulated flanneld's commands, run in the lab, then (udp) its daemon.
-  sim.sim.run_until(restart);
+  // A millisecond on, the restarted udp proxy has woken and taken its routes from the control socket.
+  sim.sim.run_until(restart + kNanosPerMilli);
   int commands = 0;
   for (const auto& e : sim.cluster.log()) {
     if (!e.op || e.time != restart || e.node != node) continue;

@@ -92,6 +92,13 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
     p.steps[i] = {v.value("per_packet_ns", 0.0), v.value("per_byte_ns", 0.0), string_at(v, "source", path + ".source", "")};
   }
   if (j.contains("cold_start")) p.cold_start = parse_cold_start(j["cold_start"], fail);
+  if (j.contains("wakeup_latency")) {
+    const auto& w = j["wakeup_latency"];
+    if (!w.is_object() || !w.contains("ns") || !w["ns"].is_number() || !(w["ns"].get<double>() >= 0) || w["ns"].get<double>() > 1e9)
+      fail("$.wakeup_latency", "needs \"ns\", a number of nanoseconds from 0 to 1e9",
+           R"(write {"ns": 650, "source": "…"}: what a task woken onto another, idle core waits)");
+    p.wakeup_latency = {Nanos(w["ns"].get<double>()), string_at(w, "source", "$.wakeup_latency.source", "")};
+  }
   return p;
 }
 
@@ -110,6 +117,8 @@ std::string Profile::to_json() const {
     j["cold_start"]["budget_ns"] = cold_start.budget;
     j["cold_start"]["source"] = cold_start.source;
   }
+  if (wakeup_latency.ns || !wakeup_latency.source.empty())
+    j["wakeup_latency"] = {{"ns", wakeup_latency.ns}, {"source", wakeup_latency.source}};
   return j.dump(2) + "\n";
 }
 

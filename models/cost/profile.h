@@ -63,6 +63,14 @@ struct ColdStart {
   }
 };
 
+// try_to_wake_up's latency: a sleeping task woken onto another core that idles waits for that
+// core to take the IPI and leave its idle loop before it runs (time, not CPU: the CPU part is the
+// wakeup step). 0: none.
+struct WakeupLatency {
+  Nanos ns = 0;
+  std::string source;
+};
+
 class ProfileError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -74,6 +82,7 @@ struct Profile {
   std::string description;
   std::array<StepCost, kSteps> steps{};
   ColdStart cold_start;
+  WakeupLatency wakeup_latency;
 
   Nanos cost(Step s, std::uint32_t bytes) const {
     const StepCost& c = steps[std::size_t(s)];

@@ -42,8 +42,17 @@ class CpuWork {
   Nanos process_ready_at(const cost::NodeCpu& c, const Task& t, bool woken) const {
     return c.free_at(c.process_core(t.core, t.waker, slept(t, woken), sim.now()));
   }
-  // The current work (sk_data_ready, a timer) wakes `t`: try_to_wake_up notes where it ran.
-  void wake_up(Task& t) const { t.waker = cur_.active ? cur_.core : -1; }
+  // The current work (sk_data_ready, a timer) wakes `t`, a task of `c`'s: try_to_wake_up notes
+  // where it ran. Returns when `t` can run: a sleeping task placed on another core that idles
+  // waits for that core to take the IPI and leave its idle loop (the profile's wakeup_latency);
+  // on the waker's own core, on a busy one, or still running, it is ready at once.
+  Nanos wake_up(Task& t, const cost::NodeCpu* c) const {
+    t.waker = cur_.active ? cur_.core : -1;
+    const Nanos at = now();
+    if (!c || !profile || !profile->wakeup_latency.ns || at < t.ran_until) return at;
+    const int core = c->process_core(t.core, t.waker, true, at);
+    return core != t.waker && c->free_at(core) <= at ? at + profile->wakeup_latency.ns : at;
+  }
   void end();
   // A step of the current work costs its core this much (per the profile), more on a cold core.
   void charge(cost::Step s, std::uint32_t bytes) {

@@ -556,8 +556,7 @@ void TcpFlow::on_data(kernel::PacketPtr p) {
   else tcp_send_delayed_ack(w.work.now());
   if (unread_ && !read_scheduled_) {
     read_scheduled_ = true;
-    w.work.wake_up(server_task_);
-    w.sim.at(w.work.now(), this, kAppRead);
+    w.sim.at(w.work.wake_up(server_task_, server_.cpu), this, kAppRead);
   }
 }
 

@@ -19,8 +19,7 @@ UdpFlow::UdpFlow(kernel::Netns& src, kernel::Netns& dst, wire::Ipv4Addr dst_ip, 
   if (sock_) sock_->on_readable = [this] {
     if (read_scheduled_) return;
     read_scheduled_ = true;
-    dst_.work.wake_up(receiver_);
-    dst_.work.sim.at(dst_.work.now(), this, kRead);
+    dst_.work.sim.at(dst_.work.wake_up(receiver_, dst_.cpu), this, kRead);
   };
 }
 

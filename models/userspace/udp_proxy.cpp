@@ -64,8 +64,7 @@ void UdpProxy::process_cmd() {
 void UdpProxy::wake() {
   if (scheduled_) return;
   scheduled_ = true;
-  ns_.work.wake_up(thread);
-  ns_.work.sim.at(ns_.work.now(), this);
+  ns_.work.sim.at(ns_.work.wake_up(thread, ns_.cpu), this);
 }
 
 // poll() returned, on the thread's core (it waits while the core is busy): the control message

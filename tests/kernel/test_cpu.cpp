@@ -60,3 +60,24 @@ TEST_CASE("cold start: a core that idled runs its next budget of work the profil
   cost::NodeCpu& other = work.add_node_cpu("node-2", 1);
   CHECK(ip_rcv_at(sim.now() + 100'000'000, 1, &other) == 1000);  // a profile without the curve
 }
+
+TEST_CASE("wake-up latency: a sleeper woken onto another, idle core runs the profile's latency later, on the waker's core at once") {
+  Simulator sim;
+  kernel::CpuWork work(sim);
+  cost::Profile p;
+  p.wakeup_latency.ns = 700;
+  work.profile = &p;
+  cost::NodeCpu& node = work.add_node_cpu("node-1", 2);
+  sim.run_until(1'000'000);
+  REQUIRE(work.begin(&node, 0));  // the waker: softirq work on core 0
+  kernel::Task other_core{.core = 1};
+  kernel::Task same_core{.core = 0};
+  kernel::Task running{.core = 1, .ran_until = 2'000'000};  // its turn has not ended: it never slept
+  CHECK(work.wake_up(other_core, &node) == 1'000'700);
+  CHECK(work.wake_up(same_core, &node) == 1'000'000);
+  CHECK(work.wake_up(running, &node) == 1'000'000);
+  node.occupy(1, 0, 3'000'000);  // core 1 busy: the task waits for the core, not for an IPI
+  kernel::Task busy_core{.core = 1};
+  CHECK(work.wake_up(busy_core, &node) == 1'000'000);
+  work.end();
+}

@@ -74,7 +74,7 @@ TEST_CASE("udp: flanneld is the data path - its crash deletes flannel0 and stops
   CHECK_FALSE(s->cluster.proxy("node-2"));
   CHECK(commands_at(*s, "node-2", 2 * kS) == std::vector<std::string>{"ip -n node-2 link del dev flannel0"});
   CHECK_FALSE(ping(*s, 3 * kS));
-  s->sim.run_until(4 * kS);
+  s->sim.run_until(4 * kS + 1 * kMs);  // the restarted proxy has woken and read its control socket
   CHECK(n2.dev_by_name("flannel0"));
   REQUIRE(s->cluster.proxy("node-2"));
   CHECK(s->cluster.proxy("node-2")->routes().size() == 1);  // node-1's subnet, from the list at start

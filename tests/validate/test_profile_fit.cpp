@@ -121,3 +121,14 @@ TEST_CASE("the cold-start factor: x1 at no idle, straight lines between the poin
   CHECK(cs.factor(10'000'000) == Approx(11));
   CHECK(cs.factor(1'000'000'000) == Approx(11));
 }
+
+TEST_CASE("a profile's wake-up latency reads back, and a bad one is named with its fix") {
+  const cost::Profile p = cost::Profile::parse(R"({"steps": {}, "wakeup_latency": {"ns": 650, "source": "a ping-pong"}})", "w.json");
+  CHECK(p.wakeup_latency.ns == 650);
+  const cost::Profile q = cost::Profile::parse(p.to_json(), "round-trip.json");
+  CHECK(q.wakeup_latency.ns == 650);
+  CHECK(q.wakeup_latency.source == "a ping-pong");
+  CHECK(cost::Profile::parse(R"({"steps": {}})", "n.json").wakeup_latency.ns == 0);
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "wakeup_latency": {"ns": -1}})", "w.json"),
+                    Catch::StartsWith("w.json: $.wakeup_latency: needs \"ns\", a number of nanoseconds from 0 to 1e9\n    fix: write {\"ns\": 650"));
+}
