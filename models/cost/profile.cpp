@@ -16,7 +16,8 @@ constexpr std::array<const char*, kSteps> kNames = {
 #undef OL_COST_STEP_NAME
 };
 
-// "cold_start": {"points": [[idle_ns, factor], …], "source": "…"}, idle strictly increasing.
+// "cold_start": {"points": [[idle_ns, factor], …], "budget_ns": …, "source": "…"}, idle strictly
+// increasing; the budget is required with points.
 template <typename Fail>
 ColdStart parse_cold_start(const nlohmann::json& c, Fail fail) {
   const std::string fix =
