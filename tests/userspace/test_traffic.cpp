@@ -3,6 +3,7 @@
 // echoes `interval` apart.
 #include <catch2/catch.hpp>
 
+#include "models/cost/profile.h"
 #include "models/scenario/load.h"
 #include "runner/run.h"
 
@@ -51,6 +52,53 @@ TEST_CASE("ping sends count echoes interval apart and gets an RTT for each") {
   CHECK(f.packets_delivered == 20);
   CHECK(f.rtt_p50_us > 0);
   CHECK(f.rtt_p99_us >= f.rtt_p50_us);
+}
+
+TEST_CASE("a ping every 20 ms finds every hop's core cold and pays the profile's cold start, one every 20 us does not") {
+  auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/two-nodes.json");
+  s.workloads.resize(1);  // the ping alone
+  cost::Profile warm = cost::Profile::builtin();
+  warm.cold_start = {};
+  cost::Profile cold = warm;
+  cold.cold_start.points = {{1'000'000, 3.0}};  // x3 after a millisecond idle
+  cold.cold_start.budget = 50'000;  // more than a ping costs one core
+  auto rtt = [&](const cost::Profile& p, Nanos interval) {
+    s.workloads[0].interval = interval;
+    runner::RunOptions o;
+    o.profile = &p;
+    return runner::run_mode(s, scenario::Backend::HostGw, o).flows.at(0).rtt_p50_us;
+  };
+  const double sparse_warm = rtt(warm, 20 * kNanosPerMilli), sparse_cold = rtt(cold, 20 * kNanosPerMilli);
+  // The rest is CPU, and takes three times as long; the wire (2 us a link each way) does not.
+  CHECK(sparse_cold > 2.0 * sparse_warm);
+  CHECK(sparse_cold < 3.0 * sparse_warm);
+  // 2,000 echoes 20 us apart: the cores barely idle, and the first ones use up the cold budget
+  // the cores had from the idle start.
+  s.workloads[0].count = 2000;
+  const double dense_warm = rtt(warm, 20 * kNanosPerMicro), dense_cold = rtt(cold, 20 * kNanosPerMicro);
+  CHECK(dense_cold < 1.1 * dense_warm);
+}
+
+TEST_CASE("udp mode: the proxies' four wake-ups per ping each wait the profile's wake-up latency") {
+  auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/two-nodes.json");
+  s.workloads.resize(1);
+  cost::Profile none = cost::Profile::builtin();
+  none.wakeup_latency = {};
+  cost::Profile slow = none;
+  slow.wakeup_latency.ns = 10'000;
+  auto rtt = [&](const cost::Profile& p, scenario::Backend b) {
+    runner::RunOptions o;
+    o.profile = &p;
+    return runner::run_mode(s, b, o).flows.at(0).rtt_p50_us;
+  };
+  // Each node's proxy sleeps in poll(): the echo wakes one on each node, the reply the same two
+  // again. A wake-up from another core waits; one from the proxy's own core (the softirq that
+  // queued the packet ran there) does not.
+  const double more = rtt(slow, scenario::Backend::Udp) - rtt(none, scenario::Backend::Udp);
+  CHECK(more > 9.5);
+  CHECK(more < 40.5);
+  // host-gw: the echo reply is the kernel's, and the ping's RTT is taken at its socket: no wake-up.
+  CHECK(rtt(slow, scenario::Backend::HostGw) == Approx(rtt(none, scenario::Backend::HostGw)));
 }
 
 TEST_CASE("a flood through the udp backend overflows the proxy node's receive backlog, as netdev_max_backlog bounds it") {
