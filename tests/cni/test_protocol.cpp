@@ -104,7 +104,7 @@ TEST_CASE("results in each spec version the plugins print") {
   CHECK(parse_result(result_json(r, "1.0.0")).ips.front().address == r.ips.front().address);
 }
 
-TEST_CASE("CHECK: refused below 0.4.0 by libcni; from 0.4.0 each plugin checks the cached result, flannel checks nothing") {
+TEST_CASE("CHECK: refused below 0.4.0 by libcni - from 0.4.0 each plugin checks the cached result, flannel checks nothing") {
   Node n;
   const std::string v031 = kKubeFlannel;
   n.add(v031, "id1", "pod-a");

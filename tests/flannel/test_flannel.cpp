@@ -178,7 +178,7 @@ TEST_CASE("host-gw: one route per peer via its underlay address - udp: TUN, /32,
   CHECK(proxy.log == std::vector<std::string>{"10.244.2.0/24 192.168.100.12:8285", "del 10.244.2.0/24"});
 }
 
-TEST_CASE("Backend.MTU: vxlan's device gets it minus 50; udp and host-gw ignore it") {
+TEST_CASE("Backend.MTU: vxlan's device gets it minus 50 - udp and host-gw ignore it") {
   NetConf c = conf(Backend::Vxlan);
   c.mtu = 9000;  // the underlay MTU to assume (jumbo frames)
   BackendContext ctx{.netns = "node-1", .public_ip = *wire::Ipv4Addr::parse("192.168.100.11"), .ext_mtu = 1500, .conf = &c};

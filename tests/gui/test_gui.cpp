@@ -132,7 +132,7 @@ TEST_CASE("stepping through a vxlan walk, the highlighted table row is the trace
   CHECK(outer.size() == 1);
 }
 
-TEST_CASE("each step of the udp walk names its stage of the workflow; flanneld's read is stage 4") {
+TEST_CASE("each step of the udp walk names its stage of the workflow - flanneld's read is stage 4") {
   auto window = walked(scenario::Backend::Udp);
   gui::MainWindow& w = *window;
   for (int k = 0; k < w.step_count(); ++k) {
@@ -346,7 +346,7 @@ TEST_CASE("the first screen says what to do before any walk") {
   CHECK(w.step() == -1);
 }
 
-TEST_CASE("what if: Delete on the VXLAN FDB row in the tables, and the walk stops at vxlan_xmit with NO_TX_TARGET; Reset restores") {
+TEST_CASE("what if: Delete on the VXLAN FDB row in the tables, and the walk stops at vxlan_xmit with NO_TX_TARGET - Reset restores") {
   auto window = walked(scenario::Backend::Vxlan);
   gui::MainWindow& w = *window;
   REQUIRE(w.current_walk()->result.delivered);
@@ -551,7 +551,7 @@ TEST_CASE("File ▸ Export walk as HTML: the page, rendered by headless Chromium
   CHECK(highlight > 5000);
 }
 
-TEST_CASE("challenges from a walk: the route, the device, flanneld's entries, the outer destination; each answer is the walk's") {
+TEST_CASE("challenges from a walk: the route, the device, flanneld's entries, the outer destination - each answer is the walk's") {
   const auto s = scenario::load_file(scenario_path("two-nodes.json").toStdString());
   for (auto mode : {scenario::Backend::HostGw, scenario::Backend::Udp, scenario::Backend::Vxlan}) {
     const auto w = runner::record_walk(s, mode, "pod-a", "pod-c");

@@ -21,7 +21,7 @@ std::string state_of(kernel::Netns& ns, const char* ip) {
 
 }  // namespace
 
-TEST_CASE("a confirmed neighbour stays REACHABLE; left alone it goes STALE within 1.5 reachable_time") {
+TEST_CASE("a confirmed neighbour stays REACHABLE - left alone it goes STALE within 1.5 reachable_time") {
   Lab confirmed("one-bridge.sh"), alone("one-bridge.sh");
   for (Lab* lab : {&confirmed, &alone}) {
     lab->ping("pod-1", "10.244.1.3");

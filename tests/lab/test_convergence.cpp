@@ -47,7 +47,7 @@ TEST_CASE("a join reaches peer k after watch_delay + k fan-outs, programmed afte
   }
 }
 
-TEST_CASE("host-gw's one route per peer costs one request; the joining node's list of 4 peers takes 4") {
+TEST_CASE("host-gw's one route per peer costs one request - the joining node's list of 4 peers takes 4") {
   cluster::Session s(cluster_of(4, "host-gw"));
   std::vector<Nanos> own;  // node-j's own flanneld, programming the leases it listed at start
   s.cluster.converge();

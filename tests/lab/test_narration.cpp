@@ -101,7 +101,7 @@ TEST_CASE("two pods on one node: the bridge alone, whatever the mode") {
   }
 }
 
-TEST_CASE("nodes behind a router: the router's steps are the underlay's; a failed host-gw walk stays tagged") {
+TEST_CASE("nodes behind a router: the router's steps are the underlay's - a failed host-gw walk stays tagged") {
   auto t = tell("l3-separated.json", "udp", "pod-a", "pod-b");
   whole_story(t, 8, false);
   auto failed = tell("l3-separated.json", "host-gw", "pod-a", "pod-b");

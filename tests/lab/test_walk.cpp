@@ -169,7 +169,7 @@ TEST_CASE("what if: edits before the send stop the packet where the kernel would
   }
 }
 
-TEST_CASE("frames: each header's fields with byte offsets; vxlan puts 50 bytes in front of the pod's packet, udp 28") {
+TEST_CASE("frames: each header's fields with byte offsets - vxlan puts 50 bytes in front of the pod's packet, udp 28") {
   auto field = [](const std::vector<wire::FieldRow>& rows, const std::string& header, bool inner, const std::string& name) {
     for (const auto& r : rows)
       if (r.header == header && r.inner == inner && r.field == name) return std::to_string(r.offset) + " " + std::to_string(r.length) + " " + r.value;

@@ -70,7 +70,7 @@ TEST_CASE("an old EventId cannot cancel the event that reuses its slot") {
   CHECK(r.seen.size() == 2);
 }
 
-TEST_CASE("run_foreground stops when only daemons' timers are left; they still fire when time is run on") {
+TEST_CASE("run_foreground stops when only daemons' timers are left - they still fire when time is run on") {
   Simulator sim;
   int ticks = 0;
   DaemonTimer tick(sim, [&] {

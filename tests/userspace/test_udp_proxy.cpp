@@ -38,7 +38,7 @@ wire::Ipv4Prefix net(const char* s) { return *wire::Ipv4Prefix::parse(s); }
 
 }  // namespace
 
-TEST_CASE("net unreachable: only about a first fragment that is not ICMP; TTL 8, from flannel0, quoting header + 8") {
+TEST_CASE("net unreachable: only about a first fragment that is not ICMP - TTL 8, from flannel0, quoting header + 8") {
   const auto tun_addr = *wire::Ipv4Addr::parse("10.244.1.0");
   std::array<std::uint8_t, proxy::kNetUnreachableMax> out{};
   CHECK(proxy::build_net_unreachable(ip_packet(1, 64), tun_addr, out) == 0);      // an ICMP echo: nothing

@@ -26,7 +26,7 @@ TEST_CASE("a profile written by to_json reads back the same") {
   }
 }
 
-TEST_CASE("scaling a group scales its steps and no other; app_work starts from 1 us") {
+TEST_CASE("scaling a group scales its steps and no other - app_work starts from 1 us") {
   Scales s{};
   s[std::size_t(CostGroup::Vxlan)] = std::log(3.0);
   s[std::size_t(CostGroup::App)] = std::log(2.0);

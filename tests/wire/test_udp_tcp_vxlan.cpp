@@ -59,7 +59,7 @@ TEST_CASE("VXLAN header (RFC 7348 section 5): I flag and a 24-bit VNI") {
   CHECK(kVxlanOverhead == 50);
 }
 
-TEST_CASE("TCP options: a Linux SYN's bytes parse and emit alike; SACK blocks; a bad length is refused") {
+TEST_CASE("TCP options: a Linux SYN's bytes parse and emit alike - SACK blocks - a bad length is refused") {
   // From a Linux 6.x SYN: MSS 1460, SACK-permitted + TS, NOP + WS 7.
   const std::vector<std::uint8_t> syn = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0x30, 0x39, 0, 0, 0, 0, 1, 3, 3, 7};
   auto o = TcpOptions::parse(syn);
