@@ -123,9 +123,12 @@ FitResult fit_profile(const std::vector<double>& measured, const Predictor& pred
     const auto cols = predict(probes);
     best.evaluations += int(probes.size());
     Matrix jt(kGroups);
+    std::size_t best_probe = 0;  // the probe (one group moved by kStep) with the lowest error
+    double best_probe_cost = 1e300;
     for (std::size_t g = 0; g < kGroups; ++g) {
       const auto rg = residuals(measured, cols[g]);
       for (std::size_t k = 0; k < r.size(); ++k) jt[g].push_back((rg[k] - r[k]) / kStep);
+      if (const double c = cost_of(rg); c < best_probe_cost) best_probe = g, best_probe_cost = c;
     }
     Matrix jtj(kGroups, std::vector<double>(kGroups, 0));
     std::vector<double> jtr(kGroups, 0);
@@ -159,6 +162,13 @@ FitResult fit_profile(const std::vector<double>& measured, const Predictor& pred
         }
       }
       lambda = improved ? std::max(lambda / 3, 1e-4) : lambda * 10;
+    }
+    // The simulator is not smooth (cores idle or not, queues fill or not), so the linearised step
+    // can miss where a plain move of one group would not: then take the best probe, if it helps.
+    if (!improved && best_probe_cost < cost) {
+      best.scales = probes[best_probe], best.predicted = cols[best_probe], r = residuals(measured, cols[best_probe]);
+      cost = best_probe_cost;
+      improved = true;
     }
     if (!improved) break;
   }
