@@ -205,14 +205,18 @@ struct Plan {
   }
 };
 
+// The median over a figure's runs of what `of` reads from each.
+template <typename F>
+double median_of(const StepFigure& f, F of) {
+  std::vector<double> v;
+  for (const auto& r : f.runs) v.push_back(of(r));
+  return median(v);
+}
+
 // The two-CPU ping-pong: its round trip p50 and the CPU it kept busy per round trip (medians).
 std::pair<double, double> latency_of(const StepFigure& lat) {
-  std::vector<double> rtt, busy;
-  for (const auto& r : lat.runs) {
-    rtt.push_back(r.rtt_p50_ns);
-    busy.push_back(r.packets ? r.busy_ns / (double(r.packets) / 2) : 0);
-  }
-  return {median(rtt), median(busy)};
+  return {median_of(lat, [](const StepMeasurement& r) { return r.rtt_p50_ns; }),
+          median_of(lat, [](const StepMeasurement& r) { return r.packets ? r.busy_ns / (double(r.packets) / 2) : 0; })};
 }
 
 std::string latency_line(const StepFigure& lat) {
@@ -235,16 +239,9 @@ cost::WakeupLatency wakeup_latency(const StepFigure& lat, const std::string& whe
 
 // ColdStart from the ping-pongs on one CPU: each gap's round trip p50 over the busy one's.
 cost::ColdStart cold_start(const StepFigure& busy, const std::vector<StepFigure>& cold, const std::string& where) {
-  auto rtt = [](const StepFigure& f) {
-    std::vector<double> v;
-    for (const auto& r : f.runs) v.push_back(r.rtt_p50_ns);
-    return median(v);
-  };
-  auto idle = [](const StepFigure& f) {  // the sleep as it was, the timer's slack included
-    std::vector<double> v;
-    for (const auto& r : f.runs) v.push_back(r.idle_ns);
-    return median(v);
-  };
+  auto rtt = [](const StepFigure& f) { return median_of(f, [](const StepMeasurement& r) { return r.rtt_p50_ns; }); };
+  // The sleep as it was, the timer's slack included.
+  auto idle = [](const StepFigure& f) { return median_of(f, [](const StepMeasurement& r) { return r.idle_ns; }); };
   cost::ColdStart cs;
   const double warm = rtt(busy);
   std::string points;
