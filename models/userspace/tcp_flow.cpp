@@ -564,15 +564,33 @@ void TcpFlow::send_ack() {
   wire::TcpOptions o;
   o.timestamp = wire::TcpTimestamp{tcp_time_stamp(server_.work.now(), server_ts_off_), server_ts_recent_};
   sack_blocks(o);
-  const std::uint32_t free_space = rcv_window_space() > unread_ ? rcv_window_space() - unread_ : 0;
+  const std::uint32_t window = free_window();
   const bool traced = traced_acks_ > 0;  // the ACKs answering the traced segments are traced too
   if (!send_control(server_, client_ip_, port_, sport_, server_iss_ + 1, rcv_nxt(), wire::tcp::kAck,
-                    std::uint16_t(std::min<std::uint32_t>(0xffff, free_space >> kWindowShift)), o, traced))
+                    std::uint16_t(window >> kWindowShift), o, traced))
     return;
+  rcv_wup_off_ = rcv_off_;
+  rcv_wnd_ = window;
   traced_acks_ -= traced;
   unacked_segs_ = 0;
   if (quick_) --quick_;  // tcp_dec_quickack_mode
   delack_armed_ = false;
+}
+
+// __tcp_select_window, reduced: the buffer's free payload space, in the window scale's units.
+std::uint32_t TcpFlow::free_window() const {
+  const std::uint32_t free_space = rcv_window_space() > unread_ ? rcv_window_space() - unread_ : 0;
+  return std::min<std::uint32_t>(0xffff, free_space >> kWindowShift) << kWindowShift;
+}
+
+// tcp_cleanup_rbuf: a read that lets the window at least double from what the sender was last
+// told sends the update at once. Without it a sender whose window closed would wait for its
+// zero-window probe, as the reader's next read would find nothing to free.
+void TcpFlow::tcp_cleanup_rbuf(std::uint32_t copied) {
+  const std::uint32_t now_wnd = tcp_receive_window();
+  if (copied == 0 || 2ull * now_wnd > kRcvBuf / 2) return;  // window_clamp: the largest window
+  const std::uint32_t new_window = free_window();
+  if (new_window && new_window >= 2ull * now_wnd) send_ack();
 }
 
 // tcp_sack_new_ofo_skb's order: first the block holding the segment that arrived last, then the
@@ -638,9 +656,11 @@ void TcpFlow::app_read() {
   w.work.charge(cost::Step::Syscall, 0);
   w.work.charge(cost::Step::CopyToUser, unread_);
   w.work.charge(cost::Step::AppWork, unread_);
+  const std::uint32_t copied = unread_;
   copied_ += unread_;
   unread_ = 0;
   tcp_rcv_space_adjust(w.work.now());
+  tcp_cleanup_rbuf(copied);
   w.work.end();
 }
 

@@ -185,6 +185,15 @@ class TcpFlow final : public EventTarget {
   std::uint64_t copied_ = 0;  // bytes the reader has taken (copied_seq)
   void tcp_rcv_space_adjust(Nanos now);
   std::uint32_t rcv_window_space() const { return rcvbuf_ / 2; }  // tcp_win_from_space: about half is payload
+  // The window last advertised: from rcv_wup (rcv_nxt then, as an offset) for rcv_wnd bytes.
+  std::int64_t rcv_wup_off_ = 0;
+  std::uint32_t rcv_wnd_ = 0;
+  std::uint32_t tcp_receive_window() const {
+    const std::int64_t w = rcv_wup_off_ + std::int64_t(rcv_wnd_) - rcv_off_;
+    return w > 0 ? std::uint32_t(w) : 0;
+  }
+  std::uint32_t free_window() const;
+  void tcp_cleanup_rbuf(std::uint32_t copied);
   int traced_acks_ = 0;
   FlowStats stats_;
 };

@@ -115,3 +115,25 @@ TEST_CASE("a flood through the udp backend overflows the proxy node's receive ba
   // Host-gw keeps up: nothing freed for a full backlog.
   CHECK(runner::run_mode(s, scenario::Backend::HostGw, {}).drops.empty());
 }
+
+TEST_CASE("a reader slower than the path closes the TCP window, and the read that frees the buffer reopens it at once: the flow goes on") {
+  auto s = scenario::load_file(std::string(OVERLAYLAB_SOURCE) + "/scenarios/two-nodes.json");
+  s.workloads = {s.workloads.at(1)};  // the TCP flow alone
+  for (auto& n : s.nodes) n.nic_gbps = 100;  // the reader, not the link, is what holds the sender back
+  cost::Profile slow_reader = cost::Profile::builtin();
+  slow_reader.steps[std::size_t(cost::Step::AppWork)].per_packet_ns = 14'000;  // per read()
+  slow_reader.steps[std::size_t(cost::Step::CopyToUser)].per_byte_ns *= 20;
+  runner::RunOptions o;
+  o.profile = &slow_reader;
+  o.veth_wires = true;
+  o.lab_cores = 2;
+  auto delivered = [&](Nanos duration) {
+    s.workloads[0].duration = duration;
+    return runner::run_mode(s, scenario::Backend::HostGw, o).flows.at(0).packets_delivered;
+  };
+  // tcp_cleanup_rbuf: once a read lets the window double, the ACK telling the sender goes at once;
+  // without it the sender, told a closed window, would wait for ever (nothing else was in flight).
+  const auto half = delivered(kNanosPerSecond / 2), whole = delivered(kNanosPerSecond);
+  CHECK(half > 10'000);
+  CHECK(double(whole) > 1.8 * double(half));
+}
