@@ -20,7 +20,11 @@ struct StepStats {
 class NodeCpu {
  public:
   NodeCpu(std::string node, int cores)
-      : node(std::move(node)), free_at_(std::size_t(cores), 0), busy_(std::size_t(cores), 0), cold_(std::size_t(cores)) {}
+      : node(std::move(node)),
+        free_at_(std::size_t(cores), 0),
+        busy_(std::size_t(cores), 0),
+        cold_(std::size_t(cores)),
+        softirq_(std::size_t(cores)) {}
 
   int cores() const { return int(free_at_.size()); }
   Nanos free_at(int core) const { return free_at_[std::size_t(core)]; }
@@ -34,7 +38,7 @@ class NodeCpu {
     if (!shared) return last;
     if (last < 0 || last >= cores()) last = 0;  // a node's own core number, past the machine's
     if (!woken) return last;
-    const auto idle = [&](int c) { return c != waker && free_at_[std::size_t(c)] <= now; };
+    const auto idle = [&](int c) { return c != waker && free_at_[std::size_t(c)] <= now && !softirq_[std::size_t(c)].pending; };
     if (idle(last)) return last;
     int best = 0;
     for (int c = 0; c < cores(); ++c) {
@@ -43,6 +47,27 @@ class NodeCpu {
     }
     return best;
   }
+  // NET_RX raised on a core: its backlog holds a packet (enqueue_to_backlog), and done when
+  // process_backlog took it.
+  void softirq_raise(int core) { ++softirq_[std::size_t(core)].pending; }
+  void softirq_done(int core) {
+    Softirq& s = softirq_[std::size_t(core)];
+    if (s.pending && --s.pending == 0) s.task_waits_since = -1;
+  }
+  // Whether a process's turn on `core` waits for the softirq first. A system call's
+  // local_bh_enable and an interrupt's irq_exit run the pending softirqs (do_softirq) before the
+  // task goes on, so the packets a sender's system call put in its core's backlog reach their
+  // socket before its next call. __do_softirq stops after MAX_SOFTIRQ_TIME (2 ms) and hands the
+  // rest to ksoftirqd: a task that waited that long gets its turn.
+  bool softirq_first(int core, Nanos now) {
+    Softirq& s = softirq_[std::size_t(core)];
+    if (!s.pending) return false;
+    if (s.task_waits_since < 0) s.task_waits_since = now;
+    if (now - s.task_waits_since < kMaxSoftirqTime) return true;
+    s.task_waits_since = -1;
+    return false;
+  }
+  static constexpr Nanos kMaxSoftirqTime = 2'000'000;
   // The core ran `cost` of work starting at `start`.
   void occupy(int core, Nanos start, Nanos cost) {
     free_at_[std::size_t(core)] = start + cost;
@@ -96,6 +121,11 @@ class NodeCpu {
   std::vector<Nanos> free_at_;
   std::vector<Nanos> busy_;
   std::vector<Cold> cold_;
+  struct Softirq {
+    std::uint32_t pending = 0;   // packets in the core's backlog
+    Nanos task_waits_since = -1;  // since when a task waits for them (-1: none waits)
+  };
+  std::vector<Softirq> softirq_;
   static constexpr std::uint32_t kNoFlow = UINT32_MAX;
   std::uint32_t find_flow(std::uint16_t flow) const;
   std::array<StepStats, kSteps>& flow_stats(std::uint16_t flow);

@@ -33,6 +33,7 @@ class CpuWork {
   // (a flood's sender). Retry at process_ready_at.
   bool begin_process(cost::NodeCpu* c, Task& t, bool woken) {
     const int core = c ? c->process_core(t.core, t.waker, slept(t, woken), sim.now()) : t.core;
+    if (c && c->softirq_first(core, sim.now())) return false;  // the backlog runs first: retried
     if (!begin(c, core)) return false;
     t.core = core;
     t.waker = -1;
@@ -40,7 +41,7 @@ class CpuWork {
     return true;
   }
   Nanos process_ready_at(const cost::NodeCpu& c, const Task& t, bool woken) const {
-    return c.free_at(c.process_core(t.core, t.waker, slept(t, woken), sim.now()));
+    return c.free_at(c.process_core(t.core, t.waker, slept(t, woken), sim.now()));  // at() takes a past time as now
   }
   // The current work (sk_data_ready, a timer) wakes `t`, a task of `c`'s: try_to_wake_up notes
   // where it ran. Returns when `t` can run: a sleeping task placed on another core that idles

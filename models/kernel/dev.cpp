@@ -85,6 +85,7 @@ void Softnet::Backlog::on_event(std::uint64_t) {
   if (cpu->free_at(core) > softnet->work_.sim.now()) return softnet->schedule(*this);  // the core was taken meanwhile
   const std::uint32_t slot = slots.front();
   slots.pop_front();
+  cpu->softirq_done(core);
   softnet->receive(slot);
   if (!slots.empty()) softnet->schedule(*this);
 }
@@ -103,6 +104,7 @@ void Softnet::on_event(std::uint64_t cookie) {
         return kfree_skb_reason(*dev->netns, dev, std::move(p), DropReason::CpuBacklog, "enqueue_to_backlog");
       }
       b.slots.push_back(slot);
+      c->softirq_raise(b.core);
       if (!b.scheduled) schedule(b);
       return;
     }

@@ -31,6 +31,7 @@ bool UdpProxy::open(kn::TunDevice& tun, wire::Ipv4Addr tun_addr) {
 }
 
 UdpProxy::~UdpProxy() {
+  ns_.work.sim.cancel(next_turn_);
   if (tun_ && !tun_->dead) tun_->detach();
   if (sock_) {  // the process exits: its socket is closed and the port free again
     sock_->on_readable = nullptr;
@@ -60,35 +61,52 @@ void UdpProxy::process_cmd() {
                      : fmt::format("CMD_DEL_ROUTE {}", c.subnet.str()));
 }
 
-// The thread sleeps in poll(); a readable TUN, socket or control socket wakes it.
+// The thread sleeps in poll(); a readable TUN, socket or control socket wakes it. While the data
+// loop runs it is not asleep: what arrives meanwhile is read by the loop's next pass.
 void UdpProxy::wake() {
   if (scheduled_) return;
   scheduled_ = true;
-  ns_.work.sim.at(ns_.work.wake_up(thread, ns_.cpu), this);
+  schedule(ns_.work.wake_up(thread, ns_.cpu), kPollReturn);
 }
 
+void UdpProxy::schedule(Nanos at, std::uint64_t cookie) { next_turn_ = ns_.work.sim.timer_at(at, this, cookie); }
+
 // poll() returned, on the thread's core (it waits while the core is busy): the control message
-// first, then the data loop for as long as either side yields a packet.
-void UdpProxy::on_event(std::uint64_t) {
+// first, then the data loop for as long as either side yields a packet. Each pass is a turn of
+// its own: its read, sendto and write are system calls, and the softirq each raised on this core
+// (the datagram sent, the packet written to the TUN going up the stack) runs when the call
+// returns, before the next pass (CpuWork::begin_process).
+void UdpProxy::on_event(std::uint64_t cookie) {
   kn::World& w = ns_.world;
-  if (!w.work.begin_process(ns_.cpu, thread, true)) {  // woken from poll()
-    w.sim.at(w.work.process_ready_at(*ns_.cpu, thread, true), this);
+  const bool woken = cookie == kPollReturn;  // else the loop goes on: the thread kept running
+  if (!w.work.begin_process(ns_.cpu, thread, woken)) {
+    schedule(w.work.process_ready_at(*ns_.cpu, thread, woken), cookie);
     return;
   }
-  scheduled_ = false;
-  if (!ctl_.empty()) process_cmd();
-  const bool data = tun_ && !tun_->dead && (tun_->queued() || (sock_ && !sock_->rx.empty()));
-  // The wakeup and poll()'s return are booked to the flow of the first packet the loop reads.
-  if (data) w.work.set_flow(tun_->queued() ? tun_->front_flow() : sock_->rx.front()->flow);
-  w.work.charge(cost::Step::Wakeup, 0);
-  w.work.charge(cost::Step::Syscall, 0);  // poll()
-  if (data)
-    for (bool activity = true; activity;) {
-      activity = tun_to_udp();
-      activity = udp_to_tun() || activity;
-    }
+  if (woken) {
+    if (!ctl_.empty()) process_cmd();
+    const bool data = tun_ && !tun_->dead && (tun_->queued() || (sock_ && !sock_->rx.empty()));
+    // The wakeup and poll()'s return are booked to the flow of the first packet the loop reads.
+    if (data) w.work.set_flow(tun_->queued() ? tun_->front_flow() : sock_->rx.front()->flow);
+    w.work.charge(cost::Step::Wakeup, 0);
+    w.work.charge(cost::Step::Syscall, 0);  // poll()
+    if (!data) return back_to_poll();
+  }
+  if (!data_pass()) return back_to_poll();
   w.work.end();
+  schedule(thread.ran_until, kLoop);
+}
+
+void UdpProxy::back_to_poll() {
+  ns_.work.end();
+  scheduled_ = false;
   if (!ctl_.empty()) wake();  // the control socket is still readable: poll() returns at once
+}
+
+bool UdpProxy::data_pass() {
+  if (!tun_ || tun_->dead) return false;
+  const bool from_tun = tun_to_udp();
+  return udp_to_tun() || from_tun;
 }
 
 bool UdpProxy::tun_to_udp() {

@@ -39,7 +39,7 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   // return from poll(), so under traffic a route waits until the data loop goes idle.
   void set_route(const Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port) override;
   void del_route(const Ipv4Prefix& subnet) override;
-  void on_event(std::uint64_t cookie) override;  // poll() returned
+  void on_event(std::uint64_t cookie) override;  // poll() returned, or the data loop goes on
 
   std::function<void(const std::string&)> on_command;  // sees each control message, for the log
   kernel::Task thread;  // its one thread: the core it runs on
@@ -57,7 +57,11 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
     wire::Ipv4Addr peer;
     std::uint16_t port;
   };
+  static constexpr std::uint64_t kPollReturn = 0, kLoop = 1;  // the turn's cookie
   void wake();
+  void back_to_poll();  // ends the turn; the thread sleeps in poll() again
+  void schedule(Nanos at, std::uint64_t cookie);
+  bool data_pass();  // one pass of the data loop as its own turn: false when neither side had a packet
   void process_cmd();
   bool tun_to_udp();  // one pass's TUN side: false when the read found nothing
   bool udp_to_tun();  // one pass's socket side
@@ -72,7 +76,8 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   proxy::RouteList routes_;
   std::deque<Command> ctl_;        // written by flanneld, not yet read
   std::vector<std::uint8_t> buf_;  // the proxy's one packet buffer: the TUN's MTU
-  bool scheduled_ = false;
+  bool scheduled_ = false;  // a turn is due: poll() returns, or the data loop goes on
+  EventId next_turn_;       // cancelled when the process exits first
 };
 
 }  // namespace ol::flannel

@@ -81,3 +81,26 @@ TEST_CASE("wake-up latency: a sleeper woken onto another, idle core runs the pro
   CHECK(work.wake_up(busy_core, &node) == 1'000'000);
   work.end();
 }
+
+TEST_CASE("softirq first: a core whose backlog holds packets runs them before a process's turn, for up to 2 ms (MAX_SOFTIRQ_TIME), then the task gets one") {
+  cost::NodeCpu node("node-1", 2);
+  CHECK_FALSE(node.softirq_first(0, 0));  // nothing pending: the task runs
+  node.softirq_raise(0);
+  node.softirq_raise(0);
+  CHECK(node.softirq_first(0, 100));
+  CHECK_FALSE(node.softirq_first(1, 100));  // another core's backlog holds nothing
+  node.softirq_done(0);
+  CHECK(node.softirq_first(0, 200));  // one packet still waits
+  // The task has waited since t = 100: at 2 ms past that, __do_softirq has handed the rest to
+  // ksoftirqd and the task gets its turn; then it waits again.
+  CHECK(node.softirq_first(0, 100 + cost::NodeCpu::kMaxSoftirqTime - 1));
+  CHECK_FALSE(node.softirq_first(0, 100 + cost::NodeCpu::kMaxSoftirqTime));
+  CHECK(node.softirq_first(0, 100 + cost::NodeCpu::kMaxSoftirqTime + 10));
+  node.softirq_done(0);
+  CHECK_FALSE(node.softirq_first(0, 100 + cost::NodeCpu::kMaxSoftirqTime + 20));
+  // On the lab's machine, a core about to run its softirq is not an idle one for a waking task.
+  cost::NodeCpu lab("this machine", 2);
+  lab.shared = true;
+  lab.softirq_raise(0);
+  CHECK(lab.process_core(0, -1, true, 0) == 1);
+}
