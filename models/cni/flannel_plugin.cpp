@@ -1,7 +1,8 @@
 #include "models/cni/flannel_plugin.h"
 
-#include <map>
-#include <sstream>
+#include <array>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -15,25 +16,34 @@ SubnetEnv parse_subnet_env(const netconfig::Files& files, const std::string& pat
     throw CniError(999, fmt::format("failed to load flannel 'subnet.env' file: open {}: no such file or directory. "
                                     "Check the flannel pod log for this node.",
                                     path));
-  std::map<std::string, std::string> kv;
-  std::istringstream in(*text);
-  for (std::string line; std::getline(in, line);)
-    if (auto eq = line.find('='); eq != std::string::npos) kv[line.substr(0, eq)] = line.substr(eq + 1);
+  // The four keys the plugin reads (loadFlannelSubnetEnv), each its last "KEY=value" line. This
+  // runs for every pod of a 150,000-pod cluster: no stream or map.
+  constexpr std::array<std::string_view, 4> kKeys = {"FLANNEL_NETWORK", "FLANNEL_SUBNET", "FLANNEL_MTU", "FLANNEL_IPMASQ"};
+  std::array<std::optional<std::string_view>, 4> kv;
+  for (std::string_view rest = *text; !rest.empty();) {
+    const std::size_t nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    const std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    for (std::size_t k = 0; k < kKeys.size(); ++k)
+      if (line.substr(0, eq) == kKeys[k]) kv[k] = line.substr(eq + 1);
+  }
   std::string missing;
-  for (const char* key : {"FLANNEL_NETWORK", "FLANNEL_SUBNET", "FLANNEL_MTU", "FLANNEL_IPMASQ"})
-    if (!kv.count(key)) missing += (missing.empty() ? "" : ", ") + std::string(key);
+  for (std::size_t k = 0; k < kKeys.size(); ++k)
+    if (!kv[k]) missing += (missing.empty() ? "" : ", ") + std::string(kKeys[k]);
   if (!missing.empty())
     throw CniError(999, fmt::format("failed to load flannel 'subnet.env' file: {} is missing {}. "
                                     "Check the flannel pod log for this node.",
                                     path, missing));
   SubnetEnv env;
-  auto net = wire::Ipv4Prefix::parse(kv["FLANNEL_NETWORK"]);
-  auto sub = wire::Ipv4Prefix::parse(kv["FLANNEL_SUBNET"]);
+  auto net = wire::Ipv4Prefix::parse(*kv[0]);
+  auto sub = wire::Ipv4Prefix::parse(*kv[1]);
   if (!net || !sub) throw CniError(999, fmt::format("{}: FLANNEL_NETWORK or FLANNEL_SUBNET is not a prefix", path));
   env.network = {net->network(), net->len};
   env.subnet = *sub;
-  env.mtu = std::stoi(kv["FLANNEL_MTU"]);
-  env.ipmasq = kv["FLANNEL_IPMASQ"] == "true";
+  env.mtu = std::stoi(std::string(*kv[2]));
+  env.ipmasq = *kv[3] == "true";
   return env;
 }
 

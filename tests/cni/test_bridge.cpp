@@ -29,6 +29,14 @@ TEST_CASE("without subnet.env the flannel plugin fails as the real one does") {
                     Catch::StartsWith("failed to load flannel 'subnet.env' file: open /run/flannel/subnet.env"));
   none.write(kSubnetEnvPath, "FLANNEL_NETWORK=10.244.0.0/16\n");
   CHECK_THROWS_WITH(parse_subnet_env(none), Catch::Contains("is missing FLANNEL_SUBNET, FLANNEL_MTU, FLANNEL_IPMASQ"));
+  // A line without '=' is skipped; a key given twice takes its last value, as the plugin's map does.
+  none.write(kSubnetEnvPath,
+             "# written by flanneld\nFLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.7.1/24\nFLANNEL_MTU=1500\n"
+             "FLANNEL_MTU=1450\nFLANNEL_IPMASQ=true");
+  const auto env = parse_subnet_env(none);
+  CHECK(env.subnet.str() == "10.244.7.1/24");
+  CHECK(env.mtu == 1450);
+  CHECK(env.ipmasq);
 }
 
 TEST_CASE("the first ADD creates cni0 - the pod gets its veth, address and routes in the plugin's order") {
