@@ -32,6 +32,8 @@ constexpr std::array<int, 2> kPayloads = {64, 8000};
 // The idle gaps of the cold ping-pongs (ColdStart): within a VM's halt-polling window (some
 // 200 us), a ping's common 1 ms, and 10 ms.
 constexpr std::array<long, 3> kGapsNs = {100'000, 1'000'000, 10'000'000};
+// The traffic generator's datagrams: small, so its work per datagram shows above the copies.
+constexpr int kGeneratorPayload = 64;
 
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
@@ -126,8 +128,9 @@ std::string gap_name(long gap_ns) {
 }
 
 // Every run, in the order run; after the one-CPU ping-pong, the reported ones: on two CPUs, and
-// with idle gaps.
-std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency, const std::vector<StepFigure>& cold) {
+// with idle gaps; last, iperf3's flood.
+std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency, const std::vector<StepFigure>& cold,
+                const std::optional<StepFigure>& generator) {
   std::string s = "experiment,payload_bytes,run,packets,sent,received,seconds,busy_ns,ns_per_packet,wakeups_per_packet,rtt_p50_us,idle_us\n";
   for (const auto& f : figs) {
     s += csv_rows(f, f.experiment);
@@ -135,6 +138,7 @@ std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFig
     if (latency) s += csv_rows(*latency, "ping-pong-2cpu");
     for (std::size_t k = 0; k < cold.size(); ++k) s += csv_rows(cold[k], "ping-pong-idle-" + gap_name(kGapsNs[k]));
   }
+  if (generator) s += csv_rows(*generator, "iperf3-udp");
   return s;
 }
 
@@ -149,13 +153,15 @@ struct Plan {
   std::vector<StepFigure> figs;
   std::optional<StepFigure> latency;  // the two-CPU ping-pong: reported, not fitted
   std::vector<StepFigure> cold;       // the one-CPU ping-pong after each of kGapsNs idle: ColdStart
+  std::optional<StepFigure> generator;  // iperf3's UDP flood on one CPU: app_work
 
   struct Slot {
     std::string what;
     std::function<StepMeasurement()> once;
     StepFigure* fig = nullptr;  // set once `figs` has all its figures
-    int index = -1;             // in figs; -1: the latency figure; -2 - k: cold[k]
+    int index = -1;             // in figs; -1: the latency figure; -2 - k: cold[k]; kGenerator
   };
+  static constexpr int kGenerator = -1000;
 
   void run() {
     const std::string prefix = run_prefix() + "s";
@@ -191,10 +197,16 @@ struct Plan {
           slots.push_back({"ping-pong after " + gap_name(gap) + " idle", [this, &lab, gap] { return lab.pingpong(o.seconds, cpu, cpu, gap); },
                            nullptr, -1 - int(cold.size())});
         }
+        generator = StepFigure{"iperf3", "generator", kGeneratorPayload, model_recipe(e, kGeneratorPayload), {}};
+        slots.push_back({"iperf3 -u flood on one CPU", [this, &lab] { return lab.iperf3_flood(kGeneratorPayload, o.seconds, cpu); }, nullptr,
+                         kGenerator});
       }
     }
     for (auto& sl : slots)
-      sl.fig = sl.index >= 0 ? &figs[std::size_t(sl.index)] : sl.index == -1 ? &*latency : &cold[std::size_t(-2 - sl.index)];
+      sl.fig = sl.index >= 0            ? &figs[std::size_t(sl.index)]
+               : sl.index == -1         ? &*latency
+               : sl.index == kGenerator ? &*generator
+                                        : &cold[std::size_t(-2 - sl.index)];
     progress.total = int(slots.size()) * o.repeat;
     for (int r = 0; r < o.repeat; ++r)
       for (auto& sl : slots) {
@@ -269,6 +281,40 @@ std::string cold_lines(const cost::ColdStart& cs) {
   return s;
 }
 
+// What iperf3 spends per datagram beyond what the model charges the kernel's path: the CPU its
+// flood kept busy per datagram sent, less the veth recipe's cost (under the measured profile) for
+// each datagram received and that cost less the receiver's recvmsg for each one lost at the
+// socket, less its wake-ups; shared between the datagram's send and its receive, as the model
+// charges app_work once for each.
+struct GeneratorCost {
+  double measured = 0, path = 0, wakeups = 0, received = 0, app_work = 0;
+};
+
+GeneratorCost generator_cost(const StepFigure& g, const cost::Profile& p) {
+  GeneratorCost c;
+  c.measured = g.measured;
+  std::vector<double> got;
+  for (const auto& r : g.runs) got.push_back(r.sent ? double(r.received) / double(r.sent) : 0);
+  c.received = median(got);
+  StepRecipe lost = g.recipe;  // freed at a full socket: no recvmsg, no copy, no system call for it
+  lost.calls[std::size_t(cost::Step::UdpRecvmsg)] = 0;
+  lost.calls[std::size_t(cost::Step::CopyToUser)] = 0;
+  lost.bytes[std::size_t(cost::Step::CopyToUser)] = 0;
+  lost.calls[std::size_t(cost::Step::Syscall)] = std::max(0.0, lost.calls[std::size_t(cost::Step::Syscall)] - 1);
+  c.path = c.received * recipe_cost(g.recipe, p, 0) + (1 - c.received) * recipe_cost(lost, p, 0);
+  c.wakeups = g.wakeups * p.cost(cost::Step::Wakeup, 0);
+  c.app_work = std::max(0.0, (c.measured - c.path - c.wakeups) / (1 + c.received));
+  return c;
+}
+
+std::string generator_line(const GeneratorCost& c) {
+  return fmt::format(
+      "the traffic generator (iperf3 -u -b 0, {} B, client and server on one CPU): {:.0f} ns per datagram sent, of which the "
+      "model's path is {:.0f} ns ({:.0f}% of the datagrams reached the server) and its wake-ups {:.0f} ns: app_work {:.0f} ns per "
+      "datagram sent or received\n",
+      kGeneratorPayload, c.measured, c.path, c.received * 100, c.wakeups, c.app_work);
+}
+
 }  // namespace
 
 int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
@@ -310,6 +356,17 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
   if (!cold.points.empty()) text += "\n" + cold_lines(cold);
 
   cost::Profile profile = fitted;
+  if (plan.generator) {
+    settle(*plan.generator);
+    const GeneratorCost g = generator_cost(*plan.generator, fitted);
+    text += "\n" + generator_line(g);
+    profile.steps[std::size_t(cost::Step::AppWork)] = {
+        g.app_work, 0,
+        fmt::format("measured on {}: the traffic generator's own user-space work per datagram sent or received, and per TCP read "
+                    "(not the kernel's): iperf3's UDP flood ({} B) kept its CPU busy {:.0f} ns per datagram, the model's path and "
+                    "wake-ups {:.0f} ns of it; the rest shared between the send and the receive",
+                    where, kGeneratorPayload, g.measured, g.path + g.wakeups)};
+  }
   profile.cold_start = cold;
   if (plan.latency) profile.wakeup_latency = wakeup_latency(*plan.latency, where);
   profile.name = "measured-steps";
@@ -329,7 +386,7 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
         fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]), step_group_name(g), estimate);
   }
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
-  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold));
+  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold, plan.generator));
   runner::write_atomically(o.out_dir + "/report.txt", text);
   out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/steps.csv and {0}/report.txt\n", o.out_dir);
   return 0;

@@ -47,18 +47,6 @@ CpuSample read_cpu(int cpu) {
 
 double jiffies_ns(std::uint64_t j) { return double(j) * 1e9 / double(sysconf(_SC_CLK_TCK)); }
 
-// The context switches of /proc/PID/status: voluntary (the program went to sleep, to be woken)
-// and not (a woken program preempted it: on one CPU the receiver often runs the moment its
-// datagram is queued). Each is a switch to a woken program, what the model's `wakeup` costs.
-std::uint64_t context_switches(int pid) {
-  if (pid <= 0) return 0;
-  std::ifstream in(fmt::format("/proc/{}/status", pid));
-  std::uint64_t n = 0;
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("voluntary_ctxt_switches:", 0) == 0) n += std::stoull(line.substr(24));
-    else if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) n += std::stoull(line.substr(27));
-  return n;
-}
 
 double now_s() {
   timespec t{};
@@ -113,6 +101,21 @@ int udp_socket(wire::Ipv4Addr addr, std::uint16_t port, int rcvtimeo_ms) {
 }
 
 }  // namespace
+
+// The context switches of /proc/PID/status: voluntary (the program went to sleep, to be woken)
+// and not (a woken program preempted it: on one CPU the receiver often runs the moment its
+// datagram is queued). Each is a switch to a woken program, what the model's `wakeup` costs.
+std::uint64_t context_switches(int pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in(fmt::format("/proc/{}/status", pid));
+  std::uint64_t n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("voluntary_ctxt_switches:", 0) == 0) n += std::stoull(line.substr(24));
+    else if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) n += std::stoull(line.substr(27));
+  return n;
+}
+
+double cpu_busy_ns(int cpu) { return jiffies_ns(read_cpu(cpu).busy); }
 
 // The receiver: counts datagrams, sends the count back every kCreditEvery, ends on the stop mark
 // (or after two quiet seconds) and reports its count.

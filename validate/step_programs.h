@@ -71,5 +71,9 @@ int echo_server(int cpu, const Pipe& ready);
 int echo_client(const StepExperiment& e, double seconds, std::array<int, 2> cpus, int server, long gap_ns, const Pipe& result);
 // A million EAGAIN recvfrom()s: the CPU time of one.
 int syscall_probe(int cpu, const Pipe& result);
+// The CPU's busy time so far (/proc/stat: user, nice, system, irq, softirq), in ns.
+double cpu_busy_ns(int cpu);
+// A process's context switches so far, voluntary and not (0 once it has gone).
+std::uint64_t context_switches(int pid);
 
 }  // namespace ol::validate

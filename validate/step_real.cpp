@@ -1,17 +1,26 @@
 #include "validate/step_real.h"
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
 #include <functional>
 #include <optional>
 #include <stdexcept>
 
 #include <sched.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "models/netconfig/parse.h"
 #include "models/netconfig/render.h"
+#include "validate/exec.h"
 #include "validate/in_netns.h"
 #include "validate/step_programs.h"
 #include "validate/validate.h"
@@ -121,6 +130,79 @@ double StepLab::syscall_ns(int cpu) {
   double ns = 0;
   result.get(ns, 0);
   return ns;
+}
+
+namespace {
+
+constexpr int kIperfStepPort = 5301;
+
+// Waits up to `limit` for a background program to end; false (and it is killed) when it did not.
+bool wait_for(int pid, std::chrono::milliseconds limit) {
+  for (auto waited = std::chrono::milliseconds(0); waited < limit; waited += std::chrono::milliseconds(20)) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop_background(pid, SIGKILL);
+  return false;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+StepMeasurement StepLab::iperf3_flood(int payload, double seconds, int cpu) {
+  const std::string port = std::to_string(kIperfStepPort), on = std::to_string(cpu);
+  const int server = spawn_background({"ip", "netns", "exec", ns(e_.receiver_ns), "iperf3", "-s", "-1", "-p", port, "-A", on});
+  bool listening = false;
+  for (int i = 0; i < 60 && !listening; ++i) {
+    listening = !run_argv({"ip", "netns", "exec", ns(e_.receiver_ns), "ss", "-Hltn", "sport", "=", ":" + port}).out.empty();
+    if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!listening) {
+    stop_background(server);
+    throw std::runtime_error(fmt::format("step experiment {}: iperf3 -s did not start listening", e_.name));
+  }
+  char log[] = "/tmp/overlaylab-iperf3-XXXXXX";
+  const int fd = mkstemp(log);
+  if (fd >= 0) close(fd);
+  const int secs = std::max(2, int(seconds + 0.5));  // whole seconds; the middle is measured
+  // ip netns exec runs iperf3 in its own process: the pid is iperf3's, whose switches are read.
+  const int client = spawn_background({"ip", "netns", "exec", ns(e_.sender_ns), "iperf3", "-c", e_.dst.str(), "-p", port, "-u", "-b", "0",
+                                       "-l", std::to_string(payload), "-t", std::to_string(secs), "-A", on, "-J", "--logfile", log});
+  auto switches = [&] { return double(context_switches(client) + context_switches(server)); };
+  using clock = std::chrono::steady_clock;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double c0 = cpu_busy_ns(cpu), w0 = switches();
+  const auto t0 = clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(secs * 1000 - 600));
+  const double c1 = cpu_busy_ns(cpu), w1 = switches();
+  const double window = std::chrono::duration<double>(clock::now() - t0).count();
+  const bool ended = wait_for(client, std::chrono::milliseconds(secs * 1000 + 15000));
+  wait_for(server, std::chrono::milliseconds(3000));
+  const std::string text = read_text(log);
+  std::remove(log);
+  if (g_interrupted) throw std::runtime_error("interrupted");
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!ended || j.is_discarded() || j.contains("error") || !j.contains("end") || !j["end"].contains("sum"))
+    throw std::runtime_error(fmt::format("step experiment {}: iperf3 -u failed: {}", e_.name,
+                                         j.is_object() && j.contains("error") ? j["error"].dump() : text.substr(0, 300)));
+  const auto& sum = j["end"]["sum"];
+  StepMeasurement m;
+  m.sent = sum.value("packets", std::uint64_t{0});
+  m.received = m.sent - std::min(m.sent, sum.value("lost_packets", std::uint64_t{0}));
+  const double run_s = sum.value("seconds", 0.0);
+  m.seconds = window;
+  m.packets = run_s > 0 ? std::uint64_t(double(m.sent) / run_s * window) : 0;  // sent in the window, at the run's rate
+  m.busy_ns = c1 - c0;
+  m.wakeups = w1 - w0;
+  if (m.packets == 0) throw std::runtime_error(fmt::format("step experiment {}: iperf3 -u sent nothing", e_.name));
+  return m;
 }
 
 }  // namespace ol::validate

@@ -46,6 +46,12 @@ class StepLab {
   StepMeasurement pingpong(double seconds, int client_cpu, int server_cpu, long gap_ns = 0);
   // The CPU time of one recvfrom() that finds nothing (EAGAIN): a system call's entry and exit.
   double syscall_ns(int cpu);
+  // iperf3's UDP flood (-u -b 0, `payload`-byte datagrams) from the sender to the receiver, client
+  // and server on `cpu`: the traffic generator calibrate's whole-path figures use, whose own work
+  // per datagram is what the model's app_work stands for. `packets`, `busy_ns` and `wakeups` cover
+  // the middle of the run (its first and last 0.3 s left out); `sent` and `received` are iperf3's
+  // totals. Throws std::runtime_error when iperf3 fails or reports nothing.
+  StepMeasurement iperf3_flood(int payload, double seconds, int cpu);
 
  private:
   std::string ns(const std::string& name) const { return builder_.prefix() + name; }
