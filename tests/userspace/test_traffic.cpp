@@ -108,7 +108,7 @@ TEST_CASE("a flood through the udp backend overflows the receiving proxy's socke
     s.workloads[0].duration = duration;
     return runner::run_mode(s, scenario::Backend::Udp, {});
   };
-  const auto r = run(100 * kNanosPerMilli);
+  const auto r = run(300 * kNanosPerMilli);
   const auto& f = r.flows.at(0);
   // The proxy is the bottleneck: the datagrams wait in its socket, and what does not fit is freed
   // there (netstat's RcvbufErrors). The packets its writes to the TUN put in its core's backlog
@@ -118,7 +118,7 @@ TEST_CASE("a flood through the udp backend overflows the receiving proxy's socke
   CHECK(f.drops > f.packets_sent / 20);
   CHECK(r.drops.count("SKB_DROP_REASON_CPU_BACKLOG") == 0);
   // Bounded queues: a datagram waits no longer in a flood three times as long.
-  const auto r3 = run(300 * kNanosPerMilli);
+  const auto r3 = run(900 * kNanosPerMilli);
   const auto& longer = r3.flows.at(0);
   CHECK(longer.packets_sent > 2.5 * double(f.packets_sent));
   CHECK(longer.one_way_p50_us < 1.1 * f.one_way_p50_us);
@@ -156,5 +156,5 @@ TEST_CASE("softirq first, on a whole run: a flood's sender on the lab's one core
   o.lab_cores = 1;  // the sender, every hop and the receiver share one core
   const auto r = runner::run_mode(s, scenario::Backend::HostGw, o);
   CHECK(r.drops.count("SKB_DROP_REASON_CPU_BACKLOG") == 0);
-  CHECK(r.flows.at(0).packets_sent > 1000);
+  CHECK(r.flows.at(0).packets_sent > 500);
 }
