@@ -293,9 +293,7 @@ struct GeneratorCost {
 GeneratorCost generator_cost(const StepFigure& g, const cost::Profile& p) {
   GeneratorCost c;
   c.measured = g.measured;
-  std::vector<double> got;
-  for (const auto& r : g.runs) got.push_back(r.sent ? double(r.received) / double(r.sent) : 0);
-  c.received = median(got);
+  c.received = median_of(g, [](const StepMeasurement& r) { return r.sent ? double(r.received) / double(r.sent) : 0; });
   StepRecipe lost = g.recipe;  // freed at a full socket: no recvmsg, no copy, no system call for it
   lost.calls[std::size_t(cost::Step::UdpRecvmsg)] = 0;
   lost.calls[std::size_t(cost::Step::CopyToUser)] = 0;

@@ -30,17 +30,6 @@ std::vector<std::string> in_pod(const std::string& prefix, const std::string& po
   return argv;
 }
 
-// iperf3's server for one test, started in the pod; returns once it listens.
-int start_iperf3_server(const std::string& prefix, const std::string& pod) {
-  const int pid = spawn_background(in_pod(prefix, pod, {"iperf3", "-s", "-1", "-p", std::to_string(kIperfPort)}));
-  for (int i = 0; i < 60; ++i) {  // iperf3 listens on an IPv6 socket that takes IPv4 too: ask ss
-    if (!run_argv(in_pod(prefix, pod, {"ss", "-Hltn", "sport", "=", fmt::format(":{}", kIperfPort)})).out.empty()) return pid;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  stop_background(pid);
-  throw std::runtime_error(fmt::format("iperf3 -s in {} did not start listening", pod));
-}
-
 // iperf3's client for `secs` seconds, with `timeout` guarding against a hang all the same.
 std::vector<std::string> iperf3_client(const std::string& dst, int secs, const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"timeout", std::to_string(secs + 15), "iperf3", "-c", dst, "-p", std::to_string(kIperfPort),
@@ -50,7 +39,7 @@ std::vector<std::string> iperf3_client(const std::string& dst, int secs, const s
 }
 
 nlohmann::json iperf3(const MeasurePlan& p, const std::string& prefix, const std::string& dst, std::vector<std::string> extra) {
-  const int server = start_iperf3_server(prefix, p.to);
+  const int server = start_iperf3_server(prefix + p.to, p.to, kIperfPort, {});
   // iperf3 takes whole seconds (-t 0 would run forever).
   const int secs = std::max(1, int(p.seconds + 0.5));
   std::vector<std::string> args = {"-J"};
@@ -100,7 +89,7 @@ runner::FlowRow measure_ping(const scenario::Scenario& s, const MeasurePlan& p, 
 // A ping while an iperf3 TCP transfer runs between the same pods (it starts half a second before).
 runner::FlowRow measure_ping_under_load(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
                                         const std::string& dst) {
-  const int server = start_iperf3_server(prefix, p.to);
+  const int server = start_iperf3_server(prefix + p.to, p.to, kIperfPort, {});
   const int secs = std::max(2, int(double(p.pings) * double(kPingInterval) / 1e9 + 2));
   const int client = spawn_background(in_pod(prefix, p.from, iperf3_client(dst, secs, {})));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -148,6 +137,18 @@ runner::FlowRow measure_tcp(const scenario::Scenario& s, const MeasurePlan& p, c
 }
 
 }  // namespace
+
+int start_iperf3_server(const std::string& netns, const std::string& name, int port, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"ip", "netns", "exec", netns, "iperf3", "-s", "-1", "-p", std::to_string(port)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  const int pid = spawn_background(argv);
+  for (int i = 0; i < 60; ++i) {  // iperf3 listens on an IPv6 socket that takes IPv4 too: ask ss
+    if (!run_argv({"ip", "netns", "exec", netns, "ss", "-Hltn", "sport", "=", fmt::format(":{}", port)}).out.empty()) return pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  stop_background(pid);
+  throw std::runtime_error(fmt::format("iperf3 -s in {} did not start listening", name));
+}
 
 MeasurePlan plan_of(const scenario::Scenario& s, int seconds) {
   MeasurePlan p;

@@ -45,4 +45,8 @@ std::vector<runner::FlowRow> measure_out_of_sample(const scenario::Scenario& s, 
 // Datagrams delivered per second, from a UDP row's goodput.
 double packets_per_second(const runner::FlowRow& r);
 
+// iperf3's server for one test (`-s -1 -p port`, then `extra`) in namespace `netns`; returns its pid
+// once it listens, or throws naming `name`.
+int start_iperf3_server(const std::string& netns, const std::string& name, int port, const std::vector<std::string>& extra);
+
 }  // namespace ol::validate

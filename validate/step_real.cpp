@@ -4,11 +4,11 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
-#include <thread>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <sched.h>
 #include <sys/types.h>
@@ -22,6 +22,7 @@
 #include "models/netconfig/render.h"
 #include "validate/exec.h"
 #include "validate/in_netns.h"
+#include "validate/measure.h"
 #include "validate/step_programs.h"
 #include "validate/validate.h"
 
@@ -158,16 +159,7 @@ std::string read_text(const std::string& path) {
 
 StepMeasurement StepLab::iperf3_flood(int payload, double seconds, int cpu) {
   const std::string port = std::to_string(kIperfStepPort), on = std::to_string(cpu);
-  const int server = spawn_background({"ip", "netns", "exec", ns(e_.receiver_ns), "iperf3", "-s", "-1", "-p", port, "-A", on});
-  bool listening = false;
-  for (int i = 0; i < 60 && !listening; ++i) {
-    listening = !run_argv({"ip", "netns", "exec", ns(e_.receiver_ns), "ss", "-Hltn", "sport", "=", ":" + port}).out.empty();
-    if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (!listening) {
-    stop_background(server);
-    throw std::runtime_error(fmt::format("step experiment {}: iperf3 -s did not start listening", e_.name));
-  }
+  const int server = start_iperf3_server(ns(e_.receiver_ns), fmt::format("step experiment {}", e_.name), kIperfStepPort, {"-A", on});
   char log[] = "/tmp/overlaylab-iperf3-XXXXXX";
   const int fd = mkstemp(log);
   if (fd >= 0) close(fd);
