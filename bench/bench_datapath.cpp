@@ -23,7 +23,7 @@ static void run(const char* label, const char* script, std::uint64_t packets) {
   std::uint64_t delivered = 0;
   sink->on_readable = [&] {  // the receiving program drains its socket
     while (!sink->rx.empty()) {
-      sink->rx_bytes -= sink->rx.front()->size();
+      sink->rmem_alloc -= kernel::skb_truesize(*sink->rx.front());
       sink->rx.pop_front();
       ++delivered;
     }

@@ -29,8 +29,8 @@ struct UdpSocket {
   EncapRcv encap_rcv = nullptr;        // set on a tunnel's socket
   std::shared_ptr<void> sk_user_data;  // the tunnel's own state (vxlan: the devices on the port)
   std::deque<PacketPtr> rx;         // datagrams at L3 (IPv4 header first), for recvfrom
-  std::uint32_t rx_bytes = 0;
-  std::uint32_t rcvbuf = 212992;
+  std::uint32_t rmem_alloc = 0;     // sk_rmem_alloc: the truesize of the datagrams in rx
+  std::uint32_t rcvbuf = 212992;    // sk_rcvbuf: net.core.rmem_default
   std::uint64_t drops = 0;
   std::function<void()> on_readable;  // wakes the owning program (poll)
 };

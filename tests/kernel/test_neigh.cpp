@@ -37,11 +37,14 @@ TEST_CASE("a confirmed neighbour stays REACHABLE - left alone it goes STALE with
   CHECK(state_of(alone.ns("pod-1"), "10.244.1.3") == "STALE");
 }
 
-TEST_CASE("skb truesize: what the unresolved queue counts") {
-  kernel::Packet small(kernel::Packet::kSmallCap), full(kernel::Packet::kSmallCap);
-  small.len = 98;
+TEST_CASE("skb truesize: what the unresolved queue and a UDP socket count, as Linux 6.18 showed it") {
+  kernel::Packet small(kernel::Packet::kSmallCap), mid(kernel::Packet::kSmallCap), full(kernel::Packet::kSmallCap);
+  small.len = 98;  // a ping's frame: 84 bytes of IP, a head from skb_small_head_cache
+  mid.len = 540;   // a 512-byte UDP payload, at L3
+  mid.at_l3 = true;
   full.len = 1514;
-  CHECK(kernel::skb_truesize(small) == 768);
+  CHECK(kernel::skb_truesize(small) == 832);
+  CHECK(kernel::skb_truesize(mid) == 1280);
   CHECK(kernel::skb_truesize(full) == 2304);
 }
 
@@ -54,8 +57,8 @@ TEST_CASE("an unresolved neighbour queues at most unres_qlen_bytes of truesize, 
   for (const auto* e : lab.ns("pod-1").neigh.dump())
     if (e->ip.str() == "10.244.1.77") n = e;
   REQUIRE(n);
-  // 212992 / 768 = 277 echoes fit; the other 123 were dropped as the queue filled.
-  CHECK(n->arp_queue.size() == 277);
-  CHECK(n->queued_bytes == 277 * 768);
-  CHECK(lab.world.tracing.drops[std::size_t(kernel::DropReason::NeighQueueFull)] == 123);
+  // 212992 / 832 = 256 echoes fit; the other 144 were dropped as the queue filled.
+  CHECK(n->arp_queue.size() == 256);
+  CHECK(n->queued_bytes == 256 * 832);
+  CHECK(lab.world.tracing.drops[std::size_t(kernel::DropReason::NeighQueueFull)] == 144);
 }
