@@ -29,9 +29,10 @@ namespace {
 // Small and large datagrams: the per-byte costs show in the difference. 8000 bytes (on the
 // experiments' 9000-byte MTU) rather than 1400: a 1400-byte copy costs less than a run's noise.
 constexpr std::array<int, 2> kPayloads = {64, 8000};
-// The idle gaps of the cold ping-pongs (ColdStart): within a VM's halt-polling window (some
-// 200 us), a ping's common 1 ms, and 10 ms.
-constexpr std::array<long, 3> kGapsNs = {100'000, 1'000'000, 10'000'000};
+// The idle gaps of the ping-pongs after an idle (ColdStart, and the wake-up latency by idle time):
+// 20 and 100 us (with the timer's slack, either side of where this VM's idle vCPU stopped polling
+// and halted: the wake-up latency jumped from nothing to 60 us), a ping's common 1 ms, and 10 ms.
+constexpr std::array<long, 4> kGapsNs = {20'000, 100'000, 1'000'000, 10'000'000};
 // The traffic generator's datagrams: small, so its work per datagram shows above the copies.
 constexpr int kGeneratorPayload = 64;
 
@@ -130,13 +131,14 @@ std::string gap_name(long gap_ns) {
 // Every run, in the order run; after the one-CPU ping-pong, the reported ones: on two CPUs, and
 // with idle gaps; last, iperf3's flood.
 std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency, const std::vector<StepFigure>& cold,
-                const std::optional<StepFigure>& generator) {
+                const std::vector<StepFigure>& remote_idle, const std::optional<StepFigure>& generator) {
   std::string s = "experiment,payload_bytes,run,packets,sent,received,seconds,busy_ns,ns_per_packet,wakeups_per_packet,rtt_p50_us,idle_us\n";
   for (const auto& f : figs) {
     s += csv_rows(f, f.experiment);
     if (f.kind != "ping-pong") continue;
     if (latency) s += csv_rows(*latency, "ping-pong-2cpu");
     for (std::size_t k = 0; k < cold.size(); ++k) s += csv_rows(cold[k], "ping-pong-idle-" + gap_name(kGapsNs[k]));
+    for (std::size_t k = 0; k < remote_idle.size(); ++k) s += csv_rows(remote_idle[k], "ping-pong-2cpu-idle-" + gap_name(kGapsNs[k]));
   }
   if (generator) s += csv_rows(*generator, "iperf3-udp");
   return s;
@@ -153,15 +155,16 @@ struct Plan {
   std::vector<StepFigure> figs;
   std::optional<StepFigure> latency;  // the two-CPU ping-pong: reported, not fitted
   std::vector<StepFigure> cold;       // the one-CPU ping-pong after each of kGapsNs idle: ColdStart
+  std::vector<StepFigure> remote_idle;  // the two-CPU one after each gap: the wake-up latency by idle time
   std::optional<StepFigure> generator;  // iperf3's UDP flood on one CPU: app_work
 
   struct Slot {
     std::string what;
     std::function<StepMeasurement()> once;
     StepFigure* fig = nullptr;  // set once `figs` has all its figures
-    int index = -1;             // in figs; -1: the latency figure; -2 - k: cold[k]; kGenerator
+    int index = -1;             // in figs; -1: the latency figure; -2 - k: cold[k]; kRemoteIdle - k; kGenerator
   };
-  static constexpr int kGenerator = -1000;
+  static constexpr int kGenerator = -1000, kRemoteIdle = -2000;
 
   void run() {
     const std::string prefix = run_prefix() + "s";
@@ -196,6 +199,11 @@ struct Plan {
           cold.push_back({"ping-pong", "idle", 64, {}, {}});
           slots.push_back({"ping-pong after " + gap_name(gap) + " idle", [this, &lab, gap] { return lab.pingpong(o.seconds, cpu, cpu, gap); },
                            nullptr, -1 - int(cold.size())});
+          if (other < 0) continue;
+          remote_idle.push_back({"ping-pong", "remote-idle", 64, {}, {}});
+          slots.push_back({"ping-pong on two CPUs after " + gap_name(gap) + " idle",
+                           [this, &lab, gap] { return lab.pingpong(o.seconds, other, cpu, gap); }, nullptr,
+                           kRemoteIdle - int(remote_idle.size() - 1)});
         }
         generator = StepFigure{"iperf3", "generator", kGeneratorPayload, model_recipe(e, kGeneratorPayload), {}};
         slots.push_back({"iperf3 -u flood on one CPU", [this, &lab] { return lab.iperf3_flood(kGeneratorPayload, o.seconds, cpu); }, nullptr,
@@ -206,6 +214,7 @@ struct Plan {
       sl.fig = sl.index >= 0            ? &figs[std::size_t(sl.index)]
                : sl.index == -1         ? &*latency
                : sl.index == kGenerator ? &*generator
+               : sl.index <= kRemoteIdle ? &remote_idle[std::size_t(kRemoteIdle - sl.index)]
                                         : &cold[std::size_t(-2 - sl.index)];
     progress.total = int(slots.size()) * o.repeat;
     for (int r = 0; r < o.repeat; ++r)
@@ -243,10 +252,63 @@ std::string latency_line(const StepFigure& lat) {
 // Two wake-ups per round trip, each onto the other, idle CPU: the time the CPUs were not busy.
 cost::WakeupLatency wakeup_latency(const StepFigure& lat, const std::string& where) {
   const auto [rt, cpu] = latency_of(lat);
-  return {Nanos(std::max(0.0, rt - cpu) / 2 + 0.5),
+  return {Nanos(std::max(0.0, rt - cpu) / 2 + 0.5), {},
           fmt::format("measured on {}: a UDP ping-pong between two CPUs over a veth pair, round trip p50 {:.1f} us of which the "
                       "CPUs were busy {:.1f} us; half the rest, as each round trip wakes a sleeper twice",
                       where, rt / 1000, cpu / 1000)};
+}
+
+// The CPU a wake-up onto the other, idle CPU costs beyond a wake-up on the same CPU: the two-CPU
+// ping-pong's busy CPU per round trip over the one-CPU one's, for two such wake-ups per round trip,
+// each paid on both sides (the IPI sent, the idle CPU taking it). Each side is charged half: the
+// split is not measured.
+double ipi_side_ns(const StepFigure& lat, const StepFigure& pingpong) {
+  const double one_cpu = 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); });
+  return std::max(0.0, latency_of(lat).second - one_cpu) / 4;
+}
+
+std::string ipi_line(const StepFigure& lat, const StepFigure& pingpong) {
+  return fmt::format(
+      "a wake-up onto the other, idle CPU: the two-CPU ping-pong kept the CPUs busy {:.1f} us per round trip, the one-CPU one "
+      "{:.1f} us: {:.0f} ns for each side of each of its two wake-ups (send_call_function_single_ipi, sched_ttwu_pending)\n",
+      latency_of(lat).second / 1000, 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); }) / 1000,
+      ipi_side_ns(lat, pingpong));
+}
+
+void set_ipi_steps(cost::Profile& p, const StepFigure& lat, const StepFigure& pingpong, const std::string& where) {
+  const double ns = ipi_side_ns(lat, pingpong);
+  const std::string source = fmt::format(
+      "measured on {}: a UDP ping-pong over a veth pair kept two CPUs busy {:.1f} us per round trip and one CPU {:.1f} us; the "
+      "difference is two wake-ups onto an idle CPU, each charged half to the waker (the IPI) and half to the woken CPU",
+      where, latency_of(lat).second / 1000, 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); }) / 1000);
+  p.steps[std::size_t(cost::Step::SendIpi)] = {ns, 0, source};
+  p.steps[std::size_t(cost::Step::SchedTtwuPending)] = {ns, 0, source};
+}
+
+// The wake-up latency by how long the woken CPU idled. A ping-pong after each gap, on two CPUs and
+// on one (both run cold alike): its round trip on two over its round trip on one, less that same
+// difference back to back, is what waking the server's CPU after that idle adds. The idle is the
+// client's sleep as it was (the server's CPU idled as long).
+std::vector<cost::WakeupLatency::Point> remote_idle_points(const StepFigure& busy, const StepFigure& lat, const std::vector<StepFigure>& cold,
+                                                            const std::vector<StepFigure>& remote_idle, std::string& text) {
+  auto rtt = [](const StepFigure& f) { return median_of(f, [](const StepMeasurement& r) { return r.rtt_p50_ns; }); };
+  auto idle = [](const StepFigure& f) { return median_of(f, [](const StepMeasurement& r) { return r.idle_ns; }); };
+  const double back_to_back = rtt(lat) - rtt(busy);
+  std::vector<cost::WakeupLatency::Point> pts;
+  text += fmt::format("a wake-up onto the other CPU after it idled: the two-CPU ping-pong's round trip over the one-CPU one's, less "
+                      "{:.1f} us back to back\n", back_to_back / 1000);
+  for (std::size_t k = 0; k < remote_idle.size() && k < cold.size(); ++k) {
+    const double at = idle(remote_idle[k]), extra = std::max(0.0, rtt(remote_idle[k]) - rtt(cold[k]) - back_to_back);
+    text += fmt::format("  idle {:>8.0f} us  {:.1f} us on two CPUs, {:.1f} us on one: +{:.1f} us\n", at / 1000, rtt(remote_idle[k]) / 1000,
+                        rtt(cold[k]) / 1000, extra / 1000);
+    if (at > (pts.empty() ? 0.0 : double(pts.back().idle))) pts.push_back({Nanos(at), Nanos(extra + 0.5)});
+  }
+  return pts;
+}
+
+// Steps step_measured leaves out that an experiment of their own sets: not "as estimated".
+bool is_measured_apart(cost::Step s) {
+  return s == cost::Step::AppWork || s == cost::Step::SendIpi || s == cost::Step::SchedTtwuPending;
 }
 
 // ColdStart from the ping-pongs on one CPU: each gap's round trip p50 over the busy one's.
@@ -349,8 +411,15 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
     text += "\n" + latency_line(*plan.latency);
   }
   cost::ColdStart cold;
+  const StepFigure* pingpong = nullptr;
   for (const auto& f : plan.figs)
-    if (f.kind == "ping-pong") cold = cold_start(f, plan.cold, where);
+    if (f.kind == "ping-pong") cold = cold_start(f, plan.cold, where), pingpong = &f;
+  if (plan.latency && pingpong) text += ipi_line(*plan.latency, *pingpong);
+  std::vector<cost::WakeupLatency::Point> idle_points;
+  if (plan.latency && pingpong && !plan.remote_idle.empty()) {
+    for (auto& f : plan.remote_idle) settle(f);
+    idle_points = remote_idle_points(*pingpong, *plan.latency, plan.cold, plan.remote_idle, text);
+  }
   if (!cold.points.empty()) text += "\n" + cold_lines(cold);
 
   cost::Profile profile = fitted;
@@ -367,6 +436,13 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
   }
   profile.cold_start = cold;
   if (plan.latency) profile.wakeup_latency = wakeup_latency(*plan.latency, where);
+  if (plan.latency && pingpong) set_ipi_steps(profile, *plan.latency, *pingpong, where);
+  if (!idle_points.empty()) {
+    profile.wakeup_latency.points = idle_points;
+    std::string pts;
+    for (const auto& p : idle_points) pts += fmt::format("{}after {:.0f} us idle +{:.1f} us", pts.empty() ? "" : ", ", p.idle / 1e3, p.extra / 1e3);
+    profile.wakeup_latency.source += fmt::format("; by how long the woken CPU idled (the two-CPU ping-pong after a gap, over the one-CPU one): {}", pts);
+  }
   profile.name = "measured-steps";
   profile.description = fmt::format(
       "Measured by `{}` on {}: the estimates (models/cost/estimates.json) with each cost group scaled to what the CPU spent per "
@@ -376,7 +452,7 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
   for (std::size_t i = 0; i < cost::kSteps; ++i) {
     const std::string& estimate = cost::Profile::estimates().steps[i].source;
     if (!step_measured(cost::Step(i))) {
-      if (cost::Step(i) != cost::Step::AppWork) profile.steps[i].source = "as estimated (no experiment has a physical NIC): " + estimate;
+      if (!is_measured_apart(cost::Step(i))) profile.steps[i].source = "as estimated (no experiment has a physical NIC): " + estimate;
       continue;
     }
     const StepGroup g = step_group_of(cost::Step(i));
@@ -384,7 +460,7 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
         fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]), step_group_name(g), estimate);
   }
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
-  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold, plan.generator));
+  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold, plan.remote_idle, plan.generator));
   runner::write_atomically(o.out_dir + "/report.txt", text);
   out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/steps.csv and {0}/report.txt\n", o.out_dir);
   return 0;

@@ -74,7 +74,7 @@ CostGroup group_of(cost::Step s) {
     case S::VxlanXmit: case S::VxlanRcv: return CostGroup::Vxlan;
     case S::TunNetXmit: case S::TunDoRead: case S::TunGetUser: return CostGroup::Tun;
     case S::Syscall: return CostGroup::Syscall;
-    case S::Wakeup: return CostGroup::Wakeup;
+    case S::Wakeup: case S::SendIpi: case S::SchedTtwuPending: return CostGroup::Wakeup;
     case S::CopyToUser: case S::CopyFromUser: case S::Csum: return CostGroup::Bytes;
     case S::AppWork: return CostGroup::App;
     default: return CostGroup::Stack;

@@ -34,7 +34,8 @@ const char* step_group_name(StepGroup g) {
 }
 
 bool step_measured(cost::Step s) {
-  return s != cost::Step::NicXmit && s != cost::Step::NapiGroReceive && s != cost::Step::AppWork;
+  return s != cost::Step::NicXmit && s != cost::Step::NapiGroReceive && s != cost::Step::AppWork && s != cost::Step::SendIpi &&
+         s != cost::Step::SchedTtwuPending;
 }
 
 namespace {

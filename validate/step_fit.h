@@ -38,7 +38,8 @@ void settle(StepFigure& f);  // measured and wakeups from the runs
 // Whether the experiments measure a step's group. Not: a physical NIC's own steps (nic_xmit, and
 // napi_gro_receive: its driver's receive and GRO, once per wire frame), as no experiment has a NIC
 // and a veth's path says nothing of them; and the traffic generator's work (app_work), as the
-// experiments' own programs do no work besides their system calls.
+// experiments' own programs do no work besides their system calls; nor a wake-up's IPI, which the
+// two-CPU ping-pong measures apart (send_call_function_single_ipi, sched_ttwu_pending).
 bool step_measured(cost::Step s);
 // The estimates (models/cost/estimates.json) with each measured step's group scaled by
 // exp(scale[group]) (indices are StepGroups), per-byte costs of copies, checksums and software GSO

@@ -49,6 +49,25 @@ ColdStart parse_cold_start(const nlohmann::json& c, Fail fail) {
   return cs;
 }
 
+// "wakeup_latency": {"ns": …, "points": [[idle_ns, extra_ns], …]}, idle strictly increasing.
+template <typename Fail>
+std::vector<WakeupLatency::Point> parse_latency_points(const nlohmann::json& pts, Fail fail) {
+  const std::string fix = R"(write e.g. "points": [[100000, 60000], [1000000, 140000]]: idle ns increasing, extra ns 0 or more)";
+  if (!pts.is_array()) fail("$.wakeup_latency.points", "must be a list of [idle_ns, extra_ns]", fix);
+  std::vector<WakeupLatency::Point> out;
+  for (std::size_t k = 0; k < pts.size(); ++k) {
+    const auto& pt = pts[k];
+    const std::string path = fmt::format("$.wakeup_latency.points[{}]", k);
+    if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number()) fail(path, "must be [idle_ns, extra_ns]", fix);
+    const double idle = pt[0].get<double>(), extra = pt[1].get<double>();
+    const double last = out.empty() ? 0 : double(out.back().idle);
+    if (!(idle > last) || idle > 1e15) fail(path + "[0]", "idle must be more than the point before's (and than 0), in ns", fix);
+    if (!(extra >= 0) || extra > 1e9) fail(path + "[1]", "the extra latency must be from 0 to 1e9 ns", fix);
+    out.push_back({Nanos(idle), Nanos(extra)});
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* step_name(Step s) { return kNames[std::size_t(s)]; }
@@ -98,7 +117,9 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
     if (!w.is_object() || !w.contains("ns") || !w["ns"].is_number() || !(w["ns"].get<double>() >= 0) || w["ns"].get<double>() > 1e9)
       fail("$.wakeup_latency", "needs \"ns\", a number of nanoseconds from 0 to 1e9",
            R"(write {"ns": 650, "source": "…"}: what a task woken onto another, idle core waits)");
-    p.wakeup_latency = {Nanos(w["ns"].get<double>()), string_at(w, "source", "$.wakeup_latency.source", "")};
+    p.wakeup_latency.ns = Nanos(w["ns"].get<double>());
+    p.wakeup_latency.source = string_at(w, "source", "$.wakeup_latency.source", "");
+    if (w.contains("points")) p.wakeup_latency.points = parse_latency_points(w["points"], fail);
   }
   return p;
 }
@@ -118,8 +139,15 @@ std::string Profile::to_json() const {
     j["cold_start"]["budget_ns"] = cold_start.budget;
     j["cold_start"]["source"] = cold_start.source;
   }
-  if (wakeup_latency.ns || !wakeup_latency.source.empty())
-    j["wakeup_latency"] = {{"ns", wakeup_latency.ns}, {"source", wakeup_latency.source}};
+  if (wakeup_latency.ns || !wakeup_latency.points.empty() || !wakeup_latency.source.empty()) {
+    j["wakeup_latency"]["ns"] = wakeup_latency.ns;
+    if (!wakeup_latency.points.empty()) {
+      auto& pts = j["wakeup_latency"]["points"];
+      pts = nlohmann::ordered_json::array();
+      for (const auto& p : wakeup_latency.points) pts.push_back({p.idle, p.extra});
+    }
+    j["wakeup_latency"]["source"] = wakeup_latency.source;
+  }
   return j.dump(2) + "\n";
 }
 

@@ -22,7 +22,8 @@ namespace ol::cost {
   X(TunDoRead, tun_do_read) X(TunGetUser, tun_get_user) X(IcmpRcv, icmp_rcv) X(TcpSendmsg, tcp_sendmsg)   \
   X(TcpV4Rcv, tcp_v4_rcv) X(Syscall, syscall) X(Wakeup, wakeup) X(CopyToUser, copy_to_user)               \
   X(CopyFromUser, copy_from_user) X(Csum, csum) X(GsoSegment, skb_gso_segment)                            \
-  X(NapiGroReceive, napi_gro_receive) X(AppWork, app_work)
+  X(NapiGroReceive, napi_gro_receive) X(AppWork, app_work)                                              \
+  X(SendIpi, send_call_function_single_ipi) X(SchedTtwuPending, sched_ttwu_pending)
 
 enum class Step : std::uint8_t {
 #define OL_COST_STEP_ENUM(name, function) name,
@@ -65,10 +66,26 @@ struct ColdStart {
 
 // try_to_wake_up's latency: a sleeping task woken onto another core that idles waits for that
 // core to take the IPI and leave its idle loop before it runs (time, not CPU: the CPU part is the
-// wakeup step). 0: none.
+// wakeup and IPI steps). `ns` after a short idle; `points` add to it by how long the core idled
+// (straight lines from nothing at 0, flat after the last): a VM's idle vCPU that halted is
+// descheduled by the hypervisor, and the IPI has to get it a physical core again. 0: none.
 struct WakeupLatency {
+  struct Point {
+    Nanos idle = 0;
+    Nanos extra = 0;
+  };
   Nanos ns = 0;
+  std::vector<Point> points;  // by increasing idle
   std::string source;
+
+  Nanos after(Nanos idle) const {
+    Point prev{};
+    for (const Point& p : points) {
+      if (idle < p.idle) return ns + prev.extra + Nanos(double(p.extra - prev.extra) * double(idle - prev.idle) / double(p.idle - prev.idle));
+      prev = p;
+    }
+    return ns + prev.extra;
+  }
 };
 
 class ProfileError : public std::runtime_error {

@@ -38,21 +38,29 @@ class CpuWork {
     t.core = core;
     t.waker = -1;
     cur_.task = &t;
+    if (t.ipi) charge(cost::Step::SchedTtwuPending, 0);
+    t.ipi = false;
     return true;
   }
   Nanos process_ready_at(const cost::NodeCpu& c, const Task& t, bool woken) const {
     return c.free_at(c.process_core(t.core, t.waker, slept(t, woken), sim.now()));  // at() takes a past time as now
   }
   // The current work (sk_data_ready, a timer) wakes `t`, a task of `c`'s: try_to_wake_up notes
-  // where it ran. Returns when `t` can run: a sleeping task placed on another core that idles
-  // waits for that core to take the IPI and leave its idle loop (the profile's wakeup_latency);
-  // on the waker's own core, on a busy one, or still running, it is ready at once.
-  Nanos wake_up(Task& t, const cost::NodeCpu* c) const {
+  // where it ran. Returns when `t` can run. A sleeping task placed on another core that idles is
+  // queued on that core's wake list and sent an IPI (ttwu_queue_wakelist): the waker pays
+  // send_call_function_single_ipi, the woken core sched_ttwu_pending as it leaves its idle loop
+  // (in a VM both are exits to the hypervisor), and the task waits for that core to take the IPI
+  // (the profile's wakeup_latency). On the waker's own core, on a busy one, or still running, it
+  // is ready at once, with no IPI.
+  Nanos wake_up(Task& t, const cost::NodeCpu* c) {
     t.waker = cur_.active ? cur_.core : -1;
     const Nanos at = now();
-    if (!c || !profile || !profile->wakeup_latency.ns || at < t.ran_until) return at;
+    if (!c || !profile || at < t.ran_until) return at;
     const int core = c->process_core(t.core, t.waker, true, at);
-    return core != t.waker && c->free_at(core) <= at ? at + profile->wakeup_latency.ns : at;
+    if (core == t.waker || c->free_at(core) > at) return at;
+    if (cur_.active && cur_.cpu == c) charge(cost::Step::SendIpi, 0);
+    t.ipi = true;
+    return at + profile->wakeup_latency.after(at - c->free_at(core));
   }
   void end();
   // A step of the current work costs its core this much (per the profile), more on a cold core.

@@ -11,6 +11,7 @@ struct Task {
   int core = 0;
   int waker = -1;      // the waker's core: busy running the waker, so no idle choice (wake_affine)
   Nanos ran_until = 0;  // woken before this, it had not slept yet: it goes on where it runs
+  bool ipi = false;     // woken onto another, idle core by an IPI: its next turn starts with sched_ttwu_pending
 };
 
 }  // namespace ol::kernel

@@ -82,6 +82,59 @@ TEST_CASE("wake-up latency: a sleeper woken onto another, idle core runs the pro
   work.end();
 }
 
+TEST_CASE("wake-up latency by idle time: a core that idled longer takes longer to wake, as the profile's points say") {
+  Simulator sim;
+  kernel::CpuWork work(sim);
+  cost::Profile p;
+  p.wakeup_latency.ns = 700;
+  p.wakeup_latency.points = {{100'000, 60'000}, {1'000'000, 140'000}};
+  work.profile = &p;
+  cost::NodeCpu& node = work.add_node_cpu("node-1", 3);
+  node.occupy(1, 0, 950'000);  // core 1 idled 50 us by t = 1 ms, core 2 the whole millisecond
+  sim.run_until(1'000'000);
+  REQUIRE(work.begin(&node, 0));
+  kernel::Task short_idle{.core = 1}, long_idle{.core = 2};
+  CHECK(work.wake_up(short_idle, &node) == 1'000'000 + 700 + 30'000);
+  CHECK(work.wake_up(long_idle, &node) == 1'000'000 + 700 + 140'000);
+  work.end();
+}
+
+TEST_CASE("an IPI: waking a sleeper onto another, idle core costs the waker send_call_function_single_ipi and that core sched_ttwu_pending - none on the waker's own core or a busy one") {
+  Simulator sim;
+  kernel::CpuWork work(sim);
+  cost::Profile p;
+  p.steps[std::size_t(cost::Step::SendIpi)].per_packet_ns = 1500;
+  p.steps[std::size_t(cost::Step::SchedTtwuPending)].per_packet_ns = 2500;
+  work.profile = &p;
+  cost::NodeCpu& node = work.add_node_cpu("node-1", 2);
+  const auto calls = [&](cost::Step s) { return node.steps[std::size_t(s)].calls; };
+  sim.run_until(1'000'000);
+  REQUIRE(work.begin(&node, 0));  // the waker: softirq work on core 0
+  kernel::Task remote{.core = 1}, local{.core = 0};
+  CHECK(work.wake_up(remote, &node) == 1'000'000);  // this profile has no latency
+  CHECK(work.now() == 1'001'500);                    // the waker paid for the IPI
+  CHECK(work.wake_up(local, &node) == 1'001'500);    // its own core: no IPI
+  CHECK(work.now() == 1'001'500);
+  work.end();
+  CHECK(calls(cost::Step::SendIpi) == 1);
+  REQUIRE(work.begin_process(&node, remote, true));  // core 1 leaves its idle loop and takes the IPI
+  CHECK(work.now() == 1'002'500);
+  work.end();
+  CHECK(calls(cost::Step::SchedTtwuPending) == 1);
+  sim.run_until(1'001'500);
+  REQUIRE(work.begin_process(&node, local, true));  // woken on its own core: nothing to take
+  CHECK(work.now() == 1'001'500);
+  work.end();
+  CHECK(calls(cost::Step::SchedTtwuPending) == 1);
+  REQUIRE(work.begin(&node, 0));
+  node.occupy(1, 1'001'500, 3'000'000);  // core 1 busy: the task is queued there, no idle core to kick
+  kernel::Task busy{.core = 1};
+  work.wake_up(busy, &node);
+  work.end();
+  CHECK(calls(cost::Step::SendIpi) == 1);
+  CHECK_FALSE(busy.ipi);
+}
+
 TEST_CASE("softirq first: a core whose backlog holds packets runs them before a process's turn, for up to 2 ms (MAX_SOFTIRQ_TIME), then the task gets one") {
   cost::NodeCpu node("node-1", 2);
   CHECK_FALSE(node.softirq_first(0, 0));  // nothing pending: the task runs

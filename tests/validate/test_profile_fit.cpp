@@ -136,3 +136,22 @@ TEST_CASE("a profile's wake-up latency reads back, and a bad one is named with i
   CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "wakeup_latency": {"ns": -1}})", "w.json"),
                     Catch::StartsWith("w.json: $.wakeup_latency: needs \"ns\", a number of nanoseconds from 0 to 1e9\n    fix: write {\"ns\": 650"));
 }
+
+TEST_CASE("a profile's wake-up latency by idle time reads back, adds straight lines from 0 and stays flat after the last point, and a bad point is named") {
+  const cost::Profile p = cost::Profile::parse(
+      R"({"steps": {}, "wakeup_latency": {"ns": 1000, "points": [[100000, 60000], [1000000, 140000]], "source": "ping-pongs"}})", "w.json");
+  const cost::Profile q = cost::Profile::parse(p.to_json(), "round-trip.json");
+  REQUIRE(q.wakeup_latency.points.size() == 2);
+  CHECK(q.wakeup_latency.points[1].idle == 1'000'000);
+  CHECK(q.wakeup_latency.points[1].extra == 140'000);
+  const auto& w = q.wakeup_latency;
+  CHECK(w.after(0) == 1000);
+  CHECK(w.after(50'000) == 31'000);       // half way to the first point
+  CHECK(w.after(550'000) == 101'000);     // half way between the two
+  CHECK(w.after(20'000'000) == 141'000);  // flat after the last
+  CHECK_THROWS_WITH(
+      cost::Profile::parse(R"({"steps": {}, "wakeup_latency": {"ns": 0, "points": [[1000000, 5], [1000, 9]]}})", "w.json"),
+      Catch::StartsWith("w.json: $.wakeup_latency.points[1][0]: idle must be more than the point before's (and than 0), in ns\n    fix: write e.g."));
+  CHECK_THROWS_WITH(cost::Profile::parse(R"({"steps": {}, "wakeup_latency": {"ns": 0, "points": [[1000, -5]]}})", "w.json"),
+                    Catch::StartsWith("w.json: $.wakeup_latency.points[0][1]: the extra latency must be from 0 to 1e9 ns"));
+}
