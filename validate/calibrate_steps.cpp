@@ -262,16 +262,19 @@ cost::WakeupLatency wakeup_latency(const StepFigure& lat, const std::string& whe
 // ping-pong's busy CPU per round trip over the one-CPU one's, for two such wake-ups per round trip,
 // each paid on both sides (the IPI sent, the idle CPU taking it). Each side is charged half: the
 // split is not measured.
+double one_cpu_round_trip(const StepFigure& pingpong) {  // its CPU per round trip: two packets
+  return 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); });
+}
+
 double ipi_side_ns(const StepFigure& lat, const StepFigure& pingpong) {
-  const double one_cpu = 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); });
-  return std::max(0.0, latency_of(lat).second - one_cpu) / 4;
+  return std::max(0.0, latency_of(lat).second - one_cpu_round_trip(pingpong)) / 4;
 }
 
 std::string ipi_line(const StepFigure& lat, const StepFigure& pingpong) {
   return fmt::format(
       "a wake-up onto the other, idle CPU: the two-CPU ping-pong kept the CPUs busy {:.1f} us per round trip, the one-CPU one "
       "{:.1f} us: {:.0f} ns for each side of each of its two wake-ups (send_call_function_single_ipi, sched_ttwu_pending)\n",
-      latency_of(lat).second / 1000, 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); }) / 1000,
+      latency_of(lat).second / 1000, one_cpu_round_trip(pingpong) / 1000,
       ipi_side_ns(lat, pingpong));
 }
 
@@ -280,7 +283,7 @@ void set_ipi_steps(cost::Profile& p, const StepFigure& lat, const StepFigure& pi
   const std::string source = fmt::format(
       "measured on {}: a UDP ping-pong over a veth pair kept two CPUs busy {:.1f} us per round trip and one CPU {:.1f} us; the "
       "difference is two wake-ups onto an idle CPU, each charged half to the waker (the IPI) and half to the woken CPU",
-      where, latency_of(lat).second / 1000, 2 * median_of(pingpong, [](const StepMeasurement& r) { return r.ns_per_packet(); }) / 1000);
+      where, latency_of(lat).second / 1000, one_cpu_round_trip(pingpong) / 1000);
   p.steps[std::size_t(cost::Step::SendIpi)] = {ns, 0, source};
   p.steps[std::size_t(cost::Step::SchedTtwuPending)] = {ns, 0, source};
 }
