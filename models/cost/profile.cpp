@@ -16,6 +16,25 @@ constexpr std::array<const char*, kSteps> kNames = {
 #undef OL_COST_STEP_NAME
 };
 
+// A curve by idle time, [[idle_ns, value], …] at `path`: idle strictly increasing, each value
+// checked by `bad_value` (which returns what is wrong, or null). `of` makes a point of the two.
+template <typename Point, typename Fail, typename Bad, typename Of>
+std::vector<Point> parse_idle_points(const nlohmann::json& pts, const std::string& path, const char* shape, const std::string& fix,
+                                     Fail fail, Bad bad_value, Of of) {
+  std::vector<Point> out;
+  for (std::size_t k = 0; k < pts.size(); ++k) {
+    const auto& pt = pts[k];
+    const std::string at = fmt::format("{}[{}]", path, k);
+    if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number()) fail(at, fmt::format("must be {}", shape), fix);
+    const double idle = pt[0].get<double>(), value = pt[1].get<double>();
+    const double last = out.empty() ? 0 : double(out.back().idle);
+    if (!(idle > last) || idle > 1e15) fail(at + "[0]", "idle must be more than the point before's (and than 0), in ns", fix);
+    if (const char* why = bad_value(value)) fail(at + "[1]", why, fix);
+    out.push_back(of(Nanos(idle), value));
+  }
+  return out;
+}
+
 // "cold_start": {"points": [[idle_ns, factor], …], "budget_ns": …, "source": "…"}, idle strictly
 // increasing; the budget is required with points.
 template <typename Fail>
@@ -24,17 +43,10 @@ ColdStart parse_cold_start(const nlohmann::json& c, Fail fail) {
       R"(write {"points": [[1000000, 1.5], [10000000, 11]], "budget_ns": 15000, "source": "…"}: idle ns increasing, factors 1 or more)";
   if (!c.is_object() || !c.contains("points") || !c["points"].is_array()) fail("$.cold_start", "needs \"points\", a list", fix);
   ColdStart cs;
-  for (std::size_t k = 0; k < c["points"].size(); ++k) {
-    const auto& pt = c["points"][k];
-    const std::string path = fmt::format("$.cold_start.points[{}]", k);
-    if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number())
-      fail(path, "must be [idle_ns, factor]", fix);
-    const double idle = pt[0].get<double>(), factor = pt[1].get<double>();
-    const double last = cs.points.empty() ? 0 : double(cs.points.back().idle);
-    if (!(idle > last) || idle > 1e15) fail(path + "[0]", "idle must be more than the point before's (and than 0), in ns", fix);
-    if (!(factor >= 1) || factor > 1000) fail(path + "[1]", "the factor must be between 1 and 1000", fix);
-    cs.points.push_back({Nanos(idle), factor});
-  }
+  cs.points = parse_idle_points<ColdStart::Point>(
+      c["points"], "$.cold_start.points", "[idle_ns, factor]", fix, fail,
+      [](double f) { return f >= 1 && f <= 1000 ? nullptr : "the factor must be between 1 and 1000"; },
+      [](Nanos idle, double f) { return ColdStart::Point{idle, f}; });
   if (!cs.points.empty()) {
     if (!c.contains("budget_ns") || !c["budget_ns"].is_number() || !(c["budget_ns"].get<double>() > 0) ||
         c["budget_ns"].get<double>() > 1e12)
@@ -47,25 +59,6 @@ ColdStart parse_cold_start(const nlohmann::json& c, Fail fail) {
     cs.source = c["source"].get<std::string>();
   }
   return cs;
-}
-
-// "wakeup_latency": {"ns": …, "points": [[idle_ns, extra_ns], …]}, idle strictly increasing.
-template <typename Fail>
-std::vector<WakeupLatency::Point> parse_latency_points(const nlohmann::json& pts, Fail fail) {
-  const std::string fix = R"(write e.g. "points": [[100000, 60000], [1000000, 140000]]: idle ns increasing, extra ns 0 or more)";
-  if (!pts.is_array()) fail("$.wakeup_latency.points", "must be a list of [idle_ns, extra_ns]", fix);
-  std::vector<WakeupLatency::Point> out;
-  for (std::size_t k = 0; k < pts.size(); ++k) {
-    const auto& pt = pts[k];
-    const std::string path = fmt::format("$.wakeup_latency.points[{}]", k);
-    if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number()) fail(path, "must be [idle_ns, extra_ns]", fix);
-    const double idle = pt[0].get<double>(), extra = pt[1].get<double>();
-    const double last = out.empty() ? 0 : double(out.back().idle);
-    if (!(idle > last) || idle > 1e15) fail(path + "[0]", "idle must be more than the point before's (and than 0), in ns", fix);
-    if (!(extra >= 0) || extra > 1e9) fail(path + "[1]", "the extra latency must be from 0 to 1e9 ns", fix);
-    out.push_back({Nanos(idle), Nanos(extra)});
-  }
-  return out;
 }
 
 }  // namespace
@@ -119,7 +112,13 @@ Profile Profile::parse(const std::string& text, const std::string& file) {
            R"(write {"ns": 650, "source": "…"}: what a task woken onto another, idle core waits)");
     p.wakeup_latency.ns = Nanos(w["ns"].get<double>());
     p.wakeup_latency.source = string_at(w, "source", "$.wakeup_latency.source", "");
-    if (w.contains("points")) p.wakeup_latency.points = parse_latency_points(w["points"], fail);
+    const std::string fix = R"(write e.g. "points": [[100000, 60000], [1000000, 140000]]: idle ns increasing, extra ns 0 or more)";
+    if (w.contains("points") && !w["points"].is_array()) fail("$.wakeup_latency.points", "must be a list of [idle_ns, extra_ns]", fix);
+    if (w.contains("points"))
+      p.wakeup_latency.points = parse_idle_points<WakeupLatency::Point>(
+          w["points"], "$.wakeup_latency.points", "[idle_ns, extra_ns]", fix, fail,
+          [](double e) { return e >= 0 && e <= 1e9 ? nullptr : "the extra latency must be from 0 to 1e9 ns"; },
+          [](Nanos idle, double e) { return WakeupLatency::Point{idle, Nanos(e)}; });
   }
   return p;
 }
