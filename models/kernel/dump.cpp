@@ -33,7 +33,7 @@ void append_route(std::string& s, const Route& r, bool show_type) {
   if (r.dev && r.type != RouteType::Local && r.dev->admin_up && !r.dev->carrier()) s += " linkdown";
 }
 
-void append_neigh(std::string& s, const Neighbour& n) {
+void append_neigh(std::string& s, const NeighView& n) {
   n.ip.append_to(s);
   s += " dev ";
   s += n.dev->name;
@@ -65,7 +65,7 @@ std::string format_route(const Route& r, bool show_type) {
 
 std::string format_neigh(const Neighbour& n) {
   std::string s;
-  append_neigh(s, n);
+  append_neigh(s, view_of(n));
   return s;
 }
 
@@ -175,7 +175,7 @@ std::string dump_local_routes(const Netns& ns) {
 
 std::string dump_neigh(const Netns& ns) {
   std::string s;
-  for (const Neighbour* n : ns.neigh.dump()) append_neigh(s, *n), s += '\n';
+  for (const NeighView& n : ns.neigh.dump()) append_neigh(s, n), s += '\n';
   return s;
 }
 

@@ -13,6 +13,8 @@
 #include "models/kernel/dev.h"
 #include "models/kernel/netns.h"
 #include "models/kernel/packet.h"
+#include "models/kernel/tables/neigh.h"
+#include "models/kernel/tables/vxlan_fdb.h"
 #include "models/kernel/tracing.h"
 #include "sim/simulator.h"
 
@@ -34,6 +36,9 @@ class World {
   void bury(std::unique_ptr<Device> dev);
 
   PacketPool pool;  // first member: destroyed last, after every queue that holds its packets
+  // Entries many namespaces hold alike (shared_entries.h), before the namespaces that point into them.
+  NeighPool shared_neigh;
+  VxlanFdbPool shared_vxlan_fdb;
   Simulator& sim;
   CpuWork work;
   Tracing tracing;

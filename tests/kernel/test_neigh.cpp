@@ -53,9 +53,8 @@ TEST_CASE("an unresolved neighbour queues at most unres_qlen_bytes of truesize, 
   Lab lab("one-bridge.sh");
   for (std::uint16_t seq = 1; seq <= 400; ++seq)
     lab.ping("pod-1", "10.244.1.77", seq, 56, kernel::PmtuDisc::Want, 0, 0);
-  const kernel::Neighbour* n = nullptr;
-  for (const auto* e : lab.ns("pod-1").neigh.dump())
-    if (e->ip.str() == "10.244.1.77") n = e;
+  kernel::Netns& pod = lab.ns("pod-1");
+  const kernel::Neighbour* n = pod.neigh.lookup(pod.dev_by_name("eth0"), *wire::Ipv4Addr::parse("10.244.1.77"));
   REQUIRE(n);
   // 212992 / 832 = 256 echoes fit; the other 144 were dropped as the queue filled.
   CHECK(n->arp_queue.size() == 256);

@@ -9,6 +9,7 @@
 #include "models/kernel/netns.h"
 #include "models/kernel/cpu_work.h"
 #include "models/kernel/tracing.h"
+#include "models/kernel/world.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/udp.h"
@@ -38,7 +39,7 @@ void vxlan_encap_rcv(UdpSocket& sk, PacketPtr p, wire::Ipv4Addr saddr) {
 }  // namespace
 
 VxlanDevice::VxlanDevice(Netns& ns, std::string n, std::uint32_t v, std::uint64_t seed)
-    : Device(ns, std::move(n), DevKind::Vxlan), vni(v), hash_seed_(seed) {}
+    : Device(ns, std::move(n), DevKind::Vxlan), vni(v), fdb(ns.world.shared_vxlan_fdb), hash_seed_(seed) {}
 
 void VxlanDevice::on_state_change() {
   SocketTable& socks = netns->sockets;

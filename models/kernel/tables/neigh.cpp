@@ -10,6 +10,7 @@
 #include "models/kernel/netns.h"
 #include "models/kernel/cpu_work.h"
 #include "models/kernel/tracing.h"
+#include "models/kernel/world.h"
 #include "models/wire/ethernet.h"
 #include "models/wire/icmp.h"
 
@@ -34,9 +35,44 @@ std::uint64_t NeighTable::key(const Device* dev, wire::Ipv4Addr ip) {
   return std::uint64_t(std::uint32_t(dev->ifindex)) << 32 | ip.v;
 }
 
+NeighView view_of(const Neighbour& n) { return NeighView{n.dev, n.ip, n.lladdr, n.state}; }
+
+NeighPool& NeighTable::shared() const { return ns_.world.shared_neigh; }
+
+IdBits* NeighTable::held_on(const Device* dev) {
+  for (auto& [d, bits] : held_)
+    if (d == dev) return &bits;
+  return nullptr;
+}
+
+const IdBits* NeighTable::held_on(const Device* dev) const { return const_cast<NeighTable*>(this)->held_on(dev); }
+
+std::uint32_t NeighTable::held_id(const Device* dev, wire::Ipv4Addr ip) const {
+  const IdBits* bits = held_.empty() ? nullptr : held_on(dev);
+  return bits ? shared().held(ip.v, *bits) : NeighPool::kNone;
+}
+
+Neighbour& NeighTable::materialize(const Device* dev, std::uint32_t id) {
+  auto at = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == dev; });
+  Device* owner = at->first;
+  at->second.reset(id);
+  if (at->second.empty()) held_.erase(at);
+  const PermanentNeigh& e = shared()[id];
+  const std::uint32_t i = entries_.take();
+  index_.insert(key(owner, e.ip), i);
+  Neighbour& n = entries_[i];
+  n.ip = e.ip;
+  n.dev = owner;
+  n.lladdr = e.lladdr;
+  n.state = Nud::Permanent;
+  n.confirmed = ns_.now();
+  return n;
+}
+
 Neighbour* NeighTable::lookup(const Device* dev, wire::Ipv4Addr ip) {
-  const std::uint32_t* i = index_.find(key(dev, ip));
-  return i ? &entries_[*i] : nullptr;
+  if (const std::uint32_t* i = index_.find(key(dev, ip))) return &entries_[*i];
+  const std::uint32_t id = held_id(dev, ip);
+  return id == NeighPool::kNone ? nullptr : &materialize(dev, id);
 }
 
 Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
@@ -51,9 +87,17 @@ Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
 }
 
 bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud state, bool replace) {
-  Neighbour* existing = lookup(dev, ip);
-  if (existing && !replace) return false;
-  Neighbour& n = existing ? *existing : lookup_or_create(dev, ip);
+  const std::uint32_t* own = index_.find(key(dev, ip));
+  const std::uint32_t id = own ? NeighPool::kNone : held_id(dev, ip);
+  if ((own || id != NeighPool::kNone) && !replace) return false;
+  if (!own && state == Nud::Permanent) {  // nothing queued or timed: the entry can be shared
+    if (id != NeighPool::kNone) held_on(dev)->reset(id);
+    IdBits* bits = held_on(dev);
+    if (!bits) bits = &held_.emplace_back(dev, IdBits{}).second;
+    bits->set(shared().intern(ip.v, PermanentNeigh{ip, mac}));
+    return true;
+  }
+  Neighbour& n = own ? entries_[*own] : id != NeighPool::kNone ? materialize(dev, id) : lookup_or_create(dev, ip);
   disarm(n);
   n.lladdr = mac;
   n.state = state;
@@ -66,7 +110,12 @@ bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud stat
 bool NeighTable::remove(const Device* dev, wire::Ipv4Addr ip) {
   const std::uint64_t k = key(dev, ip);
   const std::uint32_t* i = index_.find(k);
-  if (!i) return false;
+  if (!i) {
+    const std::uint32_t id = held_id(dev, ip);
+    if (id == NeighPool::kNone) return false;
+    held_on(dev)->reset(id);
+    return true;
+  }
   const std::uint32_t slot = *i;
   disarm(entries_[slot]);
   index_.erase(k);
@@ -75,6 +124,7 @@ bool NeighTable::remove(const Device* dev, wire::Ipv4Addr ip) {
 }
 
 void NeighTable::remove_dev(const Device* dev) {
+  std::erase_if(held_, [&](const auto& h) { return h.first == dev; });
   std::vector<wire::Ipv4Addr> gone;
   index_.for_each([&](std::uint64_t, std::uint32_t i) {
     if (entries_[i].dev == dev) gone.push_back(entries_[i].ip);
@@ -223,10 +273,20 @@ void NeighTable::on_event(std::uint64_t cookie) {
   }
 }
 
-std::vector<const Neighbour*> NeighTable::dump() const {
-  // By device, then address: the order of the index's own keys (ifindex << 32 | address).
-  std::vector<const Neighbour*> out;
-  for (std::uint32_t i : index_.values_by_key()) out.push_back(&entries_[i]);
+std::vector<NeighView> NeighTable::dump() const {
+  // By device, then address: the order of the keys (ifindex << 32 | address), not of the entries.
+  std::vector<std::pair<std::uint64_t, NeighView>> order;
+  order.reserve(index_.size());
+  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, view_of(entries_[i])); });
+  for (const auto& [dev, bits] : held_)
+    bits.for_each([&](std::uint32_t id) {
+      const PermanentNeigh& e = shared()[id];
+      order.emplace_back(key(dev, e.ip), NeighView{dev, e.ip, e.lladdr, Nud::Permanent});
+    });
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<NeighView> out;
+  out.reserve(order.size());
+  for (const auto& [k, v] : order) out.push_back(v);
   return out;
 }
 

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "models/kernel/packet.h"
+#include "models/kernel/tables/id_bits.h"
 #include "models/kernel/tables/key_index.h"
+#include "models/kernel/tables/shared_entries.h"
 #include "models/kernel/tables/slot_store.h"
 #include "models/wire/addr.h"
 #include "sim/event_queue.h"
@@ -38,6 +40,24 @@ struct Neighbour {
   bool timer_armed = false;
 };
 
+// A PERMANENT entry as the World's tables share it (shared_entries.h): flanneld's vxlan backend
+// programs every peer's VTEP address into every node, the same address and MAC 5,000 times over.
+struct PermanentNeigh {
+  wire::Ipv4Addr ip;
+  wire::MacAddr lladdr;
+  bool operator==(const PermanentNeigh&) const = default;
+};
+using NeighPool = SharedEntries<PermanentNeigh>;  // keyed by the address
+
+// An entry as `ip neigh` shows it, whether the table holds it itself or shares it.
+struct NeighView {
+  const Device* dev = nullptr;
+  wire::Ipv4Addr ip;
+  std::optional<wire::MacAddr> lladdr;
+  Nud state = Nud::None;
+};
+NeighView view_of(const Neighbour& n);
+
 struct NeighParams {  // /proc/sys/net/ipv4/neigh/default/* defaults
   Nanos retrans_time = 1 * kNanosPerSecond;
   Nanos base_reachable_time = 30 * kNanosPerSecond;
@@ -51,9 +71,11 @@ class NeighTable final : public EventTarget {
  public:
   NeighTable(Netns& ns, RandomStream rand) : ns_(ns), rand_(rand) {}
 
+  // The entry, made the table's own first if it was shared (so it can be used, confirmed, changed).
   Neighbour* lookup(const Device* dev, wire::Ipv4Addr ip);
   Neighbour& lookup_or_create(Device* dev, wire::Ipv4Addr ip);
-  // `ip neigh add|replace … nud STATE`; add fails (false) when the entry exists.
+  // `ip neigh add|replace … nud STATE`; add fails (false) when the entry exists. A new PERMANENT
+  // entry is shared (NeighPool) until something looks it up.
   bool add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud state, bool replace);
   bool remove(const Device* dev, wire::Ipv4Addr ip);
   void remove_dev(const Device* dev);  // neigh_ifdown
@@ -67,7 +89,7 @@ class NeighTable final : public EventTarget {
   // neigh_confirm: a layer above vouches that the neighbour answers (n->confirmed = now).
   static void confirm(Neighbour& n, Nanos now) { n.confirmed = now; }
 
-  std::vector<const Neighbour*> dump() const;
+  std::vector<NeighView> dump() const;  // by device (ifindex), then address
   NeighParams params;
 
   void on_event(std::uint64_t cookie) override;  // neigh_timer_handler
@@ -79,11 +101,18 @@ class NeighTable final : public EventTarget {
   void connected_output(Neighbour& n, PacketPtr p);  // neigh_hh_output
   void fail(Neighbour& n);
   Nanos reachable_time();
+  NeighPool& shared() const;
+  IdBits* held_on(const Device* dev);
+  const IdBits* held_on(const Device* dev) const;
+  std::uint32_t held_id(const Device* dev, wire::Ipv4Addr ip) const;  // NeighPool::kNone: not shared here
+  Neighbour& materialize(const Device* dev, std::uint32_t id);        // a shared entry becomes the table's own
 
   Netns& ns_;
   RandomStream rand_;
   SlotStore<Neighbour> entries_;  // a Neighbour stays where it is until removed
   KeyIndex index_;                // (device, address) → its slot in entries_
+  // Per device, the shared PERMANENT entries it holds; an address is either here or in entries_.
+  std::vector<std::pair<Device*, IdBits>> held_;
 };
 
 }  // namespace ol::kernel

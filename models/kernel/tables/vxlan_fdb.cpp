@@ -34,35 +34,51 @@ bool VxlanRemotes::erase(wire::Ipv4Addr a) {
 }
 
 const VxlanFdbEntry* VxlanFdb::find(const wire::MacAddr& mac) const {
-  const std::uint32_t* i = index_.find(mac.key());
-  return i ? &entries_[*i] : nullptr;
+  if (const std::uint32_t* i = index_.find(mac.key())) return &entries_[*i];
+  if (held_.empty()) return nullptr;
+  const std::uint32_t id = held(mac);
+  return id == VxlanFdbPool::kNone ? nullptr : &(*shared_)[id];
+}
+
+VxlanFdbEntry& VxlanFdb::own(const wire::MacAddr& mac) {
+  if (const std::uint32_t* i = index_.find(mac.key())) return entries_[*i];
+  const std::uint32_t slot = entries_.take();
+  index_.insert(mac.key(), slot);
+  const std::uint32_t id = held(mac);
+  if (id != VxlanFdbPool::kNone) {
+    entries_[slot] = (*shared_)[id];
+    held_.reset(id);
+  }
+  return entries_[slot];
 }
 
 void VxlanFdb::put(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  const std::uint32_t* i = index_.find(mac.key());
-  const std::uint32_t slot = i ? *i : entries_.take();
-  if (!i) index_.insert(mac.key(), slot);
-  entries_[slot] = VxlanFdbEntry{mac, VxlanRemotes(dst), true};
+  if (const std::uint32_t* i = index_.find(mac.key())) {
+    entries_.give_back(*i);
+    index_.erase(mac.key());
+  }
+  const std::uint32_t old = held(mac);
+  if (old != VxlanFdbPool::kNone) held_.reset(old);
+  held_.set(shared_->intern(mac.key(), VxlanFdbEntry{mac, VxlanRemotes(dst), true}));
 }
 
 VxlanFdb::Result VxlanFdb::add(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  if (index_.find(mac.key())) return Result::Exists;
+  if (find(mac)) return Result::Exists;
   put(mac, dst);
   return Result::Ok;
 }
 
 VxlanFdb::Result VxlanFdb::append(const wire::MacAddr& mac, wire::Ipv4Addr dst) {
-  const std::uint32_t* i = index_.find(mac.key());
-  if (!i) {
+  const VxlanFdbEntry* e = find(mac);
+  if (!e) {
     put(mac, dst);
     return Result::Ok;
   }
   // vxlan_fdb_update_existing: NLM_F_APPEND adds a remote only to a multicast or all-zeros entry;
   // for a unicast MAC the entry keeps its one remote, and the command still succeeds.
-  VxlanRemotes& r = entries_[*i].remotes;
   if (!(mac.is_multicast() || mac.is_zero())) return Result::Ok;
-  if (r.contains(dst)) return Result::Ok;  // vxlan_fdb_append
-  r.push_back(dst);
+  if (e->remotes.contains(dst)) return Result::Ok;  // vxlan_fdb_append
+  own(mac).remotes.push_back(dst);
   return Result::Ok;
 }
 
@@ -72,10 +88,16 @@ VxlanFdb::Result VxlanFdb::replace(const wire::MacAddr& mac, wire::Ipv4Addr dst)
 }
 
 VxlanFdb::Result VxlanFdb::remove(const wire::MacAddr& mac, std::optional<wire::Ipv4Addr> dst) {
+  const VxlanFdbEntry* e = find(mac);
+  if (!e) return Result::NotFound;
+  if (dst && !e->remotes.contains(*dst)) return Result::NotFound;
   const std::uint32_t* i = index_.find(mac.key());
-  if (!i) return Result::NotFound;
+  if (!i) {  // a shared entry has one remote: it goes
+    held_.reset(held(mac));
+    return Result::Ok;
+  }
   const std::uint32_t slot = *i;
-  if (dst && !entries_[slot].remotes.erase(*dst)) return Result::NotFound;
+  if (dst) entries_[slot].remotes.erase(*dst);
   if (!dst || entries_[slot].remotes.empty()) {
     index_.erase(mac.key());
     entries_.give_back(slot);
@@ -84,10 +106,16 @@ VxlanFdb::Result VxlanFdb::remove(const wire::MacAddr& mac, std::optional<wire::
 }
 
 std::vector<const VxlanFdbEntry*> VxlanFdb::dump() const {
-  // Sorted by MAC through the index's keys, which are the MACs: a sort that dereferenced each
-  // entry missed the cache on every comparison of a 5,000-entry table.
+  // Sorted by MAC through the keys, which are the MACs: a sort that dereferenced each entry
+  // missed the cache on every comparison of a 5,000-entry table.
+  std::vector<std::pair<std::uint64_t, const VxlanFdbEntry*>> order;
+  order.reserve(index_.size() + held_.size());
+  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, &entries_[i]); });
+  held_.for_each([&](std::uint32_t id) { order.emplace_back(shared_->key_of(id), &(*shared_)[id]); });
+  std::sort(order.begin(), order.end());
   std::vector<const VxlanFdbEntry*> out;
-  for (std::uint32_t i : index_.values_by_key()) out.push_back(&entries_[i]);
+  out.reserve(order.size());
+  for (const auto& [k, e] : order) out.push_back(e);
   return out;
 }
 

@@ -6,7 +6,9 @@
 #include <optional>
 #include <vector>
 
+#include "models/kernel/tables/id_bits.h"
 #include "models/kernel/tables/key_index.h"
+#include "models/kernel/tables/shared_entries.h"
 #include "models/kernel/tables/slot_store.h"
 #include "models/wire/addr.h"
 
@@ -24,6 +26,7 @@ class VxlanRemotes {
   bool contains(wire::Ipv4Addr a) const;
   void push_back(wire::Ipv4Addr a);
   bool erase(wire::Ipv4Addr a);  // false: not a remote of this entry
+  bool operator==(const VxlanRemotes& o) const { return size_ == o.size_ && first_ == o.first_ && more_ == o.more_; }
 
  private:
   wire::Ipv4Addr first_{};
@@ -35,11 +38,17 @@ struct VxlanFdbEntry {
   wire::MacAddr mac;
   VxlanRemotes remotes;
   bool permanent = true;
+  bool operator==(const VxlanFdbEntry&) const = default;
 };
+
+// Entries with one remote, shared by every VXLAN device of a World that holds them (keyed by MAC).
+using VxlanFdbPool = SharedEntries<VxlanFdbEntry>;
 
 class VxlanFdb {
  public:
   enum class Result { Ok, Exists, NotFound };
+
+  explicit VxlanFdb(VxlanFdbPool& shared) : shared_(&shared) {}
 
   const VxlanFdbEntry* find(const wire::MacAddr& mac) const;
   Result add(const wire::MacAddr& mac, wire::Ipv4Addr dst);      // NLM_F_EXCL
@@ -50,7 +59,13 @@ class VxlanFdb {
 
  private:
   void put(const wire::MacAddr& mac, wire::Ipv4Addr dst);  // a new entry, or the existing one replaced
+  std::uint32_t held(const wire::MacAddr& mac) const { return shared_->held(mac.key(), held_); }
+  VxlanFdbEntry& own(const wire::MacAddr& mac);  // the entry, copied out of the shared pool if it is there
 
+  // An entry with one remote is in the pool and marked in held_; only one that gains a second
+  // remote (the all-zeros default, a multicast group) is the device's own. A MAC is in one or the other.
+  VxlanFdbPool* shared_;
+  IdBits held_;
   SlotStore<VxlanFdbEntry> entries_;
   KeyIndex index_;  // MAC → its slot in entries_
 };
