@@ -167,7 +167,7 @@ flannel::BackendContext Cluster::backend_context(NodeState& n) {
     return d && std::any_of(d->addrs.begin(), d->addrs.end(), [&](const kernel::IfAddr& x) { return x.local == a; });
   };
   ctx.kernel.route = [&ns](const wire::Ipv4Prefix& dst) -> std::optional<flannel::KernelRoute> {
-    if (const kernel::Route* r = ns.main_table.find(dst)) return flannel::KernelRoute{r->gw, r->dev ? r->dev->name : ""};
+    if (const auto r = ns.main_table.find(dst)) return flannel::KernelRoute{r->gw, r->dev ? r->dev->name : ""};
     return std::nullopt;
   };
   return ctx;

@@ -163,13 +163,13 @@ std::string dump_addrs(const Netns& ns) {
 
 std::string dump_routes(const Netns& ns) {
   std::string s;
-  for (const Route* r : ns.main_table.dump()) append_route(s, *r, false), s += '\n';
+  for (const Route& r : ns.main_table.dump()) append_route(s, r, false), s += '\n';
   return s;
 }
 
 std::string dump_local_routes(const Netns& ns) {
   std::string s;
-  for (const Route* r : ns.local_table.dump()) append_route(s, *r, true), s += '\n';
+  for (const Route& r : ns.local_table.dump()) append_route(s, r, true), s += '\n';
   return s;
 }
 

@@ -9,7 +9,7 @@
 namespace ol::kernel {
 
 Netns::Netns(World& w, std::string n)
-    : world(w), pool(w.pool), work(w.work), softnet(w.softnet), tracing(w.tracing), name(std::move(n)), node(name), neigh(*this, w.sim.stream("neigh:" + name)) {
+    : world(w), pool(w.pool), work(w.work), softnet(w.softnet), tracing(w.tracing), name(std::move(n)), node(name), main_table(254, &w.shared_routes), neigh(*this, w.sim.stream("neigh:" + name)) {
   // Every new namespace starts with lo, down (net/core/net_namespace.c → loopback_net_init).
   register_device(std::make_unique<LoopbackDevice>(*this));
 }

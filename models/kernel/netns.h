@@ -55,7 +55,7 @@ class Netns {
   std::string node;  // the node this namespace belongs to (itself for a node's root namespace)
   cost::NodeCpu* cpu = nullptr;  // its node's cores; null: its work costs nothing
   FibTable local_table{255};
-  FibTable main_table{254};
+  FibTable main_table;  // its gateway routes shared with the World's other tables (World::shared_routes)
   NeighTable neigh;
   SocketTable sockets;
   std::unordered_map<std::uint32_t, PmtuEntry> pmtu;

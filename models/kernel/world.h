@@ -37,6 +37,7 @@ class World {
 
   PacketPool pool;  // first member: destroyed last, after every queue that holds its packets
   // Entries many namespaces hold alike (shared_entries.h), before the namespaces that point into them.
+  RoutePool shared_routes;
   NeighPool shared_neigh;
   VxlanFdbPool shared_vxlan_fdb;
   Simulator& sim;

@@ -46,7 +46,7 @@ TEST_CASE("a routing table holds exactly the routes added and not removed, throu
     }
     REQUIRE(t.size() == ref.size());
     std::vector<std::pair<int, std::uint32_t>> dumped;
-    for (const Route* r : t.dump()) dumped.emplace_back(r->dst.len, r->dst.addr.v);
+    for (const Route& r : t.dump()) dumped.emplace_back(r.dst.len, r.dst.addr.v);
     std::vector<std::pair<int, std::uint32_t>> expected;
     for (auto& [k, m] : ref) expected.push_back(k);
     std::sort(expected.begin(), expected.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
@@ -56,7 +56,7 @@ TEST_CASE("a routing table holds exactly the routes added and not removed, throu
       const Route* r = t.lookup(wire::Ipv4Addr{k.second});
       REQUIRE(r);
       CHECK(r->dst.len >= k.first);
-      CHECK(t.find(route(k.second, k.first).dst) != nullptr);
+      CHECK(t.find(route(k.second, k.first).dst).has_value());
     }
   }
 }

@@ -137,3 +137,53 @@ TEST_CASE("shared entries: a shared neighbour made REACHABLE, and an all-zeros F
   CHECK(kernel::dump_neigh(lab.ns("node-c")).empty());
   CHECK(kernel::dump_neigh(lab.ns("node-a")) == "10.244.2.0 dev flannel.1 lladdr 0a:bb:bb:bb:bb:02 PERMANENT\n");
 }
+
+namespace {
+
+// node-c is a third host-gw node on the same segment, holding node-a's route to node-b's pods.
+const std::string kHostGwNodeC =
+    "ip netns add node-c\n"
+    "ip -n node-c link add eth0 type veth peer name sw-node-c\n"
+    "ip -n node-c addr add 192.168.100.3/24 dev eth0\n"
+    "ip -n node-c link set dev sw-node-c up\n"
+    "ip -n node-c link set dev eth0 up\n"
+    "ip -n node-c route add 10.244.2.0/24 via 192.168.100.2 dev eth0\n";
+
+}  // namespace
+
+TEST_CASE("shared routes: a peer's route through a gateway is stored once, used, replaced and deleted per namespace") {
+  Lab lab("two-nodes-host-gw.sh", kHostGwNodeC);
+  kernel::Netns& a = lab.ns("node-a");
+  kernel::Netns& c = lab.ns("node-c");
+  const std::string a_routes = kernel::dump_routes(a);
+  CHECK(kernel::dump_routes(c) ==
+        "10.244.2.0/24 via 192.168.100.2 dev eth0\n"
+        "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.3\n");
+  // node-a's, node-b's and node-c's peer routes (two values) and the pods' two gateway routes each.
+  CHECK(lab.world.shared_routes.size() == 6);
+  CHECK(refusal(lab, "ip -n node-c route add 10.244.2.0/24 via 192.168.100.2 dev eth0\n").ends_with("RTNETLINK answers: File exists"));
+  const auto held = c.main_table.find(*wire::Ipv4Prefix::parse("10.244.2.0/24"));
+  REQUIRE(held);
+  CHECK(held->dev == c.dev_by_name("eth0"));
+  CHECK(held->gw->str() == "192.168.100.2");
+
+  lab.ping("pod-a1", "10.244.2.2");  // node-a's route carries it, and is node-a's own from now on
+  REQUIRE(lab.replies().size() == 1);
+  CHECK(kernel::dump_routes(a) == a_routes);
+
+  run(lab,
+      "ip -n node-c route replace 10.244.2.0/24 via 192.168.100.9 dev eth0\n"
+      "ip -n node-c route add 10.244.2.0/24 via 192.168.100.8 dev eth0 metric 5\n");
+  CHECK(kernel::dump_routes(c) ==
+        "10.244.2.0/24 via 192.168.100.9 dev eth0\n"
+        "10.244.2.0/24 via 192.168.100.8 dev eth0 metric 5\n"
+        "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.3\n");
+  CHECK(kernel::dump_routes(a) == a_routes);
+  run(lab, "ip -n node-c route del 10.244.2.0/24 metric 0\n");
+  CHECK(kernel::dump_routes(c) ==
+        "10.244.2.0/24 via 192.168.100.8 dev eth0 metric 5\n"
+        "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.3\n");
+  run(lab, "ip -n node-c route replace 10.244.3.0/24 via 192.168.100.2 dev eth0\nip -n node-c link set dev eth0 down\n");
+  CHECK(kernel::dump_routes(c).empty());  // its device went down: every route through it went too
+  CHECK(kernel::dump_routes(a) == a_routes);
+}

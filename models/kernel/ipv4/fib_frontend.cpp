@@ -60,8 +60,8 @@ void fib_netdev_down(Device& dev) {
   Netns& ns = *dev.netns;
   ns.main_table.remove_if_dev(&dev);
   std::vector<Route> broadcast;
-  for (const Route* r : ns.local_table.dump())
-    if (r->dev == &dev && r->type == RouteType::Broadcast) broadcast.push_back(*r);
+  for (const Route& r : ns.local_table.dump())
+    if (r.dev == &dev && r.type == RouteType::Broadcast) broadcast.push_back(r);
   for (const Route& r : broadcast) ns.local_table.remove_exact(r);
   ns.neigh.remove_dev(&dev);
 }

@@ -27,7 +27,9 @@ std::size_t erase_routes_if(RouteList& routes, Pred pred) {
 const Route* FibTable::lookup(wire::Ipv4Addr dst, Scope min_scope) const {
   for (std::uint64_t left = length_mask_; left; left &= ~(std::uint64_t(1) << (63 - std::countl_zero(left)))) {
     const int len = 63 - std::countl_zero(left);  // the longest length not yet tried
-    const RouteList* routes = by_prefix_.find(std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len)));
+    const std::uint64_t k = std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len));
+    const RouteList* routes = by_prefix_.find(k);
+    if (!routes && !held_.empty()) routes = materialize(k);
     if (!routes) continue;
     for (const Route& r : *routes)
       if (usable(r, min_scope)) return &r;
@@ -43,12 +45,75 @@ void FibTable::note_length(int len, int delta) {
     length_mask_ &= ~(std::uint64_t(1) << len);
 }
 
-const Route* FibTable::find(const wire::Ipv4Prefix& dst) const {
-  const RouteList* routes = by_prefix_.find(key(dst));
-  return !routes || routes->empty() ? nullptr : &routes->front();
+std::uint32_t FibTable::held_id(std::uint64_t k, Device** dev) const {
+  if (held_.empty()) return RoutePool::kNone;
+  for (std::uint32_t id = shared_->first(k); id != RoutePool::kNone; id = shared_->next(id))
+    for (const auto& [d, bits] : held_)
+      if (bits.test(id)) {
+        *dev = d;
+        return id;
+      }
+  return RoutePool::kNone;
+}
+
+Route FibTable::shared_route(std::uint32_t id, Device* dev) const {
+  Route r = (*shared_)[id];
+  r.dev = dev;
+  return r;
+}
+
+void FibTable::hold(const Route& r) {
+  Route stored = r;
+  stored.dev = nullptr;
+  auto at = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == r.dev; });
+  IdBits& bits = at != held_.end() ? at->second : held_.emplace_back(r.dev, IdBits{}).second;
+  bits.set(shared_->intern(key(r.dst), stored));
+  note_length(r.dst.len, +1);
+  ++count_;
+}
+
+void FibTable::unhold(std::uint32_t id, Device* dev) {
+  auto at = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == dev; });
+  at->second.reset(id);
+  if (at->second.empty()) held_.erase(at);
+  note_length((*shared_)[id].dst.len, -1);
+  --count_;
+}
+
+RouteList* FibTable::materialize(std::uint64_t k) const {
+  Device* dev = nullptr;
+  const std::uint32_t id = held_id(k, &dev);
+  if (id == RoutePool::kNone) return nullptr;
+  auto at = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == dev; });
+  at->second.reset(id);
+  if (at->second.empty()) held_.erase(at);
+  RouteList& routes = by_prefix_[k];
+  routes.push_back(shared_route(id, dev));
+  return &routes;
+}
+
+std::optional<Route> FibTable::find(const wire::Ipv4Prefix& dst) const {
+  if (const RouteList* routes = by_prefix_.find(key(dst)); routes && !routes->empty()) return routes->front();
+  Device* dev = nullptr;
+  const std::uint32_t id = held_id(key(dst), &dev);
+  if (id == RoutePool::kNone) return std::nullopt;
+  return shared_route(id, dev);
 }
 
 FibTable::AddResult FibTable::add(const Route& r) {
+  if (!by_prefix_.find(key(r.dst))) {
+    Device* dev = nullptr;
+    const std::uint32_t id = held_id(key(r.dst), &dev);
+    if (id == RoutePool::kNone && shareable(r)) {
+      hold(r);
+      return AddResult::Added;
+    }
+    if (id != RoutePool::kNone) {
+      const Route& e = (*shared_)[id];
+      if (e.same_key(r) && e.type == r.type) return AddResult::Exists;
+      materialize(key(r.dst));
+    }
+  }
   auto& bucket = by_prefix_[key(r.dst)];
   for (const Route& e : bucket)
     if (e.same_key(r) && e.type == r.type) return AddResult::Exists;
@@ -61,6 +126,7 @@ FibTable::AddResult FibTable::add(const Route& r) {
 }
 
 FibTable::AddResult FibTable::append(const Route& r) {
+  materialize(key(r.dst));
   auto& bucket = by_prefix_[key(r.dst)];
   for (const Route& e : bucket)
     if (e.same_key(r) && e.type == r.type && e.dev == r.dev) return AddResult::Exists;
@@ -73,6 +139,20 @@ FibTable::AddResult FibTable::append(const Route& r) {
 }
 
 void FibTable::replace(const Route& r) {
+  if (!by_prefix_.find(key(r.dst))) {
+    Device* dev = nullptr;
+    const std::uint32_t id = held_id(key(r.dst), &dev);
+    if (id != RoutePool::kNone && (*shared_)[id].same_key(r)) {
+      if (!shareable(r)) {
+        materialize(key(r.dst));
+      } else {
+        unhold(id, dev);
+        hold(r);
+        return;
+      }
+    }
+    if (id == RoutePool::kNone || !(*shared_)[id].same_key(r)) return void(add(r));
+  }
   auto& bucket = by_prefix_[key(r.dst)];
   for (Route& e : bucket)
     if (e.same_key(r)) {
@@ -84,7 +164,13 @@ void FibTable::replace(const Route& r) {
 
 bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> metric, const Device* dev) {
   RouteList* found = by_prefix_.find(key(dst));
-  if (!found) return false;
+  if (!found) {
+    Device* on = nullptr;
+    const std::uint32_t id = held_id(key(dst), &on);
+    if (id == RoutePool::kNone || (metric && (*shared_)[id].metric != *metric) || (dev && on != dev)) return false;
+    unhold(id, on);
+    return true;
+  }
   auto& bucket = *found;
   for (auto e = bucket.begin(); e != bucket.end(); ++e) {
     if ((!metric || e->metric == *metric) && (!dev || e->dev == dev)) {
@@ -100,7 +186,12 @@ bool FibTable::remove(const wire::Ipv4Prefix& dst, std::optional<std::uint32_t> 
 
 void FibTable::remove_exact(const Route& r) {
   RouteList* found = by_prefix_.find(key(r.dst));
-  if (!found) return;
+  if (!found) {
+    Device* on = nullptr;
+    const std::uint32_t id = held_id(key(r.dst), &on);
+    if (id != RoutePool::kNone && shared_route(id, on) == r) unhold(id, on);
+    return;
+  }
   auto& bucket = *found;
   const std::size_t n = erase_routes_if(bucket, [&](const Route& e) {
     return e.same_key(r) && e.type == r.type && e.dev == r.dev && e.prefsrc == r.prefsrc;
@@ -111,6 +202,13 @@ void FibTable::remove_exact(const Route& r) {
 }
 
 void FibTable::remove_if_dev(const Device* dev) {
+  for (auto at = held_.begin(); at != held_.end(); ++at)
+    if (at->first == dev) {
+      at->second.for_each([&](std::uint32_t id) { note_length((*shared_)[id].dst.len, -1); });
+      count_ -= at->second.size();
+      held_.erase(at);
+      break;
+    }
   by_prefix_.edit_all([&](std::uint64_t k, RouteList& routes) {
     const std::size_t n = erase_routes_if(routes, [&](const Route& e) { return e.dev == dev; });
     for (std::size_t i = 0; i < n; ++i) note_length(int(k >> 32), -1);
@@ -118,20 +216,29 @@ void FibTable::remove_if_dev(const Device* dev) {
   });
 }
 
-std::vector<const Route*> FibTable::dump() const {
+std::vector<Route> FibTable::dump() const {
   // Prefixes sorted by (address, length) without touching the routes (a prefix's routes are
   // already in metric order): a sort that dereferenced each route missed the cache on every
   // comparison of a 5,000-route table.
-  std::vector<std::pair<std::uint64_t, const RouteList*>> order;
+  struct Prefix {
+    std::uint64_t order;         // address << 8 | length
+    const RouteList* routes;     // the table's own, or
+    std::uint32_t id;            // a shared route
+    Device* dev;                 // on this device
+  };
+  std::vector<Prefix> order;
   order.reserve(count_);
-  by_prefix_.for_each([&](std::uint64_t k, const RouteList& routes) {
-    order.emplace_back((k & 0xffffffffu) << 8 | k >> 32, &routes);  // key: length << 32 | address
-  });
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<const Route*> out;
+  const auto by_address = [](std::uint64_t k) { return (k & 0xffffffffu) << 8 | k >> 32; };  // k: length << 32 | address
+  by_prefix_.for_each([&](std::uint64_t k, const RouteList& routes) { order.push_back({by_address(k), &routes, 0, nullptr}); });
+  for (const auto& [dev, bits] : held_)
+    bits.for_each([&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
+  std::sort(order.begin(), order.end(), [](const Prefix& a, const Prefix& b) { return a.order < b.order; });
+  std::vector<Route> out;
   out.reserve(count_);
-  for (const auto& [k, routes] : order)
-    for (const Route& r : *routes) out.push_back(&r);
+  for (const Prefix& p : order) {
+    if (!p.routes) out.push_back(shared_route(p.id, p.dev));
+    else out.insert(out.end(), p.routes->begin(), p.routes->end());
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@ struct Route {
   bool onlink = false;
 
   bool same_key(const Route& o) const { return dst == o.dst && metric == o.metric; }
+  bool operator==(const Route&) const = default;
 };
 
 }  // namespace ol::kernel
