@@ -44,13 +44,12 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   // The watch starts from the list it took, so each peer is handled exactly once.
   const std::uint64_t rev = store_.revision();
   const std::vector<const Lease*> leases = store_.list();
-  std::vector<LeaseEvent> listed;
+  std::vector<PeerEvent> listed;
   if (request_cost > 0) listed.reserve(leases.size());
   for (const Lease* l : leases) {
     if (l->subnet == lease_) continue;
-    LeaseEvent ev = trimmed(LeaseEventType::Added, *l, rev, sim_.now());
-    if (request_cost > 0) listed.push_back(std::move(ev));
-    else handle(ev, sim_.now(), cfg);
+    if (request_cost > 0) listed.push_back(PeerEvent::of(LeaseEventType::Added, *l, sim_.now()));
+    else handle(PeerEvent::of(LeaseEventType::Added, *l, sim_.now()).event(), sim_.now(), cfg);
     emit_if_full(cfg);
   }
   emit_(std::move(cfg));
@@ -99,19 +98,18 @@ void Flanneld::handle(const LeaseEvent& ev, Nanos heard, netconfig::NetConfig& c
   if (on_programmed && request_cost == 0) on_programmed(Programmed{ev.type, ev.lease.subnet, ev.written, heard, sim_.now()});
 }
 
-// What the backend reads of a lease: not the BackendData document once its VtepMAC is parsed (a
-// flanneld that lists 5,000 leases keeps 5,000, and 5,000 flanneld hear each change).
-LeaseEvent Flanneld::trimmed(LeaseEventType type, const Lease& l, std::uint64_t revision, Nanos written) {
+// What the backends read of a lease (not its BackendData: LeaseStore parsed the VtepMAC).
+Flanneld::PeerEvent Flanneld::PeerEvent::of(LeaseEventType type, const Lease& l, Nanos written) {
+  return PeerEvent{written, l.subnet, l.attrs.public_ip, l.attrs.vtep_mac, type};
+}
+
+LeaseEvent Flanneld::PeerEvent::event() const {
   LeaseEvent e;
   e.type = type;
-  e.revision = revision;
   e.written = written;
-  e.lease.subnet = l.subnet;
-  e.lease.expiration = l.expiration;
-  e.lease.attrs.public_ip = l.attrs.public_ip;
-  e.lease.attrs.backend_type = l.attrs.backend_type;
-  e.lease.attrs.vtep_mac = l.attrs.vtep_mac;
-  if (!l.attrs.vtep_mac) e.lease.attrs.backend_data = l.attrs.backend_data;
+  e.lease.subnet = subnet;
+  e.lease.attrs.public_ip = public_ip;
+  e.lease.attrs.vtep_mac = vtep_mac;
   return e;
 }
 
@@ -125,8 +123,8 @@ void Flanneld::emit_if_full(netconfig::NetConfig& cfg) {
   cfg.commands.reserve(kEmitEvery + 8);
 }
 
-// A batch of peers' events (trimmed), handled after the ones before it.
-void Flanneld::enqueue(std::vector<LeaseEvent> events) {
+// A batch of peers' events, handled after the ones before it.
+void Flanneld::enqueue(std::vector<PeerEvent> events) {
   queue_.push_back(Queued{std::move(events), sim_.now()});
   if (!working_) handle_next();
 }
@@ -143,14 +141,14 @@ void Flanneld::on_event(std::uint64_t) {
   const Queued done = std::move(queue_.front());
   queue_.pop_front();
   netconfig::NetConfig cfg;
-  for (const LeaseEvent& ev : done.events) {
-    handle(ev, done.heard, cfg);
+  for (const PeerEvent& ev : done.events) {
+    handle(ev.event(), done.heard, cfg);
     emit_if_full(cfg);
   }
   if (!queue_.empty()) handle_next();
   if (!cfg.commands.empty()) emit_(std::move(cfg));
   if (on_programmed)
-    for (const LeaseEvent& ev : done.events) on_programmed(Programmed{ev.type, ev.lease.subnet, ev.written, done.heard, sim_.now()});
+    for (const PeerEvent& ev : done.events) on_programmed(Programmed{ev.type, ev.subnet, ev.written, done.heard, sim_.now()});
 }
 
 // handleSubnetEvents: the batch in order, our own lease skipped.
@@ -173,10 +171,10 @@ void Flanneld::on_lease_events(std::span<const LeaseEvent> batch) {
     }
   }
   if (request_cost > 0) {
-    std::vector<LeaseEvent> peers;
+    std::vector<PeerEvent> peers;
     peers.reserve(batch.size());
     for (const LeaseEvent& ev : batch)
-      if (ev.lease.subnet != lease_) peers.push_back(trimmed(ev.type, ev.lease, ev.revision, ev.written));
+      if (ev.lease.subnet != lease_) peers.push_back(PeerEvent::of(ev.type, ev.lease, ev.written));
     if (!peers.empty()) enqueue(std::move(peers));
   }
   if (!cfg.commands.empty()) emit_(std::move(cfg));

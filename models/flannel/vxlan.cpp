@@ -46,9 +46,14 @@ bool VxlanNetwork::direct(const Lease& peer) const {
 
 namespace {
 
+// LeaseStore parsed BackendData's VtepMAC when it stored the lease; a lease made otherwise is read
+// here. One without a VtepMAC that parses (written by hand, say) gets all zeros.
 wire::MacAddr vtep_mac_of(const Lease& peer) {
   if (peer.attrs.vtep_mac) return *peer.attrs.vtep_mac;
-  return *wire::MacAddr::parse(peer.attrs.backend_data.value("VtepMAC", std::string("00:00:00:00:00:00")));
+  const nlohmann::json& d = peer.attrs.backend_data;
+  if (d.is_object() && d.contains("VtepMAC") && d["VtepMAC"].is_string())
+    if (auto mac = wire::MacAddr::parse(d["VtepMAC"].get<std::string>())) return *mac;
+  return wire::MacAddr::zero();
 }
 
 }  // namespace
