@@ -142,16 +142,12 @@ void FibTable::replace(const Route& r) {
   if (!by_prefix_.find(key(r.dst))) {
     Device* dev = nullptr;
     const std::uint32_t id = held_id(key(r.dst), &dev);
-    if (id != RoutePool::kNone && (*shared_)[id].same_key(r)) {
-      if (!shareable(r)) {
-        materialize(key(r.dst));
-      } else {
-        unhold(id, dev);
-        hold(r);
-        return;
-      }
-    }
     if (id == RoutePool::kNone || !(*shared_)[id].same_key(r)) return void(add(r));
+    if (shareable(r)) {  // the shared route for another: the new one is shared too
+      unhold(id, dev);
+      return hold(r);
+    }
+    materialize(key(r.dst));
   }
   auto& bucket = by_prefix_[key(r.dst)];
   for (Route& e : bucket)
