@@ -226,8 +226,10 @@ std::vector<Route> FibTable::dump() const {
   order.reserve(count_);
   const auto by_address = [](std::uint64_t k) { return (k & 0xffffffffu) << 8 | k >> 32; };  // k: length << 32 | address
   by_prefix_.for_each([&](std::uint64_t k, const RouteList& routes) { order.push_back({by_address(k), &routes, 0, nullptr}); });
-  for (const auto& [dev, bits] : held_)
-    bits.for_each([&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
+  for (const auto& held : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
+    Device* dev = held.first;
+    held.second.for_each([&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
+  }
   std::sort(order.begin(), order.end(), [](const Prefix& a, const Prefix& b) { return a.order < b.order; });
   std::vector<Route> out;
   out.reserve(count_);

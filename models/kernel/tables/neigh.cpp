@@ -278,11 +278,13 @@ std::vector<NeighView> NeighTable::dump() const {
   std::vector<std::pair<std::uint64_t, NeighView>> order;
   order.reserve(index_.size());
   index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, view_of(entries_[i])); });
-  for (const auto& [dev, bits] : held_)
-    bits.for_each([&](std::uint32_t id) {
+  for (const auto& held : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
+    Device* dev = held.first;
+    held.second.for_each([&](std::uint32_t id) {
       const PermanentNeigh& e = shared()[id];
       order.emplace_back(key(dev, e.ip), NeighView{dev, e.ip, e.lladdr, Nud::Permanent});
     });
+  }
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<NeighView> out;
   out.reserve(order.size());
