@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake make pkg-config catch2 libcli11-dev nlohmann-json3-dev libfmt-dev libpcap-dev
           iproute2 iputils-ping tshark containernetworking-plugins dnsmasq-base iperf3
-          qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libboost-graph-dev fonts-dejavu-core
+          qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libboost-graph-dev libgoogle-perftools-dev fonts-dejavu-core
           clang libclang-rt-14-dev munge slurmctld slurmd slurm-client chromium xvfb xdotool)
 
 missing=()
