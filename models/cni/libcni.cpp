@@ -15,15 +15,16 @@ std::string description(const json& p) {
 }
 
 // buildOneConfig + injectRuntimeConfig.
-json build_one_config(const ConfList& list, const json& plugin, const std::optional<json>& prev, const json& caps) {
+// `prev` by value: ADD moves each result into the next plugin's configuration instead of copying it.
+json build_one_config(const ConfList& list, const json& plugin, std::optional<json> prev, const json& caps) {
   json c = plugin;
   c["name"] = list.name;
   c["cniVersion"] = list.cni_version;
-  if (prev) c["prevResult"] = *prev;
+  if (prev) c["prevResult"] = std::move(*prev);
   json rc = json::object();
-  const json declared = plugin.value("capabilities", json::object());
-  for (auto it = declared.begin(); it != declared.end(); ++it)
-    if (it->is_boolean() && it->get<bool>() && caps.contains(it.key())) rc[it.key()] = caps[it.key()];
+  if (const auto declared = plugin.find("capabilities"); declared != plugin.end())
+    for (auto it = declared->begin(); it != declared->end(); ++it)
+      if (it->is_boolean() && it->get<bool>() && caps.contains(it.key())) rc[it.key()] = caps[it.key()];
   if (!rc.empty()) c["runtimeConfig"] = rc;
   return c;
 }
@@ -58,7 +59,7 @@ Result add_network_list(const ConfList& list, const Runtime& rt, PluginHost& h, 
   std::optional<json> prev;
   Result r;
   for (const auto& plugin : list.plugins) {
-    const json conf = build_one_config(list, plugin, prev, caps);
+    const json conf = build_one_config(list, plugin, std::move(prev), caps);
     try {
       r = exec_plugin(plugin["type"].get<std::string>(), "ADD", conf, rt, h);
     } catch (const CniError& e) {

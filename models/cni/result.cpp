@@ -42,15 +42,26 @@ json result_json(const Result& r, const std::string& cni_version) {
   return j;
 }
 
+namespace {
+
+// The member read in place (json::value would copy the whole array out), or an empty array.
+const json& member_or_empty(const json& j, const char* key) {
+  static const json empty = json::array();
+  const auto it = j.find(key);
+  return it != j.end() ? *it : empty;
+}
+
+}  // namespace
+
 Result parse_result(const json& j) {
   auto bad = [](const std::string& why) { return CniError(6, fmt::format("failed to parse prevResult: {}", why)); };
   if (!j.is_object()) throw bad("not a JSON object");
   if (!supported_version(j.value("cniVersion", "")))
     throw bad(fmt::format("unsupported cniVersion \"{}\"", j.value("cniVersion", "")));
   Result r;
-  for (const auto& i : j.value("interfaces", json::array()))
+  for (const auto& i : member_or_empty(j, "interfaces"))
     r.interfaces.push_back({i.value("name", ""), i.value("mac", ""), i.value("sandbox", "")});
-  for (const auto& ip : j.value("ips", json::array())) {
+  for (const auto& ip : member_or_empty(j, "ips")) {
     auto a = wire::Ipv4Prefix::parse(ip.value("address", ""));
     if (!a) throw bad(fmt::format("\"{}\" is not an address with a prefix length", ip.value("address", "")));
     ResultIp out{*a, std::nullopt, std::nullopt};
@@ -58,7 +69,7 @@ Result parse_result(const json& j) {
     if (ip.contains("interface")) out.interface = ip["interface"].get<int>();
     r.ips.push_back(out);
   }
-  for (const auto& rt : j.value("routes", json::array())) {
+  for (const auto& rt : member_or_empty(j, "routes")) {
     auto d = wire::Ipv4Prefix::parse(rt.value("dst", ""));
     if (!d) throw bad(fmt::format("route dst \"{}\" is not a prefix", rt.value("dst", "")));
     ResultRoute out{*d, std::nullopt};
