@@ -1,5 +1,7 @@
 #include "models/kernel/dump.h"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "models/kernel/devices/bridge.h"
@@ -14,8 +16,8 @@ namespace {
 
 // The table lines are appended to one string, with no temporary per line: a 5,000-node cluster
 // prints 75 million of them.
-void append_decimal(std::string& s, std::uint32_t v) {
-  char buf[10];
+void append_decimal(std::string& s, std::int64_t v) {
+  char buf[20];
   char* end = fmt::format_to(buf, "{}", v);
   s.append(buf, end);
 }
@@ -95,7 +97,7 @@ const VethDevice* as_veth(const Device& d) {
 }
 
 // operstate as the kernel computes it (default_operstate / rfc2863 states).
-std::string operstate(const Device& d) {
+const char* operstate(const Device& d) {
   if (!d.admin_up) return "DOWN";
   if (d.kind == DevKind::Loopback || d.kind == DevKind::Vxlan) return "UNKNOWN";
   // A TUN with its reader attached has carrier and is UP (kernel 6.18 here; validate compared).
@@ -108,42 +110,53 @@ std::string operstate(const Device& d) {
   return "DOWN";
 }
 
-std::string flags(const Device& d) {
-  std::vector<std::string> f;
-  if (d.admin_up && !d.carrier() && d.kind != DevKind::Loopback) f.push_back("NO-CARRIER");
-  if (d.kind == DevKind::Loopback) f.push_back("LOOPBACK");
-  else if (d.kind == DevKind::Tun) { f.push_back("POINTOPOINT"); f.push_back("MULTICAST"); f.push_back("NOARP"); }
-  else { f.push_back("BROADCAST"); f.push_back("MULTICAST"); }
-  if (d.admin_up) f.push_back("UP");
-  if (d.running()) f.push_back("LOWER_UP");
-  if (operstate(d) == "LOWERLAYERDOWN") f.push_back("M-DOWN");
-  return fmt::format("<{}>", fmt::join(f, ","));
+void append_flags(std::string& s, const Device& d, const char* state) {
+  bool first = true;
+  auto flag = [&](const char* f) { s += first ? "<" : ",", s += f, first = false; };
+  if (d.admin_up && !d.carrier() && d.kind != DevKind::Loopback) flag("NO-CARRIER");
+  if (d.kind == DevKind::Loopback) flag("LOOPBACK");
+  else if (d.kind == DevKind::Tun) flag("POINTOPOINT"), flag("MULTICAST"), flag("NOARP");
+  else flag("BROADCAST"), flag("MULTICAST");
+  if (d.admin_up) flag("UP");
+  if (d.running()) flag("LOWER_UP");
+  if (std::string_view(state) == "LOWERLAYERDOWN") flag("M-DOWN");
+  s += '>';
 }
 
-std::string qdisc(const Device& d) {
+const char* qdisc(const Device& d) {
   if (d.qdisc) return "netem";
   if (!d.admin_up) return "noop";
   return d.kind == DevKind::Tun ? "pfifo_fast" : "noqueue";
 }
 
-std::string link_head(const Device& d, bool mode) {
-  std::string name = d.name;
-  std::string netns_note;
-  if (auto* v = as_veth(d); v && v->peer) {
-    if (v->peer->netns == d.netns) name += "@" + v->peer->name;
-    else {
-      name += fmt::format("@if{}", v->peer->ifindex);
-      netns_note = " link-netns " + v->peer->netns->name;
-    }
+// A device's first two lines in `ip link` (mode) or `ip addr`, appended with no temporary: a
+// 150,000-pod cluster prints a million of them.
+void append_link_head(std::string& s, const Device& d, bool mode) {
+  append_decimal(s, d.ifindex);
+  s += ": ";
+  s += d.name;
+  const VethDevice* v = as_veth(d);
+  const bool peer_elsewhere = v && v->peer && v->peer->netns != d.netns;
+  if (v && v->peer) {
+    if (peer_elsewhere) s += "@if", append_decimal(s, v->peer->ifindex);
+    else s += '@', s += v->peer->name;
   }
-  std::string s = fmt::format("{}: {}: {} mtu {} qdisc {}", d.ifindex, name, flags(d), d.mtu, qdisc(d));
-  if (d.master) s += " master " + static_cast<const Device*>(d.master)->name;
-  s += " state " + operstate(d) + (mode ? " mode DEFAULT" : "") + " group default";
-  if (d.txqueuelen) s += fmt::format(" qlen {}", d.txqueuelen);
+  s += ": ";
+  const char* state = operstate(d);
+  append_flags(s, d, state);
+  s += " mtu ", append_decimal(s, d.mtu);
+  s += " qdisc ", s += qdisc(d);
+  if (d.master) s += " master ", s += static_cast<const Device*>(d.master)->name;
+  s += " state ", s += state;
+  if (mode) s += " mode DEFAULT";
+  s += " group default";
+  if (d.txqueuelen) s += " qlen ", append_decimal(s, d.txqueuelen);
   if (d.kind == DevKind::Loopback) s += "\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00";
   else if (d.kind == DevKind::Tun) s += "\n    link/none";
-  else s += "\n    link/ether " + d.mac.str() + " brd ff:ff:ff:ff:ff:ff" + netns_note;
-  return s;
+  else {
+    s += "\n    link/ether ", d.mac.append_to(s), s += " brd ff:ff:ff:ff:ff:ff";
+    if (peer_elsewhere) s += " link-netns ", s += v->peer->netns->name;
+  }
 }
 
 }  // namespace
@@ -151,12 +164,12 @@ std::string link_head(const Device& d, bool mode) {
 namespace {
 
 void append_links(std::string& s, const Netns& ns) {
-  for (auto& d : ns.devices()) s += link_head(*d, true), s += '\n';
+  for (auto& d : ns.devices()) append_link_head(s, *d, true), s += '\n';
 }
 
 void append_addrs(std::string& s, const Netns& ns) {
   for (auto& d : ns.devices()) {
-    s += link_head(*d, false), s += '\n';
+    append_link_head(s, *d, false), s += '\n';
     for (const IfAddr& a : d->addrs) {
       s += "    inet " + a.local.str();
       if (a.broadcast) s += " brd " + a.broadcast->str();
