@@ -1,5 +1,6 @@
 #include "models/kernel/dump.h"
 
+#include <iterator>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -16,11 +17,7 @@ namespace {
 
 // The table lines are appended to one string, with no temporary per line: a 5,000-node cluster
 // prints 75 million of them.
-void append_decimal(std::string& s, std::int64_t v) {
-  char buf[20];
-  char* end = fmt::format_to(buf, "{}", v);
-  s.append(buf, end);
-}
+void append_decimal(std::string& s, std::int64_t v) { fmt::format_to(std::back_inserter(s), "{}", v); }
 
 void append_route(std::string& s, const Route& r, bool show_type) {
   if (show_type || r.type != RouteType::Unicast)
@@ -52,6 +49,13 @@ void append_neigh(std::string& s, const NeighView& n) {
   s += nud_name(n.state);
 }
 
+void append_bridge_fdb(std::string& s, const FdbEntry& e, const Device& bridge) {
+  e.mac.append_to(s);
+  s += " dev ", s += e.port->name;
+  s += " master ", s += bridge.name;
+  if (e.is_local || e.is_static) s += " permanent";
+}
+
 void append_vxlan_fdb(std::string& s, const VxlanFdbEntry& e, const Device& vxlan) {
   for (std::size_t i = 0; i < e.remotes.size(); ++i) {
     if (i) s += "\n";
@@ -79,8 +83,8 @@ std::string format_neigh(const Neighbour& n) {
 }
 
 std::string format_bridge_fdb(const FdbEntry& e, const Device& bridge) {
-  std::string s = e.mac.str() + " dev " + e.port->name + " master " + bridge.name;
-  if (e.is_local || e.is_static) s += " permanent";
+  std::string s;
+  append_bridge_fdb(s, e, bridge);
   return s;
 }
 
@@ -159,10 +163,6 @@ void append_link_head(std::string& s, const Device& d, bool mode) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 void append_links(std::string& s, const Netns& ns) {
   for (auto& d : ns.devices()) append_link_head(s, *d, true), s += '\n';
 }
@@ -195,9 +195,9 @@ void append_fdb(std::string& s, const Netns& ns) {
       // Ports' entries first, in port order, then the bridge's own (as `bridge fdb` lists by device).
       for (const Device* port : br.ports)
         for (const FdbEntry* e : entries)
-          if (e->port == port) s += format_bridge_fdb(*e, br), s += '\n';
+          if (e->port == port) append_bridge_fdb(s, *e, br), s += '\n';
       for (const FdbEntry* e : entries)
-        if (e->port == &br) s += format_bridge_fdb(*e, br), s += '\n';
+        if (e->port == &br) append_bridge_fdb(s, *e, br), s += '\n';
     } else if (d->kind == DevKind::Vxlan) {
       auto& vx = static_cast<const VxlanDevice&>(*d);
       for (const VxlanFdbEntry* e : vx.fdb.dump()) append_vxlan_fdb(s, *e, vx), s += '\n';
