@@ -29,6 +29,28 @@ cost::NodeCpu* CpuWork::node_cpu(std::string_view node) const {
   return it == cpus_.end() ? nullptr : it->second.get();
 }
 
+CpuWork::Turn CpuWork::begin_turn(cost::NodeCpu* c, Task& t, bool woken, EventTarget* target, std::uint64_t cookie) {
+  if (!c || c->shared) return begin_process(c, t, woken) ? Turn::Started : Turn::Retry;
+  RunQueue& rq = run_queue(*c, c->process_core(t.core, t.waker, woken, sim.now()));
+  if (rq.may_start(target) && begin_process(c, t, woken)) return Turn::Started;
+  rq.enqueue(target, cookie);
+  return Turn::Queued;
+}
+
+void CpuWork::leave_run_queues(const cost::NodeCpu* c, const EventTarget* target) {
+  if (!c || c->index >= run_queues_.size()) return;
+  for (auto& rq : run_queues_[c->index])
+    if (rq) rq->forget(target);
+}
+
+RunQueue& CpuWork::run_queue(cost::NodeCpu& c, int core) {
+  if (c.index >= run_queues_.size()) run_queues_.resize(c.index + 1);
+  auto& v = run_queues_[c.index];
+  if (v.empty())
+    for (int i = 0; i < c.cores(); ++i) v.push_back(std::make_unique<RunQueue>(*this, c, i));
+  return *v[std::size_t(core)];
+}
+
 bool CpuWork::begin(cost::NodeCpu* c, int core) {
   if (c && c->free_at(core) > sim.now()) return false;
   cur_ = {true, c, core, sim.now(), 0, 0};

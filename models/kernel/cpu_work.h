@@ -7,9 +7,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "models/cost/cpu.h"
 #include "models/cost/profile.h"
+#include "models/kernel/run_queue.h"
 #include "models/kernel/task.h"
 #include "sim/simulator.h"
 
@@ -42,6 +44,15 @@ class CpuWork {
     t.ipi = false;
     return true;
   }
+  // A process's turn, as begin_process, or else its place in the queue for its core. A cluster
+  // node's processes are pinned (NodeCpu::process_core): one that finds its core busy, or others
+  // already waiting for it, joins the core's RunQueue, and `target` gets `cookie` when its turn
+  // comes. In the lab (shared cores) the scheduler may run it on whichever core frees first, so
+  // nothing queues: the caller retries at process_ready_at.
+  enum class Turn { Started, Queued, Retry };
+  Turn begin_turn(cost::NodeCpu* c, Task& t, bool woken, EventTarget* target, std::uint64_t cookie);
+  // A process that exits leaves its node's run queues.
+  void leave_run_queues(const cost::NodeCpu* c, const EventTarget* target);
   Nanos process_ready_at(const cost::NodeCpu& c, const Task& t, bool woken) const {
     return c.free_at(c.process_core(t.core, t.waker, slept(t, woken), sim.now()));  // at() takes a past time as now
   }
@@ -95,7 +106,9 @@ class CpuWork {
     Task* task = nullptr;  // the process whose turn this is, if it is one
   };
   bool slept(const Task& t, bool woken) const { return woken && sim.now() >= t.ran_until; }
+  RunQueue& run_queue(cost::NodeCpu& c, int core);
   Current cur_;
+  std::vector<std::vector<std::unique_ptr<RunQueue>>> run_queues_;  // by NodeCpu::index, then core
   std::unordered_map<std::string, std::unique_ptr<cost::NodeCpu>> cpus_;
 };
 

@@ -9,11 +9,13 @@
 namespace ol::traffic {
 
 // Starts a turn of `task`'s work for `target` on `ns`'s node (`woken`: the task slept before it);
-// when its core is busy, schedules `target` again for when it is free and returns false.
+// when its core is busy, `target` gets `cookie` again when its turn comes (CpuWork::begin_turn)
+// and this returns false.
 inline bool begin_app_work(kernel::Netns& ns, kernel::Task& task, bool woken, EventTarget* target, std::uint64_t cookie) {
-  if (ns.work.begin_process(ns.cpu, task, woken)) return true;
-  ns.work.sim.at(ns.work.process_ready_at(*ns.cpu, task, woken), target, cookie);
-  return false;
+  using Turn = kernel::CpuWork::Turn;
+  const Turn turn = ns.work.begin_turn(ns.cpu, task, woken, target, cookie);
+  if (turn == Turn::Retry) ns.work.sim.at(ns.work.process_ready_at(*ns.cpu, task, woken), target, cookie);
+  return turn == Turn::Started;
 }
 
 }  // namespace ol::traffic

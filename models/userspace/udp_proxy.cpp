@@ -32,6 +32,7 @@ bool UdpProxy::open(kn::TunDevice& tun, wire::Ipv4Addr tun_addr) {
 
 UdpProxy::~UdpProxy() {
   ns_.work.sim.cancel(next_turn_);
+  ns_.work.leave_run_queues(ns_.cpu, this);
   if (tun_ && !tun_->dead) tun_->detach();
   if (sock_) {  // the process exits: its socket is closed and the port free again
     sock_->on_readable = nullptr;
@@ -79,10 +80,10 @@ void UdpProxy::schedule(Nanos at, std::uint64_t cookie) { next_turn_ = ns_.work.
 void UdpProxy::on_event(std::uint64_t cookie) {
   kn::World& w = ns_.world;
   const bool woken = cookie == kPollReturn;  // else the loop goes on: the thread kept running
-  if (!w.work.begin_process(ns_.cpu, thread, woken)) {
-    schedule(w.work.process_ready_at(*ns_.cpu, thread, woken), cookie);
-    return;
-  }
+  using Turn = kn::CpuWork::Turn;
+  const Turn turn = w.work.begin_turn(ns_.cpu, thread, woken, this, cookie);
+  if (turn == Turn::Retry) schedule(w.work.process_ready_at(*ns_.cpu, thread, woken), cookie);
+  if (turn != Turn::Started) return;
   if (woken) {
     if (!ctl_.empty()) process_cmd();
     const bool data = tun_ && !tun_->dead && (tun_->queued() || (sock_ && !sock_->rx.empty()));

@@ -2,6 +2,9 @@
 // on the lab's shared machine, as select_task_rq_fair places a waking task. And what a core that
 // idled pays (the profile's cold start).
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <string>
 
 #include "models/cost/cpu.h"
 #include "models/kernel/cpu_work.h"
@@ -156,4 +159,54 @@ TEST_CASE("softirq first: a core whose backlog holds packets runs them before a 
   lab.shared = true;
   lab.softirq_raise(0);
   CHECK(lab.process_core(0, -1, true, 0) == 1);
+}
+
+namespace {
+// A process that, each time it is woken, takes a 1 us turn on its node's core 0 and notes when.
+struct Process final : EventTarget {
+  Process(kernel::CpuWork& w, cost::NodeCpu& c, char n, std::string& log) : work(w), cpu(c), name(n), order(log) {}
+  void on_event(std::uint64_t) override {
+    if (work.begin_turn(&cpu, task, true, this, 0) != kernel::CpuWork::Turn::Started) return;
+    work.charge(cost::Step::AppWork, 0);
+    order += fmt::format("{}@{} ", name, work.sim.now());
+    work.end();
+  }
+  kernel::CpuWork& work;
+  cost::NodeCpu& cpu;
+  char name;
+  std::string& order;
+  kernel::Task task;
+};
+}  // namespace
+
+TEST_CASE("run queue: a cluster node's processes that find their core busy take turns in the order they queued, a newcomer queues behind them, one that exits leaves") {
+  Simulator sim;
+  kernel::CpuWork work(sim);
+  cost::Profile p;
+  p.steps[std::size_t(cost::Step::AppWork)].per_packet_ns = 1000;
+  work.profile = &p;
+  cost::NodeCpu& node = work.add_node_cpu("node-1", 1);
+  std::string order;
+  Process a(work, node, 'a', order), b(work, node, 'b', order), c(work, node, 'c', order), d(work, node, 'd', order),
+      e(work, node, 'e', order), gone(work, node, 'x', order);
+  for (Process* w : {&a, &b, &c, &gone}) sim.at(0, w);  // a gets the core, the others queue in order
+  sim.at(500, &d);    // the core is busy: d queues behind c
+  sim.at(1000, &e);   // a's turn ends now, but three wait: e queues behind them, it does not jump in
+  sim.run_until(1);
+  work.leave_run_queues(&node, &gone);  // x exits while it waits
+  const auto events = sim.run();
+  CHECK(order == "a@0 b@1000 c@2000 d@3000 e@4000 ");
+  // d's and e's wake-ups, then one pick for each queued turn: no process polls for the core.
+  CHECK(events == 2 + 4);
+  // On the lab's shared machine nothing queues: the scheduler may run a waiting task on
+  // whichever core frees first, so the caller retries then.
+  Simulator lab_sim;
+  kernel::CpuWork lab(lab_sim);
+  lab.shared_cores = 2;
+  lab.profile = &p;
+  cost::NodeCpu& machine = *lab.lab_cpu();
+  machine.occupy(0, 0, 1000);
+  machine.occupy(1, 0, 1000);
+  kernel::Task t;
+  CHECK(lab.begin_turn(&machine, t, true, &a, 0) == kernel::CpuWork::Turn::Retry);
 }
