@@ -61,12 +61,14 @@ class CpuWork {
   // queued on that core's wake list and sent an IPI (ttwu_queue_wakelist): the waker pays
   // send_call_function_single_ipi, the woken core sched_ttwu_pending as it leaves its idle loop
   // (in a VM both are exits to the hypervisor), and the task waits for that core to take the IPI
-  // (the profile's wakeup_latency). On the waker's own core, on a busy one, or still running, it
-  // is ready at once, with no IPI.
+  // (the profile's wakeup_latency). On the waker's own core or on a busy one it is ready at once,
+  // with no IPI; still running, it is ready when its turn ends.
   Nanos wake_up(Task& t, const cost::NodeCpu* c) {
     t.waker = cur_.active ? cur_.core : -1;
     const Nanos at = now();
-    if (!c || !profile || at < t.ran_until) return at;
+    if (!c || !profile) return at;
+    // Still running (its turn ends at ran_until, on the core it keeps): it goes on from there.
+    if (at < t.ran_until) return t.ran_until;
     const int core = c->process_core(t.core, t.waker, true, at);
     if (core == t.waker || c->free_at(core) > at) return at;
     if (cur_.active && cur_.cpu == c) charge(cost::Step::SendIpi, 0);

@@ -64,7 +64,7 @@ TEST_CASE("cold start: a core that idled runs its next budget of work the profil
   CHECK(ip_rcv_at(sim.now() + 100'000'000, 1, &other) == 1000);  // a profile without the curve
 }
 
-TEST_CASE("wake-up latency: a sleeper woken onto another, idle core runs the profile's latency later, on the waker's core at once") {
+TEST_CASE("wake-up latency: a sleeper woken onto another, idle core runs the profile's latency later, on the waker's core at once, a task still running when its turn ends") {
   Simulator sim;
   kernel::CpuWork work(sim);
   cost::Profile p;
@@ -78,7 +78,8 @@ TEST_CASE("wake-up latency: a sleeper woken onto another, idle core runs the pro
   kernel::Task running{.core = 1, .ran_until = 2'000'000};  // its turn has not ended: it never slept
   CHECK(work.wake_up(other_core, &node) == 1'000'700);
   CHECK(work.wake_up(same_core, &node) == 1'000'000);
-  CHECK(work.wake_up(running, &node) == 1'000'000);
+  CHECK(work.wake_up(running, &node) == 2'000'000);  // it goes on when its turn ends, with no IPI
+  CHECK_FALSE(running.ipi);
   node.occupy(1, 0, 3'000'000);  // core 1 busy: the task waits for the core, not for an IPI
   kernel::Task busy_core{.core = 1};
   CHECK(work.wake_up(busy_core, &node) == 1'000'000);
