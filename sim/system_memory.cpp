@@ -22,7 +22,7 @@ class PrefaultingAllocator final : public SysAllocator {
   explicit PrefaultingAllocator(SysAllocator* next) : next_(next) {}
   void* Alloc(size_t size, size_t* actual_size, size_t alignment) override {
     void* p = next_->Alloc(size, actual_size, alignment);
-    if (!p) return p;
+    if (!p || size > kGrowth) return p;
     const auto begin = reinterpret_cast<std::uintptr_t>(p) & ~std::uintptr_t(4095);
     const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(p) + (actual_size ? *actual_size : size);
     // An older kernel refuses the advice (EINVAL): its pages then fault one by one, as without it.
@@ -31,6 +31,10 @@ class PrefaultingAllocator final : public SysAllocator {
   }
 
  private:
+  // The page heap grows by 1 MiB at least (kMinSystemAlloc) for small objects, which it carves up
+  // and writes at once. A larger request is one large block (a vector's new capacity, say), often
+  // not all written: it keeps faulting page by page, as it is used.
+  static constexpr size_t kGrowth = size_t(1) << 20;
   SysAllocator* next_;
 };
 
