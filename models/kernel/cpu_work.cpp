@@ -39,8 +39,7 @@ CpuWork::Turn CpuWork::begin_turn(cost::NodeCpu* c, Task& t, bool woken, EventTa
 
 void CpuWork::leave_run_queues(const cost::NodeCpu* c, const EventTarget* target) {
   if (!c || c->index >= run_queues_.size()) return;
-  for (auto& rq : run_queues_[c->index])
-    if (rq) rq->forget(target);
+  for (auto& rq : run_queues_[c->index]) rq->forget(target);
 }
 
 RunQueue& CpuWork::run_queue(cost::NodeCpu& c, int core) {

@@ -1,7 +1,5 @@
 #include "models/kernel/run_queue.h"
 
-#include <algorithm>
-
 #include "models/cost/cpu.h"
 #include "models/kernel/cpu_work.h"
 
