@@ -1,6 +1,7 @@
 #include "validate/measure.h"
 
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/userspace/flow_stats.h"
+#include "models/userspace/tcp_flow.h"
 #include "validate/exec.h"
 
 namespace ol::validate {
@@ -53,6 +55,33 @@ nlohmann::json iperf3(const MeasurePlan& p, const std::string& prefix, const std
   return j;
 }
 
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  for (char& c : line)
+    if (c == '\t') c = ' ';
+  return line;
+}
+
+}  // namespace
+
+std::vector<std::string> tcp_as_modelled() { return {"-C", "cubic"}; }
+
+std::string use_linux_tcp_defaults(const std::vector<std::string>& namespaces) {
+  const std::string rmem = fmt::format("4096 {} {}", traffic::TcpFlow::kRcvBufDefault, traffic::TcpFlow::kRcvBuf);
+  const std::string wmem = "4096 16384 4194304";
+  for (const auto& ns : namespaces) {
+    const ExecResult r = run_argv({"ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_rmem=" + rmem, "net.ipv4.tcp_wmem=" + wmem});
+    if (r.status != 0) throw std::runtime_error(fmt::format("setting tcp_rmem and tcp_wmem in {}: {}", ns, r.err));
+  }
+  return fmt::format("TCP as the model runs it (Linux's defaults): cubic, tcp_rmem \"{}\", tcp_wmem \"{}\"; this machine's: {}, \"{}\", \"{}\"",
+                     rmem, wmem, first_line("/proc/sys/net/ipv4/tcp_congestion_control"), first_line("/proc/sys/net/ipv4/tcp_rmem"),
+                     first_line("/proc/sys/net/ipv4/tcp_wmem"));
+}
+
+namespace {
+
 runner::FlowRow row_of(const scenario::Scenario& s, const MeasurePlan& p, int flow, const std::string& proto, int payload) {
   runner::FlowRow r;
   r.scenario = s.name;
@@ -91,7 +120,7 @@ runner::FlowRow measure_ping_under_load(const scenario::Scenario& s, const Measu
                                         const std::string& dst) {
   const int server = start_iperf3_server(prefix + p.to, p.to, kIperfPort, {});
   const int secs = std::max(2, int(double(p.pings) * double(kPingInterval) / 1e9 + 2));
-  const int client = spawn_background(in_pod(prefix, p.from, iperf3_client(dst, secs, {})));
+  const int client = spawn_background(in_pod(prefix, p.from, iperf3_client(dst, secs, tcp_as_modelled())));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   runner::FlowRow row;
   try {
@@ -124,7 +153,9 @@ runner::FlowRow measure_udp(const scenario::Scenario& s, const MeasurePlan& p, c
 
 runner::FlowRow measure_tcp(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
                             int mtu, int flow = 3, int parallel = 1) {
-  const auto j = iperf3(p, prefix, dst, {"-P", std::to_string(parallel)});
+  std::vector<std::string> args = tcp_as_modelled();
+  args.insert(args.end(), {"-P", std::to_string(parallel)});
+  const auto j = iperf3(p, prefix, dst, args);
   const auto& recv = j.at("end").at("sum_received");
   runner::FlowRow row = row_of(s, p, flow, "tcp", mtu - 52);  // Linux's MSS with TCP timestamps
   row.goodput_gbps = recv.at("bits_per_second").get<double>() / 1e9;
@@ -189,6 +220,7 @@ std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const Mea
   const std::string mode = scenario::backend_name(s.net_conf.backend);
   log << fmt::format("{}: measuring {} -> {} ({}): ping ×{}, iperf3 UDP 64 B and 1400 B, TCP, {} s each\n", mode, p.from, p.to,
                      dst, p.pings, p.seconds);
+  log << mode << ": " << use_linux_tcp_defaults({prefix + p.from, prefix + p.to}) << "\n";
   rows.push_back(measure_ping(s, p, prefix, dst));
   rows.push_back(measure_udp(s, p, prefix, dst, 1, kUdpSmall));
   rows.push_back(measure_udp(s, p, prefix, dst, 2, kUdpLarge));

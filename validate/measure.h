@@ -45,6 +45,16 @@ std::vector<runner::FlowRow> measure_out_of_sample(const scenario::Scenario& s, 
 // Datagrams delivered per second, from a UDP row's goodput.
 double packets_per_second(const runner::FlowRow& r);
 
+// The model's TCP is Linux's defaults: CUBIC, tcp_rmem "4096 131072 6291456" (TcpFlow's buffers),
+// tcp_wmem "4096 16384 4194304". A machine may be tuned otherwise (this project's build VM runs BBR
+// and a 32 MiB tcp_rmem maximum, which new namespaces inherit), so the lab's TCP is set to them:
+// iperf3 picks the congestion control per socket with tcp_as_modelled() (a namespace may not choose
+// an algorithm the machine has not allowed), and use_linux_tcp_defaults sets the buffers in each
+// of `namespaces` (the lab's own). Returns a line for the log naming what the machine had, or
+// throws naming the namespace the kernel refused.
+std::vector<std::string> tcp_as_modelled();
+std::string use_linux_tcp_defaults(const std::vector<std::string>& namespaces);
+
 // iperf3's server for one test (`-s -1 -p port`, then `extra`) in namespace `netns`; returns its pid
 // once it listens, or throws naming `name`.
 int start_iperf3_server(const std::string& netns, const std::string& name, int port, const std::vector<std::string>& extra);
