@@ -131,7 +131,8 @@ std::string gap_name(long gap_ns) {
 // Every run, in the order run; after the one-CPU ping-pong, the reported ones: on two CPUs, and
 // with idle gaps; last, iperf3's flood.
 std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFigure>& latency, const std::vector<StepFigure>& cold,
-                const std::vector<StepFigure>& remote_idle, const std::optional<StepFigure>& generator) {
+                const std::vector<StepFigure>& remote_idle, const std::optional<StepFigure>& generator,
+                const std::optional<StepFigure>& tcp) {
   std::string s = "experiment,payload_bytes,run,packets,sent,received,seconds,busy_ns,ns_per_packet,wakeups_per_packet,rtt_p50_us,idle_us\n";
   for (const auto& f : figs) {
     s += csv_rows(f, f.experiment);
@@ -141,6 +142,7 @@ std::string csv(const std::vector<StepFigure>& figs, const std::optional<StepFig
     for (std::size_t k = 0; k < remote_idle.size(); ++k) s += csv_rows(remote_idle[k], "ping-pong-2cpu-idle-" + gap_name(kGapsNs[k]));
   }
   if (generator) s += csv_rows(*generator, "iperf3-udp");
+  if (tcp) s += csv_rows(*tcp, "iperf3-tcp");  // its "packets" are 64 KiB of payload
   return s;
 }
 
@@ -157,6 +159,8 @@ struct Plan {
   std::vector<StepFigure> cold;       // the one-CPU ping-pong after each of kGapsNs idle: ColdStart
   std::vector<StepFigure> remote_idle;  // the two-CPU one after each gap: the wake-up latency by idle time
   std::optional<StepFigure> generator;  // iperf3's UDP flood on one CPU: app_work
+  std::optional<StepFigure> tcp;        // iperf3's TCP stream on one CPU: TCP's cost per byte
+  const StepExperiment* tcp_experiment = nullptr;
 
   struct Slot {
     std::string what;
@@ -164,7 +168,7 @@ struct Plan {
     StepFigure* fig = nullptr;  // set once `figs` has all its figures
     int index = -1;             // in figs; -1: the latency figure; -2 - k: cold[k]; kRemoteIdle - k; kGenerator
   };
-  static constexpr int kGenerator = -1000, kRemoteIdle = -2000;
+  static constexpr int kGenerator = -1000, kRemoteIdle = -2000, kTcp = -3000;
 
   void run() {
     const std::string prefix = run_prefix() + "s";
@@ -208,12 +212,16 @@ struct Plan {
         generator = StepFigure{"iperf3", "generator", kGeneratorPayload, model_recipe(e, kGeneratorPayload), {}};
         slots.push_back({"iperf3 -u flood on one CPU", [this, &lab] { return lab.iperf3_flood(kGeneratorPayload, o.seconds, cpu); }, nullptr,
                          kGenerator});
+        tcp = StepFigure{"iperf3", "tcp", int(kTcpUnit), {}, {}};
+        tcp_experiment = &e;
+        slots.push_back({"iperf3 TCP stream on one CPU", [this, &lab] { return lab.iperf3_tcp(o.seconds, cpu); }, nullptr, kTcp});
       }
     }
     for (auto& sl : slots)
       sl.fig = sl.index >= 0            ? &figs[std::size_t(sl.index)]
                : sl.index == -1         ? &*latency
                : sl.index == kGenerator ? &*generator
+               : sl.index == kTcp       ? &*tcp
                : sl.index <= kRemoteIdle ? &remote_idle[std::size_t(kRemoteIdle - sl.index)]
                                         : &cold[std::size_t(-2 - sl.index)];
     progress.total = int(slots.size()) * o.repeat;
@@ -378,6 +386,43 @@ std::string generator_line(const GeneratorCost& c) {
       kGeneratorPayload, c.measured, c.path, c.received * 100, c.wakeups, c.app_work);
 }
 
+// What a TCP byte costs beyond the steps the datagram experiments priced: iperf3's TCP stream on one
+// CPU (128 KiB writes, 64 KiB GSO bursts) pays its two copies and a few steps per burst, and also
+// whatever grows with the bytes and no datagram shows (the page fragments each burst is built from
+// and freed to, its socket memory accounting). The model's same stream is run under the measured
+// profile with TCP's per-byte cost at 0 and then at a guess, and the cost (half at tcp_sendmsg, half
+// at tcp_v4_rcv) is interpolated to where the model's CPU per 64 KiB meets the measured one.
+struct TcpByteCost {
+  double measured = 0, model_without = 0, model_with = 0, per_byte = 0;
+};
+
+cost::Profile with_tcp_bytes(cost::Profile p, double per_byte) {
+  p.steps[std::size_t(cost::Step::TcpSendmsg)].per_byte_ns = per_byte;
+  p.steps[std::size_t(cost::Step::TcpV4Rcv)].per_byte_ns = per_byte;
+  return p;
+}
+
+TcpByteCost tcp_byte_cost(const StepFigure& f, const StepExperiment& e, const cost::Profile& p) {
+  TcpByteCost c;
+  c.measured = f.measured;
+  c.model_without = model_tcp_ns_per_unit(e, with_tcp_bytes(p, 0));
+  c.model_with = c.model_without;
+  if (c.measured <= c.model_without) return c;  // the model's other steps already cost that much
+  const double guess = (c.measured - c.model_without) / (2 * kTcpUnit);
+  const double at_guess = model_tcp_ns_per_unit(e, with_tcp_bytes(p, guess));
+  c.per_byte = at_guess > c.model_without ? guess * (c.measured - c.model_without) / (at_guess - c.model_without) : guess;
+  c.model_with = model_tcp_ns_per_unit(e, with_tcp_bytes(p, c.per_byte));
+  return c;
+}
+
+std::string tcp_line(const TcpByteCost& c) {
+  return fmt::format(
+      "a TCP stream (iperf3, client and server on one CPU, over a veth pair): {:.0f} ns per 64 KiB of payload ({:.2f} ns per "
+      "byte); the model's steps without TCP's own per-byte cost {:.0f} ns: tcp_sendmsg and tcp_v4_rcv {:.3f} ns per byte each, "
+      "and then the model's stream costs {:.0f} ns per 64 KiB\n",
+      c.measured, c.measured / kTcpUnit, c.model_without, c.per_byte, c.model_with);
+}
+
 }  // namespace
 
 int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
@@ -437,6 +482,14 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
                     "wake-ups {:.0f} ns of it; the rest shared between the send and the receive",
                     where, kGeneratorPayload, g.measured, g.path + g.wakeups)};
   }
+  std::optional<TcpByteCost> tcp_cost;
+  if (plan.tcp && plan.tcp_experiment) {
+    settle(*plan.tcp);
+    const TcpByteCost t = tcp_byte_cost(*plan.tcp, *plan.tcp_experiment, profile);
+    text += tcp_line(t);
+    tcp_cost = t;
+    profile = with_tcp_bytes(profile, t.per_byte);
+  }
   profile.cold_start = cold;
   if (plan.latency) profile.wakeup_latency = wakeup_latency(*plan.latency, where);
   if (plan.latency && pingpong) set_ipi_steps(profile, *plan.latency, *pingpong, where);
@@ -462,8 +515,16 @@ int calibrate_steps(const StepCalibrateOptions& o, std::ostream& out) {
     profile.steps[i].source =
         fmt::format("x{:.3f} ({}, measured) of the estimate: {}", std::exp(fit.scales[std::size_t(g)]), step_group_name(g), estimate);
   }
+  if (tcp_cost) {
+    const std::string per_byte = fmt::format(
+        "; per byte: half of what iperf3's TCP stream cost per byte on one CPU beyond the model's other steps ({:.2f} ns "
+        "measured on {}, {:.2f} ns charged by the rest of the model)",
+        tcp_cost->measured / kTcpUnit, where, tcp_cost->model_without / kTcpUnit);
+    profile.steps[std::size_t(cost::Step::TcpSendmsg)].source += per_byte + ", the other half at tcp_v4_rcv";
+    profile.steps[std::size_t(cost::Step::TcpV4Rcv)].source += per_byte + ", the other half at tcp_sendmsg";
+  }
   runner::write_atomically(o.out_dir + "/profile.json", profile.to_json());
-  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold, plan.remote_idle, plan.generator));
+  runner::write_atomically(o.out_dir + "/steps.csv", csv(plan.figs, plan.latency, plan.cold, plan.remote_idle, plan.generator, plan.tcp));
   runner::write_atomically(o.out_dir + "/report.txt", text);
   out << "\n" << text << fmt::format("\nwrote {0}/profile.json, {0}/steps.csv and {0}/report.txt\n", o.out_dir);
   return 0;

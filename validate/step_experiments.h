@@ -28,6 +28,9 @@ const std::vector<StepExperiment>& step_experiments();
 const StepExperiment& step_experiment(const std::string& name);  // throws std::out_of_range
 
 inline constexpr std::uint16_t kStepPort = 5201;     // the receiver's port
+// The unit a TCP stream's figures count in (iperf3_tcp, model_tcp_ns_per_unit): 64 KiB of
+// payload, a full GSO burst.
+inline constexpr double kTcpUnit = 65536;
 inline constexpr std::uint16_t kStepSrcPort = 5202;  // the sender's port (credits come back to it)
 
 }  // namespace ol::validate

@@ -8,6 +8,7 @@
 #include "models/kernel/devices/tun.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/netconfig/parse.h"
+#include "models/userspace/tcp_flow.h"
 #include "models/wire/ipv4.h"
 #include "sim/event_queue.h"
 #include "sim/simulator.h"
@@ -116,6 +117,25 @@ double recipe_cost(const StepRecipe& r, const cost::Profile& p, double wakeups) 
   for (std::size_t s = 0; s < cost::kSteps; ++s)
     ns += r.calls[s] * p.steps[s].per_packet_ns + r.bytes[s] * p.steps[s].per_byte_ns;
   return ns;
+}
+
+double model_tcp_ns_per_unit(const StepExperiment& e, const cost::Profile& p) {
+  Simulator sim;
+  kn::World world{sim};
+  kn::apply(world, netconfig::parse_script(e.script, e.name));
+  world.work.profile = &p;
+  cost::NodeCpu& cpu = world.work.add_node_cpu("this machine", 1);
+  for (const auto& ns : world.namespaces()) ns->cpu = &cpu;
+  constexpr Nanos kWarmUp = 20 * kNanosPerMilli, kMeasured = 80 * kNanosPerMilli;
+  traffic::TcpFlow flow(*world.netns(e.sender_ns), *world.netns(e.receiver_ns), e.dst, kStepPort, kWarmUp + kMeasured, true);
+  flow.start(0);
+  sim.run_until(kWarmUp);  // the handshake, slow start and the receive buffer's growth
+  const Nanos busy0 = cpu.busy_total();
+  const std::uint64_t bytes0 = flow.stats().payload_delivered;
+  sim.run_until(kWarmUp + kMeasured);
+  const std::uint64_t bytes = flow.stats().payload_delivered - bytes0;
+  if (bytes == 0) throw std::runtime_error(fmt::format("step experiment {}: the model's TCP stream delivered nothing", e.name));
+  return double(cpu.busy_total() - busy0) / (double(bytes) / kTcpUnit);
 }
 
 }  // namespace ol::validate

@@ -23,4 +23,10 @@ StepRecipe model_recipe(const StepExperiment& e, int payload);
 // The CPU one packet costs under `p`, with `wakeups` wake-ups per packet.
 double recipe_cost(const StepRecipe& r, const cost::Profile& p, double wakeups);
 
+// The CPU kTcpUnit bytes of a TCP stream (TcpFlow, as iperf3 runs one: GSO, CUBIC) from the
+// experiment's sender to its receiver cost under `p`, everything on one core: the busy time over
+// 80 ms after a 20 ms warm-up, over the payload the receiver read. Throws std::runtime_error when
+// the model delivers nothing.
+double model_tcp_ns_per_unit(const StepExperiment& e, const cost::Profile& p);
+
 }  // namespace ol::validate

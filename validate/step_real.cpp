@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "models/netconfig/parse.h"
@@ -157,7 +158,15 @@ std::string read_text(const std::string& path) {
 
 }  // namespace
 
-StepMeasurement StepLab::iperf3_flood(int payload, double seconds, int cpu) {
+// iperf3 from the sender to the receiver with `args` (client and server on `cpu`) for `seconds`
+// whole seconds: its JSON report, and the CPU's busy time and the programs' context switches over
+// the middle of the run (its first and last 0.3 s left out), which lasted `window` seconds.
+struct IperfRun {
+  nlohmann::json report;
+  double busy_ns = 0, wakeups = 0, window = 0;
+};
+
+IperfRun StepLab::run_iperf3(const std::vector<std::string>& args, double seconds, int cpu) {
   const std::string port = std::to_string(kIperfStepPort), on = std::to_string(cpu);
   const int server = start_iperf3_server(ns(e_.receiver_ns), fmt::format("step experiment {}", e_.name), kIperfStepPort, {"-A", on});
   char log[] = "/tmp/overlaylab-iperf3-XXXXXX";
@@ -165,35 +174,63 @@ StepMeasurement StepLab::iperf3_flood(int payload, double seconds, int cpu) {
   if (fd >= 0) close(fd);
   const int secs = std::max(2, int(seconds + 0.5));  // whole seconds; the middle is measured
   // ip netns exec runs iperf3 in its own process: the pid is iperf3's, whose switches are read.
-  const int client = spawn_background({"ip", "netns", "exec", ns(e_.sender_ns), "iperf3", "-c", e_.dst.str(), "-p", port, "-u", "-b", "0",
-                                       "-l", std::to_string(payload), "-t", std::to_string(secs), "-A", on, "-J", "--logfile", log});
+  std::vector<std::string> argv = {"ip", "netns", "exec", ns(e_.sender_ns), "iperf3", "-c", e_.dst.str(), "-p", port};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"-t", std::to_string(secs), "-A", on, "-J", "--logfile", log});
+  const int client = spawn_background(argv);
   auto switches = [&] { return double(context_switches(client) + context_switches(server)); };
   using clock = std::chrono::steady_clock;
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const double c0 = cpu_busy_ns(cpu), w0 = switches();
   const auto t0 = clock::now();
   std::this_thread::sleep_for(std::chrono::milliseconds(secs * 1000 - 600));
-  const double c1 = cpu_busy_ns(cpu), w1 = switches();
-  const double window = std::chrono::duration<double>(clock::now() - t0).count();
+  IperfRun r;
+  r.busy_ns = cpu_busy_ns(cpu) - c0;
+  r.wakeups = switches() - w0;
+  r.window = std::chrono::duration<double>(clock::now() - t0).count();
   const bool ended = wait_for(client, std::chrono::milliseconds(secs * 1000 + 15000));
   wait_for(server, std::chrono::milliseconds(3000));
   const std::string text = read_text(log);
   std::remove(log);
   if (g_interrupted) throw std::runtime_error("interrupted");
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (!ended || j.is_discarded() || j.contains("error") || !j.contains("end") || !j["end"].contains("sum"))
-    throw std::runtime_error(fmt::format("step experiment {}: iperf3 -u failed: {}", e_.name,
+  r.report = nlohmann::json::parse(text, nullptr, false);
+  const nlohmann::json& j = r.report;
+  if (!ended || j.is_discarded() || j.contains("error") || !j.contains("end"))
+    throw std::runtime_error(fmt::format("step experiment {}: iperf3 {} failed: {}", e_.name, fmt::join(args, " "),
                                          j.is_object() && j.contains("error") ? j["error"].dump() : text.substr(0, 300)));
-  const auto& sum = j["end"]["sum"];
+  return r;
+}
+
+StepMeasurement StepLab::iperf3_flood(int payload, double seconds, int cpu) {
+  const IperfRun r = run_iperf3({"-u", "-b", "0", "-l", std::to_string(payload)}, seconds, cpu);
+  if (!r.report["end"].contains("sum")) throw std::runtime_error(fmt::format("step experiment {}: iperf3 -u reported no sum", e_.name));
+  const auto& sum = r.report["end"]["sum"];
   StepMeasurement m;
   m.sent = sum.value("packets", std::uint64_t{0});
   m.received = m.sent - std::min(m.sent, sum.value("lost_packets", std::uint64_t{0}));
   const double run_s = sum.value("seconds", 0.0);
-  m.seconds = window;
-  m.packets = run_s > 0 ? std::uint64_t(double(m.sent) / run_s * window) : 0;  // sent in the window, at the run's rate
-  m.busy_ns = c1 - c0;
-  m.wakeups = w1 - w0;
+  m.seconds = r.window;
+  m.packets = run_s > 0 ? std::uint64_t(double(m.sent) / run_s * r.window) : 0;  // sent in the window, at the run's rate
+  m.busy_ns = r.busy_ns;
+  m.wakeups = r.wakeups;
   if (m.packets == 0) throw std::runtime_error(fmt::format("step experiment {}: iperf3 -u sent nothing", e_.name));
+  return m;
+}
+
+StepMeasurement StepLab::iperf3_tcp(double seconds, int cpu) {
+  use_linux_tcp_defaults({ns(e_.sender_ns), ns(e_.receiver_ns)});
+  const IperfRun r = run_iperf3(tcp_as_modelled(), seconds, cpu);
+  if (!r.report["end"].contains("sum_received"))
+    throw std::runtime_error(fmt::format("step experiment {}: iperf3 reported no sum_received", e_.name));
+  const auto& sum = r.report["end"]["sum_received"];
+  const double bytes = sum.value("bytes", 0.0), run_s = sum.value("seconds", 0.0);
+  StepMeasurement m;
+  m.seconds = r.window;
+  m.sent = m.received = std::uint64_t(bytes / kTcpUnit);
+  m.packets = run_s > 0 ? std::uint64_t(bytes / run_s * r.window / kTcpUnit) : 0;  // received in the window, at the run's rate
+  m.busy_ns = r.busy_ns;
+  m.wakeups = r.wakeups;
+  if (m.packets == 0) throw std::runtime_error(fmt::format("step experiment {}: iperf3's TCP stream delivered nothing", e_.name));
   return m;
 }
 

@@ -13,6 +13,8 @@
 
 namespace ol::validate {
 
+struct IperfRun;
+
 struct StepMeasurement {
   std::uint64_t packets = 0;   // datagrams sent inside the measured interval (a ping-pong: both ways)
   std::uint64_t sent = 0;      // datagrams the sender sent in all, warm-up included
@@ -52,9 +54,14 @@ class StepLab {
   // the middle of the run (its first and last 0.3 s left out); `sent` and `received` are iperf3's
   // totals. Throws std::runtime_error when iperf3 fails or reports nothing.
   StepMeasurement iperf3_flood(int payload, double seconds, int cpu);
+  // iperf3's TCP stream (its defaults: 128 KiB writes, CUBIC) from the sender to the receiver,
+  // client and server on `cpu`: what a TCP byte costs the kernel beyond the steps the datagram
+  // experiments measure. `packets`, `sent` and `received` count kTcpUnit bytes of payload.
+  StepMeasurement iperf3_tcp(double seconds, int cpu);
 
  private:
   std::string ns(const std::string& name) const { return builder_.prefix() + name; }
+  IperfRun run_iperf3(const std::vector<std::string>& args, double seconds, int cpu);
   const StepExperiment& e_;
   RealBuilder builder_;
 };

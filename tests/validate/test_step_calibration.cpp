@@ -108,3 +108,18 @@ TEST_CASE("step experiments: an 8000-byte datagram crosses every experiment whol
     CHECK(extra_calls(model_recipe(e, 64), r) == "");  // the same steps as a small one: no fragments, no GSO
   }
 }
+
+TEST_CASE("step experiments: the model's TCP stream on one core costs what its steps charge, and TCP's per-byte cost adds per byte") {
+  const auto& veth = step_experiment("veth");
+  const cost::Profile base = cost::Profile::builtin();
+  cost::Profile dearer = base;
+  for (S s : {S::TcpSendmsg, S::TcpV4Rcv}) dearer.steps[std::size_t(s)].per_byte_ns += 0.5;
+  const double without = validate::model_tcp_ns_per_unit(veth, base);
+  const double with = validate::model_tcp_ns_per_unit(veth, dearer);
+  INFO("ns per 64 KiB: " << without << " then " << with);
+  // Each payload byte is charged once at tcp_sendmsg and once at tcp_v4_rcv (with its headers,
+  // 52 bytes of every 9000-byte MTU's segment): about 1 ns per byte more.
+  CHECK(with - without == Approx(validate::kTcpUnit * 1.0).epsilon(0.05));
+  // The copies alone are 2 x 64 KiB at the profile's per-byte cost: the stream costs more than that.
+  CHECK(without > 2 * validate::kTcpUnit * base.steps[std::size_t(S::CopyFromUser)].per_byte_ns);
+}
