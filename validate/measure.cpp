@@ -21,6 +21,11 @@ constexpr int kIperfPort = 5201;
 constexpr Nanos kPingInterval = kNanosPerMilli;  // at 5 ms the idle CPU's wake-up made the RTT vary 3×
 constexpr Nanos kSimFlood = 50 * kNanosPerMilli;
 constexpr Nanos kSimTcp = kNanosPerSecond;  // long enough that a retransmission timeout (200 ms at least) is not the whole flow
+// Between the simulated phases: long enough for the last one's queues to drain (a udp-mode TCP
+// flow leaves up to 500 packets in flannel0's queue, 12 ms of the proxy's work), so the next
+// one's first packet (a SYN) is not lost to them and retried a second later. The kernel's phases
+// are separate iperf3 runs, seconds apart.
+constexpr Nanos kPhaseGap = 200 * kNanosPerMilli;
 
 bool across_nodes(const scenario::Scenario& s, const std::string& a, const std::string& b) {
   const auto *na = s.node_of_pod(a), *nb = s.node_of_pod(b);
@@ -201,7 +206,7 @@ MeasurePlan plan_of(const scenario::Scenario& s, int seconds) {
 scenario::Scenario plan_scenario(const scenario::Scenario& s, const MeasurePlan& p, Nanos at) {
   scenario::Scenario sc = s;
   sc.workloads.clear();
-  const Nanos gap = 10 * kNanosPerMilli;
+  const Nanos gap = kPhaseGap;
   Nanos t = at;
   sc.workloads.push_back({.type = "ping", .from = p.from, .to = p.to, .at = t, .count = p.pings, .interval = kPingInterval, .size = 56});
   t += Nanos(p.pings) * kPingInterval + gap;
@@ -232,7 +237,7 @@ std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const Mea
 scenario::Scenario plan_out_of_sample(const scenario::Scenario& s, const MeasurePlan& p, Nanos at) {
   scenario::Scenario sc = s;
   sc.workloads.clear();
-  const Nanos gap = 10 * kNanosPerMilli;
+  const Nanos gap = kPhaseGap;
   Nanos t = at;
   sc.workloads.push_back({.type = "udp", .from = p.from, .to = p.to, .at = t, .size = kUdpMid, .duration = kSimFlood, .rate_pps = 0,
                           .port = 5204});
