@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
                         "overlaylab-out/calibration/<scenario>/, or overlaylab-out/calibration/steps/)");
   calibrate->add_option("--seconds", ca.seconds, "whole seconds of each iperf3 run, or of each --steps run (default 2, 1 with --steps)")
       ->check(CLI::Range(1, 60));
-  calibrate->add_option("--repeat", ca.repeat, "--steps: runs of each experiment, the median used (default 3)")->check(CLI::Range(1, 20));
+  calibrate->add_option("--repeat", ca.repeat, "runs of each measurement, the median used and the range reported (default 1; with --steps, of each experiment, default 3)")->check(CLI::Range(1, 20));
   calibrate->add_option("--profile", ca.profile, "the profile to start from and report as the default model (e.g. written by --steps)");
   calibrate->add_option("--iterations", ca.iterations, "Levenberg-Marquardt iterations of the fit (default 10)")->check(CLI::Range(0, 100));
 

@@ -85,7 +85,7 @@ int cmd_calibrate(const CalibrateCliOptions& o) {
   if (!is_root("calibrate")) return 2;
   if (o.steps) {
     validate::install_signal_handlers();
-    validate::StepCalibrateOptions so{o.out.value_or(default_out_dir("calibration/steps")), double(o.seconds.value_or(1)), o.repeat, o.argv};
+    validate::StepCalibrateOptions so{o.out.value_or(default_out_dir("calibration/steps")), double(o.seconds.value_or(1)), o.repeat.value_or(3), o.argv};
     return validate::calibrate_steps(so, std::cout);
   }
   const auto s = load_scenario(o.file);
@@ -93,6 +93,7 @@ int cmd_calibrate(const CalibrateCliOptions& o) {
   if (!s || !modes) return 2;
   validate::install_signal_handlers();
   validate::CalibrateOptions co{*modes, o.out.value_or(default_out_dir("calibration/" + s->name)), o.seconds.value_or(2), o.iterations};
+  co.repeat = o.repeat.value_or(1);
   std::optional<cost::Profile> base;
   if (!load_profile(o.profile, base)) return 2;
   if (base) co.base = &*base;

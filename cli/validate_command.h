@@ -27,7 +27,7 @@ struct CalibrateCliOptions {
   int iterations = 10;
   bool steps = false;
   std::optional<std::string> profile;  // the base profile instead of the built-in one
-  int repeat = 3;
+  std::optional<int> repeat;  // default 3 with --steps, 1 without
   std::string argv;  // the command as typed, recorded in a --steps profile
 };
 int cmd_calibrate(const CalibrateCliOptions& o);

@@ -1,5 +1,6 @@
 #include "validate/calibrate.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <map>
@@ -46,8 +47,35 @@ std::array<double, 3> out_of_sample_real(const std::vector<runner::FlowRow>& row
 struct ModeRun {
   scenario::Backend mode;
   scenario::Scenario sim_scenario, oos_scenario;
-  std::vector<runner::FlowRow> real, oos_real;
+  std::vector<runner::FlowRow> real, oos_real;  // per figure, the run with its median
+  std::vector<std::vector<runner::FlowRow>> real_runs, oos_runs;  // every run
 };
+
+// Per figure k (row k gives figure k), the row of the run whose figure is the median (the lower
+// of the two middle ones for an even count), so a row stays one run's.
+template <typename Figures>
+std::vector<runner::FlowRow> median_rows(const std::vector<std::vector<runner::FlowRow>>& runs, Figures figures) {
+  std::vector<runner::FlowRow> out = runs.at(0);
+  const std::size_t n = figures(runs[0]).size();
+  for (std::size_t k = 0; k < n; ++k) {
+    std::vector<std::size_t> idx(runs.size());
+    for (std::size_t r = 0; r < idx.size(); ++r) idx[r] = r;
+    std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return figures(runs[a])[k] < figures(runs[b])[k]; });
+    out[k] = runs[idx[(idx.size() - 1) / 2]][k];
+  }
+  return out;
+}
+
+// Every run's figures of every mode, the lowest and the highest, in the tables' order.
+template <typename Figures>
+void ranges(const std::vector<std::vector<runner::FlowRow>>& runs, Figures figures, std::vector<double>& lo, std::vector<double>& hi) {
+  const std::size_t n = figures(runs.at(0)).size();
+  for (std::size_t k = 0; k < n; ++k) {
+    double a = figures(runs[0])[k], b = a;
+    for (const auto& r : runs) a = std::min(a, figures(r)[k]), b = std::max(b, figures(r)[k]);
+    lo.push_back(a), hi.push_back(b);
+  }
+}
 
 // The simulator run as the lab is built: veth pairs for cables, and every namespace on this one
 // machine's cores (the lab mode).
@@ -89,9 +117,16 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
   first.workloads.resize(1);
   const runner::RunOptions ro = lab_options(nullptr);
   const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
-  run = {mode, sc, plan_out_of_sample(as_built, plan, at), measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out), {}};
-  if (g_interrupted) return false;
-  run.oos_real = measure_out_of_sample(s, plan, real.prefix(), dst->ip->str(), mtu, out);
+  run = {mode, sc, plan_out_of_sample(as_built, plan, at), {}, {}, {}, {}};
+  for (int i = 0; i < o.repeat; ++i) {
+    if (o.repeat > 1) out << fmt::format("{}: run {} of {}\n", name, i + 1, o.repeat);
+    run.real_runs.push_back(measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out));
+    if (g_interrupted) return false;
+    run.oos_runs.push_back(measure_out_of_sample(s, plan, real.prefix(), dst->ip->str(), mtu, out));
+    if (g_interrupted) return false;
+  }
+  run.real = median_rows(run.real_runs, figures_of);
+  run.oos_real = median_rows(run.oos_runs, out_of_sample_real);
   return true;
 }
 
@@ -122,6 +157,8 @@ std::string pct(double predicted, double measured) {
 struct Table {
   std::span<const char* const> names;
   std::vector<double> measured, before, after;
+  std::vector<double> lo, hi;  // the kernel's lowest and highest over its runs
+  int runs = 1;
 };
 
 // The modes in order of a figure, best first ("host-gw > vxlan > udp"): an RTT low, a rate high.
@@ -142,16 +179,18 @@ std::string ranking(const std::vector<ModeRun>& runs, const Table& t, const std:
 // The table, how many calibrated predictions are within 25 %, and the modes' ranking per figure.
 std::string table_text(const std::vector<ModeRun>& runs, const Table& t, const std::string& summary) {
   const std::size_t n = t.names.size();
-  std::string s = fmt::format("{:<8} {:<20} {:>12} {:>14} {:>8} {:>14} {:>8} {:>7}\n", "mode", "figure", "measured",
+  std::string s = fmt::format("{:<8} {:<20} {:>12} {:>14} {:>8} {:>14} {:>8} {:>7}", "mode", "figure", "measured",
                               "default model", "error", "calibrated", "error", "ratio");
+  s += t.runs > 1 ? fmt::format("  kernel's {} runs\n", t.runs) : "\n";
   int within = 0, total = 0;
   for (std::size_t m = 0; m < runs.size(); ++m)
     for (std::size_t f = 0; f < n; ++f) {
       const std::size_t k = m * n + f;
       const double meas = t.measured[k], pred = t.after[k];
       if (meas > 0) ++total, within += std::abs(pred / meas - 1) <= 0.25;
-      s += fmt::format("{:<8} {:<20} {:>12.4g} {:>14.4g} {:>8} {:>14.4g} {:>8} {:>7.3f}\n", scenario::backend_name(runs[m].mode),
+      s += fmt::format("{:<8} {:<20} {:>12.4g} {:>14.4g} {:>8} {:>14.4g} {:>8} {:>7.3f}", scenario::backend_name(runs[m].mode),
                        t.names[f], meas, t.before[k], pct(t.before[k], meas), pred, pct(pred, meas), meas > 0 ? pred / meas : 0);
+      s += t.runs > 1 ? fmt::format("  {:.4g} to {:.4g}\n", t.lo[k], t.hi[k]) : "\n";
     }
   s += fmt::format("\n{} of {} figures within 25% after calibration{}\n", within, total, summary);
   if (runs.size() > 1)
@@ -217,9 +256,10 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
   profile.name = "calibrated-" + s.name;
   profile.description = fmt::format(
       "{} with each group of steps scaled to fit measurements made by `overlaylab calibrate {}` "
-      "(ping RTT, iperf3 UDP 64/1400 B and TCP in real namespaces, rms log error {:.3f}). A fit of this machine, where all "
+      "(ping RTT, iperf3 UDP 64/1400 B and TCP in real namespaces{}, rms log error {:.3f}). A fit of this machine, where all "
       "namespaces share its cores (the simulator's lab mode), not of a cluster of separate hosts.",
-      o.base ? "the profile " + base.name : std::string("models/cost/default.json"), s.file, fit.rms_log_error);
+      o.base ? "the profile " + base.name : std::string("models/cost/default.json"), s.file,
+      o.repeat > 1 ? fmt::format(", the median of {} runs each", o.repeat) : "", fit.rms_log_error);
   for (std::size_t i = 0; i < cost::kSteps; ++i)
     profile.steps[i].source = fmt::format("x{:.3f} ({}) of the base: {}", std::exp(fit.scales[std::size_t(group_of(cost::Step(i)))]),
                                           group_name(group_of(cost::Step(i))), profile.steps[i].source);
@@ -229,9 +269,12 @@ int calibrate(const scenario::Scenario& s, const CalibrateOptions& o, std::ostre
     for (auto row : runner::run_mode(r.sim_scenario, r.mode, ro).flows) rows.push_back(row);
     rows.insert(rows.end(), r.real.begin(), r.real.end());
   }
-  Table in{kFigures, measured, before, fit.predicted}, oos{kOutOfSample, {}, predict_out_of_sample(runs, base), {}};
-  for (const auto& r : runs)
+  Table in{kFigures, measured, before, fit.predicted, {}, {}, o.repeat}, oos{kOutOfSample, {}, predict_out_of_sample(runs, base), {}, {}, {}, o.repeat};
+  for (const auto& r : runs) {
     for (double f : out_of_sample_real(r.oos_real)) oos.measured.push_back(f);
+    ranges(r.real_runs, figures_of, in.lo, in.hi);
+    ranges(r.oos_runs, out_of_sample_real, oos.lo, oos.hi);
+  }
   std::vector<runner::FlowRow> oos_rows;
   oos.after = predict_out_of_sample(runs, profile, &oos_rows);
   std::string text = report(runs, in, oos, fit);

@@ -15,6 +15,7 @@ struct CalibrateOptions {
   std::string out_dir;   // profile.json, side-by-side.csv, report.txt
   int seconds = 2;       // each iperf3 run
   int iterations = 10;   // of the fit
+  int repeat = 1;        // the kernel's figures measured this many times: the median fitted, the range reported
   const cost::Profile* base = nullptr;  // the profile fitted and reported as "default model"; null: the built-in one
 };
 
