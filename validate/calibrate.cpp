@@ -51,16 +51,24 @@ struct ModeRun {
   std::vector<std::vector<runner::FlowRow>> real_runs, oos_runs;  // every run
 };
 
+// Each run's figures, worked out once.
+template <typename Figures>
+auto figures_by_run(const std::vector<std::vector<runner::FlowRow>>& runs, Figures figures) {
+  std::vector<decltype(figures(runs.at(0)))> v;
+  for (const auto& r : runs) v.push_back(figures(r));
+  return v;
+}
+
 // Per figure k (row k gives figure k), the row of the run whose figure is the median (the lower
 // of the two middle ones for an even count), so a row stays one run's.
 template <typename Figures>
 std::vector<runner::FlowRow> median_rows(const std::vector<std::vector<runner::FlowRow>>& runs, Figures figures) {
-  std::vector<runner::FlowRow> out = runs.at(0);
-  const std::size_t n = figures(runs[0]).size();
-  for (std::size_t k = 0; k < n; ++k) {
+  const auto f = figures_by_run(runs, figures);
+  std::vector<runner::FlowRow> out = runs[0];
+  for (std::size_t k = 0; k < f[0].size(); ++k) {
     std::vector<std::size_t> idx(runs.size());
     for (std::size_t r = 0; r < idx.size(); ++r) idx[r] = r;
-    std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return figures(runs[a])[k] < figures(runs[b])[k]; });
+    std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return f[a][k] < f[b][k]; });
     out[k] = runs[idx[(idx.size() - 1) / 2]][k];
   }
   return out;
@@ -69,10 +77,10 @@ std::vector<runner::FlowRow> median_rows(const std::vector<std::vector<runner::F
 // Every run's figures of every mode, the lowest and the highest, in the tables' order.
 template <typename Figures>
 void ranges(const std::vector<std::vector<runner::FlowRow>>& runs, Figures figures, std::vector<double>& lo, std::vector<double>& hi) {
-  const std::size_t n = figures(runs.at(0)).size();
-  for (std::size_t k = 0; k < n; ++k) {
-    double a = figures(runs[0])[k], b = a;
-    for (const auto& r : runs) a = std::min(a, figures(r)[k]), b = std::max(b, figures(r)[k]);
+  const auto f = figures_by_run(runs, figures);
+  for (std::size_t k = 0; k < f[0].size(); ++k) {
+    double a = f[0][k], b = a;
+    for (const auto& r : f) a = std::min(a, r[k]), b = std::max(b, r[k]);
     lo.push_back(a), hi.push_back(b);
   }
 }
@@ -118,6 +126,7 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
   const runner::RunOptions ro = lab_options(nullptr);
   const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
   run = {mode, sc, plan_out_of_sample(as_built, plan, at), {}, {}, {}, {}};
+  out << name << ": " << use_linux_tcp_defaults({real.prefix() + plan.from, real.prefix() + plan.to}) << "\n";
   for (int i = 0; i < o.repeat; ++i) {
     if (o.repeat > 1) out << fmt::format("{}: run {} of {}\n", name, i + 1, o.repeat);
     run.real_runs.push_back(measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out));

@@ -225,7 +225,6 @@ std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const Mea
   const std::string mode = scenario::backend_name(s.net_conf.backend);
   log << fmt::format("{}: measuring {} -> {} ({}): ping ×{}, iperf3 UDP 64 B and 1400 B, TCP, {} s each\n", mode, p.from, p.to,
                      dst, p.pings, p.seconds);
-  log << mode << ": " << use_linux_tcp_defaults({prefix + p.from, prefix + p.to}) << "\n";
   rows.push_back(measure_ping(s, p, prefix, dst));
   rows.push_back(measure_udp(s, p, prefix, dst, 1, kUdpSmall));
   rows.push_back(measure_udp(s, p, prefix, dst, 2, kUdpLarge));

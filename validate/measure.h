@@ -29,7 +29,7 @@ scenario::Scenario plan_scenario(const scenario::Scenario& s, const MeasurePlan&
 
 // Runs the four measurements in the cluster built under `prefix`; `dst` is the receiving pod's
 // address; `mtu` the pod's (for TCP's segment size). Rows carry source=real; what could not be
-// measured is -1 (an empty CSV cell).
+// measured is -1 (an empty CSV cell). The caller sets the pods' TCP first (use_linux_tcp_defaults).
 // Throws std::runtime_error naming the tool and its output when one fails.
 std::vector<runner::FlowRow> measure_real(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
                                           const std::string& dst, int mtu, std::ostream& log);

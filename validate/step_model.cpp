@@ -73,14 +73,26 @@ int send_and_read(Simulator& sim, kn::Netns& from, kn::Netns& to, kn::UdpSocket&
   return got;
 }
 
-std::array<double, cost::kSteps> per_packet(const StepExperiment& e, int payload, bool per_byte) {
+// The experiment's script applied to a world of its own, every namespace on one core costed by
+// `profile` (as the real experiment pins everything to one CPU).
+struct OneCoreWorld {
   Simulator sim;
   kn::World world{sim};
-  kn::apply(world, netconfig::parse_script(e.script, e.name));
+  cost::NodeCpu* cpu = nullptr;
+  OneCoreWorld(const StepExperiment& e, const cost::Profile& profile) {
+    kn::apply(world, netconfig::parse_script(e.script, e.name));
+    world.work.profile = &profile;
+    cpu = &world.work.add_node_cpu("this machine", 1);
+    for (const auto& ns : world.namespaces()) ns->cpu = cpu;
+  }
+};
+
+std::array<double, cost::kSteps> per_packet(const StepExperiment& e, int payload, bool per_byte) {
   const cost::Profile profile = counting(per_byte);
-  world.work.profile = &profile;
-  cost::NodeCpu& cpu = world.work.add_node_cpu("this machine", 1);
-  for (const auto& ns : world.namespaces()) ns->cpu = &cpu;
+  OneCoreWorld lab(e, profile);
+  Simulator& sim = lab.sim;
+  kn::World& world = lab.world;
+  cost::NodeCpu& cpu = *lab.cpu;
   kn::Netns& from = *world.netns(e.sender_ns);
   kn::Netns& to = *world.netns(e.receiver_ns);
   kn::UdpSocket* sock = to.sockets.udp_bind({}, kStepPort);
@@ -120,14 +132,11 @@ double recipe_cost(const StepRecipe& r, const cost::Profile& p, double wakeups) 
 }
 
 double model_tcp_ns_per_unit(const StepExperiment& e, const cost::Profile& p) {
-  Simulator sim;
-  kn::World world{sim};
-  kn::apply(world, netconfig::parse_script(e.script, e.name));
-  world.work.profile = &p;
-  cost::NodeCpu& cpu = world.work.add_node_cpu("this machine", 1);
-  for (const auto& ns : world.namespaces()) ns->cpu = &cpu;
+  OneCoreWorld lab(e, p);
+  Simulator& sim = lab.sim;
+  cost::NodeCpu& cpu = *lab.cpu;
   constexpr Nanos kWarmUp = 20 * kNanosPerMilli, kMeasured = 80 * kNanosPerMilli;
-  traffic::TcpFlow flow(*world.netns(e.sender_ns), *world.netns(e.receiver_ns), e.dst, kStepPort, kWarmUp + kMeasured, true);
+  traffic::TcpFlow flow(*lab.world.netns(e.sender_ns), *lab.world.netns(e.receiver_ns), e.dst, kStepPort, kWarmUp + kMeasured, true);
   flow.start(0);
   sim.run_until(kWarmUp);  // the handshake, slow start and the receive buffer's growth
   const Nanos busy0 = cpu.busy_total();
