@@ -18,6 +18,10 @@ std::string lease_value(const LeaseAttrs& a) {
   return j.dump();
 }
 
+std::vector<const std::pair<const std::string, Lease>*>::iterator LeaseStore::ordered_position(const std::string& key) {
+  return std::lower_bound(ordered_.begin(), ordered_.end(), key, [](const auto* kl, const std::string& k) { return kl->first < k; });
+}
+
 Lease& LeaseStore::store(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs, Lease& slot) {
   slot = Lease{subnet, attrs, sim_.now() + ttl_};
   if (attrs.backend_data.is_object() && attrs.backend_data.contains("VtepMAC"))
@@ -31,6 +35,7 @@ bool LeaseStore::create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs)
   auto [it, fresh] = leases_.try_emplace(subnet_key(subnet));
   if (!fresh) return false;
   store(subnet, attrs, it->second);
+  ordered_.insert(ordered_position(it->first), &*it);
   taken_.insert(subnet.addr.v);
   by_ip_[attrs.public_ip.v] = it->first;
   publish(LeaseEventType::Added, it->second);
@@ -87,6 +92,7 @@ bool LeaseStore::remove_key(const wire::Ipv4Prefix& subnet) {
   if (it == leases_.end()) return false;
   Lease l = it->second;
   if (auto ip = by_ip_.find(l.attrs.public_ip.v); ip != by_ip_.end() && ip->second == it->first) by_ip_.erase(ip);
+  ordered_.erase(ordered_position(it->first));
   leases_.erase(it);
   taken_.erase(subnet.addr.v);
   publish(LeaseEventType::Removed, l);
@@ -100,8 +106,8 @@ const Lease* LeaseStore::find(const wire::Ipv4Prefix& subnet) const {
 
 std::vector<const Lease*> LeaseStore::list() const {
   std::vector<const Lease*> out;
-  out.reserve(leases_.size());
-  for (const auto& [k, l] : leases_) out.push_back(&l);
+  out.reserve(ordered_.size());
+  for (const auto* kl : ordered_) out.push_back(&kl->second);
   return out;
 }
 

@@ -103,6 +103,7 @@ class LeaseStore final : public EventTarget {
   void expire();  // deletes every key whose TTL ran out, then waits for the next
   void arm_expiry();
   Lease& store(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs, Lease& slot);
+  std::vector<const std::pair<const std::string, Lease>*>::iterator ordered_position(const std::string& key);
 
   Simulator& sim_;
   Nanos watch_delay_;
@@ -112,6 +113,9 @@ class LeaseStore final : public EventTarget {
   std::vector<LeaseEvent> held_;  // watch responses not delivered while etcd was unreachable
   std::string config_;
   std::map<std::string, Lease> leases_;
+  // leases_ in key order as a flat list, kept beside the map: every flanneld that starts lists all
+  // leases, and at 5,000 nodes walking the tree's nodes for each was a tenth of the build.
+  std::vector<const std::pair<const std::string, Lease>*> ordered_;
   std::unordered_set<std::uint32_t> taken_;
   std::unordered_map<std::uint32_t, std::string> by_ip_;  // PublicIP → key (findLeaseByIP without a scan)
   std::vector<Watch> watchers_;
