@@ -1,7 +1,10 @@
 // Entries many namespaces hold alike are stored once per World (a peer's PERMANENT VTEP neighbour
 // and its VXLAN FDB entry), and that is invisible: every namespace shows, uses, changes and
 // deletes its own, and a change in one leaves the others as they were.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "models/kernel/devices/vxlan.h"
 #include "models/kernel/dump.h"
@@ -186,4 +189,111 @@ TEST_CASE("shared routes: a peer's route through a gateway is stored once, used,
   run(lab, "ip -n node-c route replace 10.244.3.0/24 via 192.168.100.2 dev eth0\nip -n node-c link set dev eth0 down\n");
   CHECK(kernel::dump_routes(c).empty());  // its device went down: every route through it went too
   CHECK(kernel::dump_routes(a) == a_routes);
+}
+
+namespace {
+
+// Forty hosts on one segment. Each holds its peers' routes, VTEP neighbours and FDB entries
+// (shared: 40 distinct values of each), programmed in a scrambled order; h0 also has entries of
+// its own (a /25 without a gateway, a REACHABLE neighbour, a second remote) between them, and h1
+// holds only three peers'. A dump reads h0's through the pool's order and sorts h1's own few: both
+// must list as ip and bridge do.
+constexpr int kHosts = 40;
+
+std::string peer_lines(int host, int peer) {
+  const std::string p = std::to_string(peer);
+  const std::string mac = fmt::format("0a:00:00:00:{:02x}:{:02x}", peer / 16, peer % 16 * 16 + 1);
+  return fmt::format(
+      "ip -n h{0} route add 10.250.{1}.0/24 via 192.168.200.{2} dev eth0\n"
+      "ip -n h{0} neigh replace 10.250.{1}.0 lladdr {3} dev flannel.1 nud permanent\n"
+      "bridge -n h{0} fdb replace {3} dev flannel.1 dst 192.168.200.{2} self permanent\n",
+      host, p, peer + 1, mac);
+}
+
+std::string forty_hosts() {
+  std::string s;
+  for (int h = 0; h < kHosts; ++h)
+    s += fmt::format(
+        "ip netns add h{0}\n"
+        "ip -n h{0} link add eth0 type veth peer name sw-h{0}\n"
+        "ip -n h{0} addr add 192.168.200.{1}/24 dev eth0\n"
+        "ip -n h{0} link set dev sw-h{0} up\n"
+        "ip -n h{0} link set dev eth0 up\n"
+        "ip -n h{0} link add flannel.1 type vxlan id 1 dstport 8472 nolearning\n"
+        "ip -n h{0} link set dev flannel.1 up\n",
+        h, h + 1);
+  for (int h = 0; h < kHosts; ++h)
+    for (int i = 0; i < kHosts; ++i) {
+      const int peer = (i * 17 + h) % kHosts;  // a scrambled order, a different one on each host
+      if (peer != h && (h != 1 || peer < 5)) s += peer_lines(h, peer);
+    }
+  for (int peer : {33, 7, 20})
+    s += fmt::format("ip -n h0 route add 10.250.{0}.128/25 dev eth0\n"
+                     "ip -n h0 neigh replace 10.250.{0}.7 lladdr 0a:00:00:00:ee:{0:02x} dev flannel.1 nud reachable\n",
+                     peer);
+  s += "bridge -n h0 fdb append 00:00:00:00:00:00 dev flannel.1 dst 192.168.200.99 self permanent\n";
+  return s;
+}
+
+std::string expected_routes(int host, const std::vector<int>& peers, const std::vector<int>& own) {
+  std::string s;
+  for (int p : peers) {
+    s += fmt::format("10.250.{}.0/24 via 192.168.200.{} dev eth0\n", p, p + 1);
+    if (std::find(own.begin(), own.end(), p) != own.end()) s += fmt::format("10.250.{}.128/25 dev eth0 scope link\n", p);
+  }
+  return s + fmt::format("192.168.200.0/24 dev eth0 proto kernel scope link src 192.168.200.{}\n", host + 1);
+}
+
+}  // namespace
+
+TEST_CASE("shared entries: a table holding most of the pool and one holding a few list theirs as ip and bridge do") {
+  Lab lab("one-bridge.sh", forty_hosts());
+  CHECK(lab.world.shared_routes.size() >= std::size_t(kHosts));
+  std::vector<int> all, few = {0, 2, 3, 4};
+  for (int p = 1; p < kHosts; ++p) all.push_back(p);
+  CHECK(kernel::dump_routes(lab.ns("h0")) == expected_routes(0, all, {7, 20, 33}));
+  CHECK(kernel::dump_routes(lab.ns("h1")) == expected_routes(1, few, {}));
+
+  const std::string h0_neigh = kernel::dump_neigh(lab.ns("h0"));
+  std::string want;
+  for (int p : all) {
+    want += fmt::format("10.250.{}.0 dev flannel.1 lladdr 0a:00:00:00:{:02x}:{:02x} PERMANENT\n", p, p / 16, p % 16 * 16 + 1);
+    if (p == 7 || p == 20 || p == 33) want += fmt::format("10.250.{0}.7 dev flannel.1 lladdr 0a:00:00:00:ee:{0:02x} REACHABLE\n", p);
+  }
+  CHECK(lines_of(h0_neigh, "flannel.1") == want);
+
+  // bridge fdb lists a VXLAN device's entries by MAC: the all-zeros one (h0's own) first.
+  const std::string h1_fdb = kernel::dump_fdb(lab.ns("h1"));
+  CHECK(h1_fdb ==
+        "0a:00:00:00:00:01 dev flannel.1 dst 192.168.200.1 self permanent\n"
+        "0a:00:00:00:00:21 dev flannel.1 dst 192.168.200.3 self permanent\n"
+        "0a:00:00:00:00:31 dev flannel.1 dst 192.168.200.4 self permanent\n"
+        "0a:00:00:00:00:41 dev flannel.1 dst 192.168.200.5 self permanent\n");
+  const std::string h0_fdb = kernel::dump_fdb(lab.ns("h0"));
+  std::string fdb = "00:00:00:00:00:00 dev flannel.1 dst 192.168.200.99 self permanent\n";
+  for (int p : all) fdb += fmt::format("0a:00:00:00:{:02x}:{:02x} dev flannel.1 dst 192.168.200.{} self permanent\n", p / 16, p % 16 * 16 + 1, p + 1);
+  CHECK(lines_of(h0_fdb, "flannel.1") == fdb);
+}
+
+TEST_CASE("shared routes: every pod's default route shares one key, and a namespace finds, replaces and deletes its own") {
+  // Forty namespaces' default routes through forty gateways: one key, forty values in the pool.
+  std::string s;
+  for (int h = 0; h < kHosts; ++h)
+    s += fmt::format(
+        "ip netns add p{0}\n"
+        "ip -n p{0} link add eth0 type veth peer name sw-p{0}\n"
+        "ip -n p{0} addr add 10.251.{0}.2/24 dev eth0\n"
+        "ip -n p{0} link set dev sw-p{0} up\n"
+        "ip -n p{0} link set dev eth0 up\n"
+        "ip -n p{0} route add default via 10.251.{0}.1 dev eth0\n",
+        h);
+  Lab lab("one-bridge.sh", s);
+  CHECK(kernel::dump_routes(lab.ns("p17")) ==
+        "default via 10.251.17.1 dev eth0\n"
+        "10.251.17.0/24 dev eth0 proto kernel scope link src 10.251.17.2\n");
+  CHECK(refusal(lab, "ip -n p17 route add default via 10.251.17.1 dev eth0\n").ends_with("RTNETLINK answers: File exists"));
+  run(lab, "ip -n p17 route replace default via 10.251.17.9 dev eth0\nip -n p3 route del default\n");
+  CHECK(kernel::dump_routes(lab.ns("p17")).starts_with("default via 10.251.17.9 dev eth0\n"));
+  CHECK(kernel::dump_routes(lab.ns("p3")) == "10.251.3.0/24 dev eth0 proto kernel scope link src 10.251.3.2\n");
+  CHECK(kernel::dump_routes(lab.ns("p4")).starts_with("default via 10.251.4.1 dev eth0\n"));
 }

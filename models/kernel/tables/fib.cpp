@@ -46,13 +46,11 @@ void FibTable::note_length(int len, int delta) {
 }
 
 std::uint32_t FibTable::held_id(std::uint64_t k, Device** dev) const {
-  if (held_.empty()) return RoutePool::kNone;
-  for (std::uint32_t id = shared_->first(k); id != RoutePool::kNone; id = shared_->next(id))
-    for (const auto& [d, bits] : held_)
-      if (bits.test(id)) {
-        *dev = d;
-        return id;
-      }
+  for (const auto& [d, bits] : held_)
+    if (const std::uint32_t id = shared_->held(k, bits); id != RoutePool::kNone) {
+      *dev = d;
+      return id;
+    }
   return RoutePool::kNone;
 }
 
@@ -222,15 +220,27 @@ std::vector<Route> FibTable::dump() const {
     std::uint32_t id;            // a shared route
     Device* dev;                 // on this device
   };
+  const auto before = [](const Prefix& a, const Prefix& b) { return a.order < b.order; };
+  const auto by_address = [](std::uint64_t k) { return (k & 0xffffffffu) << 8 | k >> 32; };  // k: length << 32 | address
   std::vector<Prefix> order;
   order.reserve(count_);
-  const auto by_address = [](std::uint64_t k) { return (k & 0xffffffffu) << 8 | k >> 32; };  // k: length << 32 | address
   by_prefix_.for_each([&](std::uint64_t k, const RouteList& routes) { order.push_back({by_address(k), &routes, 0, nullptr}); });
-  for (const auto& held : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
-    Device* dev = held.first;
-    held.second.for_each([&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
+  std::sort(order.begin(), order.end(), before);
+  const auto own = std::ptrdiff_t(order.size());
+  std::size_t held = 0;
+  for (const auto& h : held_) held += h.second.size();
+  if (shared_ && shared_->dense(held)) {  // the pool's order, read through
+    for (const std::uint32_t id : shared_->in_order(by_address))
+      for (const auto& h : held_)
+        if (h.second.test(id)) order.push_back({by_address(shared_->key_of(id)), nullptr, id, h.first});
+  } else {
+    for (const auto& h : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
+      Device* dev = h.first;
+      h.second.for_each([&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
+    }
+    std::sort(order.begin() + own, order.end(), before);
   }
-  std::sort(order.begin(), order.end(), [](const Prefix& a, const Prefix& b) { return a.order < b.order; });
+  std::inplace_merge(order.begin(), order.begin() + own, order.end(), before);  // a prefix is in one or the other
   std::vector<Route> out;
   out.reserve(count_);
   for (const Prefix& p : order) {

@@ -275,17 +275,27 @@ void NeighTable::on_event(std::uint64_t cookie) {
 
 std::vector<NeighView> NeighTable::dump() const {
   // By device, then address: the order of the keys (ifindex << 32 | address), not of the entries.
+  const auto before = [](const auto& a, const auto& b) { return a.first < b.first; };
   std::vector<std::pair<std::uint64_t, NeighView>> order;
   order.reserve(index_.size());
   index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, view_of(entries_[i])); });
+  std::sort(order.begin(), order.end(), before);
   for (const auto& held : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
     Device* dev = held.first;
-    held.second.for_each([&](std::uint32_t id) {
+    const auto mid = std::ptrdiff_t(order.size());
+    const auto add = [&](std::uint32_t id) {
       const PermanentNeigh& e = shared()[id];
       order.emplace_back(key(dev, e.ip), NeighView{dev, e.ip, e.lladdr, Nud::Permanent});
-    });
+    };
+    if (shared().dense(held.second.size())) {  // the pool's order (by address), read through
+      for (const std::uint32_t id : shared().in_order([](std::uint64_t ip) { return ip; }))
+        if (held.second.test(id)) add(id);
+    } else {
+      held.second.for_each(add);
+      std::sort(order.begin() + mid, order.end(), before);
+    }
+    std::inplace_merge(order.begin(), order.begin() + mid, order.end(), before);  // a key is in one or the other
   }
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<NeighView> out;
   out.reserve(order.size());
   for (const auto& [k, v] : order) out.push_back(v);

@@ -5,7 +5,10 @@
 // or does, only what 5,000 copies cost. Entries are interned, never freed: there are as many as
 // distinct values were ever programmed.
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <numeric>
+#include <vector>
 
 #include "models/kernel/tables/key_index.h"
 #include "models/kernel/tables/slot_store.h"
@@ -16,6 +19,7 @@ template <typename T>
 class SharedEntries {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
+  static constexpr std::size_t kFew = 8;  // a table holding this many ids or fewer is searched, not the key's chain
 
   // The id of the entry under `key` equal to `e`, added when there is none.
   std::uint32_t intern(std::uint64_t key, const T& e) {
@@ -40,11 +44,37 @@ class SharedEntries {
   // The id under `key` that `held` contains (a table holds at most one entry per key), or kNone.
   template <typename Bits>
   std::uint32_t held(std::uint64_t key, const Bits& held) const {
+    if (held.size() <= kFew) {  // look through what the table holds, not through the key's chain:
+      std::uint32_t found = kNone;  // every pod's default route has its key, one per node's gateway
+      held.for_each([&](std::uint32_t id) {
+        if (found == kNone && slots_[id].key == key) found = id;
+      });
+      return found;
+    }
     for (std::uint32_t id = first(key); id != kNone; id = slots_[id].next)
       if (held.test(id)) return id;
     return kNone;
   }
   std::size_t size() const { return count_; }
+
+  // Every id, ordered by order(key), then by id: sorted once after the last intern. A dump of a
+  // table that holds most of the pool reads this through instead of sorting its own ids (5,000
+  // tables each sorting 5,000 ids were a tenth of the tables' time at 5,000 nodes). One pool, one
+  // order: each kind of table asks with its own.
+  template <typename Order>
+  const std::vector<std::uint32_t>& in_order(Order order) const {
+    if (in_order_.size() != count_) {
+      in_order_.resize(count_);
+      std::iota(in_order_.begin(), in_order_.end(), 0u);
+      std::sort(in_order_.begin(), in_order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const std::uint64_t ka = order(slots_[a].key), kb = order(slots_[b].key);
+        return ka != kb ? ka < kb : a < b;
+      });
+    }
+    return in_order_;
+  }
+  // Whether a table holding `held` ids should read in_order() rather than sort them.
+  bool dense(std::size_t held) const { return held * 8 >= count_; }
 
  private:
   struct Slot {
@@ -55,6 +85,7 @@ class SharedEntries {
   SlotStore<Slot> slots_;  // never given back, so a `const T&` stays valid
   KeyIndex index_;         // key → the newest entry under it
   std::size_t count_ = 0;
+  mutable std::vector<std::uint32_t> in_order_;  // every id once in_order() ran; none are ever freed
 };
 
 }  // namespace ol::kernel
