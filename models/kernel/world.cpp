@@ -19,12 +19,15 @@ Netns& World::add_netns(const std::string& name) {
 }
 
 Netns* World::netns(std::string_view name) const {
+  if (last_found_ && last_found_->name == name) return last_found_;
   auto it = by_name_.find(name);
-  return it == by_name_.end() ? nullptr : it->second;
+  if (it == by_name_.end()) return nullptr;
+  return last_found_ = it->second;
 }
 
 void World::remove_netns(Netns& ns) {
   by_name_.erase(ns.name);
+  if (last_found_ == &ns) last_found_ = nullptr;
   for (auto it = namespaces_.begin(); it != namespaces_.end(); ++it)
     if (it->get() == &ns) {
       dead_namespaces_.push_back(std::move(*it));

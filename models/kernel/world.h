@@ -48,6 +48,8 @@ class World {
  private:
   std::vector<std::unique_ptr<Netns>> namespaces_;
   std::unordered_map<std::string_view, Netns*> by_name_;  // keys view Netns::name
+  // The namespace found last: a flanneld's batch names its own node's thousands of times in a row.
+  mutable Netns* last_found_ = nullptr;
   std::vector<std::unique_ptr<Netns>> dead_namespaces_;
   std::vector<std::unique_ptr<Device>> graveyard_;
 };
