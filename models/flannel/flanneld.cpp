@@ -43,13 +43,14 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
   backend_->setup(lease_, cfg);
   // The watch starts from the list it took, so each peer is handled exactly once.
   const std::uint64_t rev = store_.revision();
-  const std::vector<const Lease*> leases = store_.list();
+  const std::vector<ListedLease> leases = store_.listed();
   std::vector<PeerEvent> listed;
   if (request_cost > 0) listed.reserve(leases.size());
-  for (const Lease* l : leases) {
-    if (l->subnet == lease_) continue;
-    if (request_cost > 0) listed.push_back(PeerEvent::of(LeaseEventType::Added, *l, sim_.now()));
-    else handle(PeerEvent::of(LeaseEventType::Added, *l, sim_.now()).event(), sim_.now(), cfg);
+  for (const ListedLease& l : leases) {
+    if (l.subnet == lease_) continue;
+    const PeerEvent peer{sim_.now(), l.subnet, l.public_ip, l.vtep_mac, LeaseEventType::Added};
+    if (request_cost > 0) listed.push_back(peer);
+    else handle(peer.event(), sim_.now(), cfg);
     emit_if_full(cfg);
   }
   emit_(std::move(cfg));

@@ -18,8 +18,8 @@ std::string lease_value(const LeaseAttrs& a) {
   return j.dump();
 }
 
-std::vector<const std::pair<const std::string, Lease>*>::iterator LeaseStore::ordered_position(const std::string& key) {
-  return std::lower_bound(ordered_.begin(), ordered_.end(), key, [](const auto* kl, const std::string& k) { return kl->first < k; });
+std::vector<ListedLease>::iterator LeaseStore::listed_at(const std::string& key) {
+  return std::lower_bound(listed_.begin(), listed_.end(), key, [](const ListedLease& l, const std::string& k) { return *l.key < k; });
 }
 
 Lease& LeaseStore::store(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs, Lease& slot) {
@@ -35,7 +35,7 @@ bool LeaseStore::create(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs)
   auto [it, fresh] = leases_.try_emplace(subnet_key(subnet));
   if (!fresh) return false;
   store(subnet, attrs, it->second);
-  ordered_.insert(ordered_position(it->first), &*it);
+  listed_.insert(listed_at(it->first), listed_of(it->first, it->second));
   taken_.insert(subnet.addr.v);
   by_ip_[attrs.public_ip.v] = it->first;
   publish(LeaseEventType::Added, it->second);
@@ -46,7 +46,8 @@ bool LeaseStore::update(const wire::Ipv4Prefix& subnet, const LeaseAttrs& attrs)
   if (!reachable_) return false;
   auto it = leases_.find(subnet_key(subnet));
   if (it == leases_.end()) return false;
-  publish(LeaseEventType::Added, store(subnet, attrs, it->second));
+  *listed_at(it->first) = listed_of(it->first, store(subnet, attrs, it->second));
+  publish(LeaseEventType::Added, it->second);
   return true;
 }
 
@@ -92,7 +93,7 @@ bool LeaseStore::remove_key(const wire::Ipv4Prefix& subnet) {
   if (it == leases_.end()) return false;
   Lease l = it->second;
   if (auto ip = by_ip_.find(l.attrs.public_ip.v); ip != by_ip_.end() && ip->second == it->first) by_ip_.erase(ip);
-  ordered_.erase(ordered_position(it->first));
+  listed_.erase(listed_at(it->first));
   leases_.erase(it);
   taken_.erase(subnet.addr.v);
   publish(LeaseEventType::Removed, l);
@@ -102,13 +103,6 @@ bool LeaseStore::remove_key(const wire::Ipv4Prefix& subnet) {
 const Lease* LeaseStore::find(const wire::Ipv4Prefix& subnet) const {
   auto it = leases_.find(subnet_key(subnet));
   return it == leases_.end() ? nullptr : &it->second;
-}
-
-std::vector<const Lease*> LeaseStore::list() const {
-  std::vector<const Lease*> out;
-  out.reserve(ordered_.size());
-  for (const auto* kl : ordered_) out.push_back(&kl->second);
-  return out;
 }
 
 std::size_t LeaseStore::watch(std::uint64_t since, Watcher w) {
