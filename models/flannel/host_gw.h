@@ -28,6 +28,7 @@ class HostGwNetwork final : public BackendNetwork {
  private:
   netconfig::RouteOp route_op(netconfig::Verb verb, const OwnedRoute& r) const;
   void remember(const OwnedRoute& r);
+  void forget(const OwnedRoute& r);  // every copy of it
   void compact();
   BackendContext ctx_;
   // RouteNetwork.routes: every route it was asked for, added or not. flannel's addToRouteList
@@ -36,7 +37,7 @@ class HostGwNetwork final : public BackendNetwork {
   // 5,000-node cluster does not spend its time scanning, and the list stays 12 bytes a route.
   std::vector<OwnedRoute> routes_;
   std::size_t compacted_ = 0;  // the list's size after the last compaction
-  bool sorted_ = true;
+  std::size_t sorted_ = 0;     // routes_[0, sorted_) is in order, without repeats
 };
 
 }  // namespace ol::flannel
