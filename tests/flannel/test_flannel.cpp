@@ -227,6 +227,36 @@ TEST_CASE("host-gw routeAdd: an identical route is skipped, one through another 
   CHECK(after.commands.empty());
 }
 
+TEST_CASE("host-gw's route list: hundreds of peers heard in key order, repeated, moved and removed, are checked in address order") {
+  NetConf c = conf(Backend::HostGw);
+  BackendContext ctx;
+  ctx.netns = "node-1";
+  ctx.conf = &c;
+  ctx.kernel.route = [](const wire::Ipv4Prefix&) -> std::optional<KernelRoute> { return std::nullopt; };  // the kernel lost them all
+  auto hg = make_backend(Backend::HostGw, ctx);
+  // etcd lists keys as strings: 10.244.1.0-24, 10.244.10.0-24, 10.244.100.0-24, 10.244.101.0-24, …
+  std::vector<std::string> keys;
+  for (int i = 1; i <= 250; ++i) keys.push_back(std::to_string(i));
+  std::sort(keys.begin(), keys.end());
+  const auto gw = [](const std::string& k) { return "192.168.100." + k; };
+  netconfig::NetConfig out;
+  for (int pass = 0; pass < 2; ++pass)  // every lease heard twice (a renewal), across several compactions
+    for (const auto& k : keys) hg->add_peer(peer(("10.244." + k + ".0/24").c_str(), gw(k).c_str()), out);
+  hg->add_peer(peer("10.244.7.0/24", "192.168.100.207"), out);  // 7 moved to another gateway
+  hg->remove_peer(peer("10.244.9.0/24", "192.168.100.9"), out);
+  netconfig::NetConfig check;
+  hg->check_routes(check);
+  std::vector<std::string> want;
+  for (int i = 1; i <= 250; ++i) {
+    if (i == 9) continue;
+    const std::string k = std::to_string(i);
+    want.push_back("ip -n node-1 route add 10.244." + k + ".0/24 via " + (i == 7 ? std::string("192.168.100.207") : gw(k)) +
+                   " dev eth0");
+    if (i == 7) want.insert(want.end() - 1, "ip -n node-1 route add 10.244.7.0/24 via 192.168.100.7 dev eth0");
+  }
+  CHECK(rendered(check) == want);
+}
+
 TEST_CASE("the lease store: update renews and re-announces, keys expire after the TTL, unreachable etcd holds the watch") {
   Simulator sim;
   LeaseStore store(sim, 100 * kNanosPerMilli, 60 * kNanosPerSecond);
