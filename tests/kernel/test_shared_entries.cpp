@@ -210,18 +210,24 @@ std::string peer_lines(int host, int peer) {
       host, p, peer + 1, mac);
 }
 
+// A namespace with an eth0 at `addr` (its veth peer up beside it, so it has carrier).
+std::string host(const std::string& name, const std::string& addr) {
+  return fmt::format(
+      "ip netns add {0}\n"
+      "ip -n {0} link add eth0 type veth peer name sw-{0}\n"
+      "ip -n {0} addr add {1} dev eth0\n"
+      "ip -n {0} link set dev sw-{0} up\n"
+      "ip -n {0} link set dev eth0 up\n",
+      name, addr);
+}
+
 std::string forty_hosts() {
   std::string s;
   for (int h = 0; h < kHosts; ++h)
-    s += fmt::format(
-        "ip netns add h{0}\n"
-        "ip -n h{0} link add eth0 type veth peer name sw-h{0}\n"
-        "ip -n h{0} addr add 192.168.200.{1}/24 dev eth0\n"
-        "ip -n h{0} link set dev sw-h{0} up\n"
-        "ip -n h{0} link set dev eth0 up\n"
-        "ip -n h{0} link add flannel.1 type vxlan id 1 dstport 8472 nolearning\n"
-        "ip -n h{0} link set dev flannel.1 up\n",
-        h, h + 1);
+    s += host(fmt::format("h{}", h), fmt::format("192.168.200.{}/24", h + 1)) +
+         fmt::format("ip -n h{0} link add flannel.1 type vxlan id 1 dstport 8472 nolearning\n"
+                     "ip -n h{0} link set dev flannel.1 up\n",
+                     h);
   for (int h = 0; h < kHosts; ++h)
     for (int i = 0; i < kHosts; ++i) {
       const int peer = (i * 17 + h) % kHosts;  // a scrambled order, a different one on each host
@@ -279,14 +285,8 @@ TEST_CASE("shared routes: every pod's default route shares one key, and a namesp
   // Forty namespaces' default routes through forty gateways: one key, forty values in the pool.
   std::string s;
   for (int h = 0; h < kHosts; ++h)
-    s += fmt::format(
-        "ip netns add p{0}\n"
-        "ip -n p{0} link add eth0 type veth peer name sw-p{0}\n"
-        "ip -n p{0} addr add 10.251.{0}.2/24 dev eth0\n"
-        "ip -n p{0} link set dev sw-p{0} up\n"
-        "ip -n p{0} link set dev eth0 up\n"
-        "ip -n p{0} route add default via 10.251.{0}.1 dev eth0\n",
-        h);
+    s += host(fmt::format("p{}", h), fmt::format("10.251.{}.2/24", h)) +
+         fmt::format("ip -n p{0} route add default via 10.251.{0}.1 dev eth0\n", h);
   Lab lab("one-bridge.sh", s);
   CHECK(kernel::dump_routes(lab.ns("p17")) ==
         "default via 10.251.17.1 dev eth0\n"
