@@ -90,7 +90,7 @@ class LeaseStore final : public EventTarget {
   const std::vector<ListedLease>& listed() const { return listed_; }
   std::uint64_t revision() const { return revision_; }
 
-  // Watches changes made after `since` (the revision a list() was taken at). Returns an id.
+  // Watches changes made after `since` (the revision the listing was taken at). Returns an id.
   std::size_t watch(std::uint64_t since, Watcher w);
   void unwatch(std::size_t id);
 
