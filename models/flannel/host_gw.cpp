@@ -41,7 +41,7 @@ void HostGwNetwork::forget(const OwnedRoute& r) {
   const auto at = std::find(routes_.begin(), routes_.end(), r);
   if (at == routes_.end()) return;
   sorted_ = std::min(sorted_, std::size_t(at - routes_.begin()));  // what was in order before it still is
-  std::erase(routes_, r);
+  routes_.erase(std::remove(at, routes_.end(), r), routes_.end());
   compacted_ = std::min(compacted_, routes_.size());
 }
 

@@ -226,21 +226,13 @@ std::vector<Route> FibTable::dump() const {
   order.reserve(count_);
   by_prefix_.for_each([&](std::uint64_t k, const RouteList& routes) { order.push_back({by_address(k), &routes, 0, nullptr}); });
   std::sort(order.begin(), order.end(), before);
-  const auto own = std::ptrdiff_t(order.size());
-  std::size_t held = 0;
-  for (const auto& h : held_) held += h.second.size();
-  if (shared_ && shared_->dense(held)) {  // the pool's order, read through
-    for (const std::uint32_t id : shared_->in_order(by_address))
-      for (const auto& h : held_)
-        if (h.second.test(id)) order.push_back({by_address(shared_->key_of(id)), nullptr, id, h.first});
-  } else {
-    for (const auto& h : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
-      Device* dev = h.first;
-      h.second.for_each([&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
-    }
-    std::sort(order.begin() + own, order.end(), before);
+  for (const auto& h : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
+    const auto mid = std::ptrdiff_t(order.size());
+    Device* dev = h.first;
+    shared_->for_each_held_in_order(h.second, by_address,
+                                    [&](std::uint32_t id) { order.push_back({by_address(shared_->key_of(id)), nullptr, id, dev}); });
+    std::inplace_merge(order.begin(), order.begin() + mid, order.end(), before);  // a prefix is in one or the other
   }
-  std::inplace_merge(order.begin(), order.begin() + own, order.end(), before);  // a prefix is in one or the other
   std::vector<Route> out;
   out.reserve(count_);
   for (const Prefix& p : order) {

@@ -283,17 +283,10 @@ std::vector<NeighView> NeighTable::dump() const {
   for (const auto& held : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
     Device* dev = held.first;
     const auto mid = std::ptrdiff_t(order.size());
-    const auto add = [&](std::uint32_t id) {
+    shared().for_each_held_in_order(held.second, [](std::uint64_t ip) { return ip; }, [&](std::uint32_t id) {
       const PermanentNeigh& e = shared()[id];
       order.emplace_back(key(dev, e.ip), NeighView{dev, e.ip, e.lladdr, Nud::Permanent});
-    };
-    if (shared().dense(held.second.size())) {  // the pool's order (by address), read through
-      for (const std::uint32_t id : shared().in_order([](std::uint64_t ip) { return ip; }))
-        if (held.second.test(id)) add(id);
-    } else {
-      held.second.for_each(add);
-      std::sort(order.begin() + mid, order.end(), before);
-    }
+    });
     std::inplace_merge(order.begin(), order.begin() + mid, order.end(), before);  // a key is in one or the other
   }
   std::vector<NeighView> out;

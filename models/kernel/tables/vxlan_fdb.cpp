@@ -113,13 +113,8 @@ std::vector<const VxlanFdbEntry*> VxlanFdb::dump() const {
   index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, &entries_[i]); });
   std::sort(order.begin(), order.end());
   const auto own = std::ptrdiff_t(order.size());
-  if (shared_->dense(held_.size())) {  // the pool's order, read through
-    for (const std::uint32_t id : shared_->in_order([](std::uint64_t k) { return k; }))
-      if (held_.test(id)) order.emplace_back(shared_->key_of(id), &(*shared_)[id]);
-  } else {
-    held_.for_each([&](std::uint32_t id) { order.emplace_back(shared_->key_of(id), &(*shared_)[id]); });
-    std::sort(order.begin() + own, order.end());
-  }
+  shared_->for_each_held_in_order(held_, [](std::uint64_t mac) { return mac; },
+                                  [&](std::uint32_t id) { order.emplace_back(shared_->key_of(id), &(*shared_)[id]); });
   std::inplace_merge(order.begin(), order.begin() + own, order.end());  // a MAC is in one or the other
   std::vector<const VxlanFdbEntry*> out;
   out.reserve(order.size());
