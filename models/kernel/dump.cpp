@@ -19,7 +19,9 @@ namespace {
 // prints 75 million of them.
 void append_decimal(std::string& s, std::int64_t v) { fmt::format_to(std::back_inserter(s), "{}", v); }
 
-void append_route(std::string& s, const Route& r, bool show_type) {
+// A route's line is its head, " dev NAME", its tail and then the device's state; a shared
+// route's head and tail are printed once for the World (SharedEntries::append_printed).
+void append_route_head(std::string& s, const Route& r, bool show_type) {
   if (show_type || r.type != RouteType::Unicast)
     s += r.type == RouteType::Local ? "local " : r.type == RouteType::Broadcast ? "broadcast " : "";
   if (r.dst.len == 0) {
@@ -29,24 +31,40 @@ void append_route(std::string& s, const Route& r, bool show_type) {
     if (r.dst.len != 32) s += '/', append_decimal(s, r.dst.len);
   }
   if (r.gw) s += " via ", r.gw->append_to(s);
-  if (r.dev) s += " dev ", s += r.dev->name;
+}
+
+void append_route_tail(std::string& s, const Route& r) {
   if (r.proto == RouteProto::Kernel) s += " proto kernel";
   if (r.scope == Scope::Link) s += " scope link";
   if (r.scope == Scope::Host) s += " scope host";
   if (r.prefsrc) s += " src ", r.prefsrc->append_to(s);
   if (r.metric) s += " metric ", append_decimal(s, r.metric);
   if (r.onlink) s += " onlink";
+}
+
+void append_linkdown(std::string& s, const Route& r) {
   if (r.dev && r.type != RouteType::Local && r.dev->admin_up && !r.dev->carrier()) s += " linkdown";
+}
+
+void append_route(std::string& s, const Route& r, bool show_type) {
+  append_route_head(s, r, show_type);
+  if (r.dev) s += " dev ", s += r.dev->name;
+  append_route_tail(s, r);
+  append_linkdown(s, r);
+}
+
+void append_neigh_tail(std::string& s, const NeighView& n) {
+  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed && n.state != Nud::None)
+    s += " lladdr ", n.lladdr->append_to(s);
+  s += " ";
+  s += nud_name(n.state);
 }
 
 void append_neigh(std::string& s, const NeighView& n) {
   n.ip.append_to(s);
   s += " dev ";
   s += n.dev->name;
-  if (n.lladdr && n.state != Nud::Incomplete && n.state != Nud::Failed && n.state != Nud::None)
-    s += " lladdr ", n.lladdr->append_to(s);
-  s += " ";
-  s += nud_name(n.state);
+  append_neigh_tail(s, n);
 }
 
 void append_bridge_fdb(std::string& s, const FdbEntry& e, const Device& bridge) {
@@ -56,15 +74,19 @@ void append_bridge_fdb(std::string& s, const FdbEntry& e, const Device& bridge) 
   if (e.is_local || e.is_static) s += " permanent";
 }
 
+void append_vxlan_fdb_tail(std::string& s, const VxlanFdbEntry& e, std::size_t remote) {
+  s += " dst ";
+  e.remotes[remote].append_to(s);
+  s += e.permanent ? " self permanent" : " self";
+}
+
 void append_vxlan_fdb(std::string& s, const VxlanFdbEntry& e, const Device& vxlan) {
   for (std::size_t i = 0; i < e.remotes.size(); ++i) {
     if (i) s += "\n";
     e.mac.append_to(s);
     s += " dev ";
     s += vxlan.name;
-    s += " dst ";
-    e.remotes[i].append_to(s);
-    s += e.permanent ? " self permanent" : " self";
+    append_vxlan_fdb_tail(s, e, i);
   }
 }
 
@@ -180,11 +202,48 @@ void append_addrs(std::string& s, const Netns& ns) {
 }
 
 void append_routes(std::string& s, const FibTable& table, bool show_type) {
-  for (const Route& r : table.dump()) append_route(s, r, show_type), s += '\n';
+  std::vector<std::uint32_t> ids;
+  const std::vector<Route> routes = table.dump(&ids);
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const Route& r = routes[i];
+    if (ids[i] == RoutePool::kNone || !r.dev) {
+      append_route(s, r, show_type);
+    } else {
+      table.pool()->append_printed(s, ids[i], r.dev->name, [&](std::string& head, std::string& tail) {
+        append_route_head(head, r, show_type), head += " dev ";
+        append_route_tail(tail, r);
+      });
+      append_linkdown(s, r);
+    }
+    s += '\n';
+  }
 }
 
 void append_neighs(std::string& s, const Netns& ns) {
-  for (const NeighView& n : ns.neigh.dump()) append_neigh(s, n), s += '\n';
+  for (const NeighView& n : ns.neigh.dump()) {
+    if (n.shared_id == NeighPool::kNone) append_neigh(s, n);
+    else
+      ns.neigh.pool().append_printed(s, n.shared_id, n.dev->name, [&](std::string& head, std::string& tail) {
+        n.ip.append_to(head), head += " dev ";
+        append_neigh_tail(tail, n);
+      });
+    s += '\n';
+  }
+}
+
+void append_vxlan_fdbs(std::string& s, const VxlanDevice& vx) {
+  std::vector<std::uint32_t> ids;
+  const auto entries = vx.fdb.dump(&ids);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const VxlanFdbEntry& e = *entries[i];
+    if (ids[i] == VxlanFdbPool::kNone || e.remotes.size() != 1) append_vxlan_fdb(s, e, vx);
+    else
+      vx.fdb.pool().append_printed(s, ids[i], vx.name, [&](std::string& head, std::string& tail) {
+        e.mac.append_to(head), head += " dev ";
+        append_vxlan_fdb_tail(tail, e, 0);
+      });
+    s += '\n';
+  }
 }
 
 void append_fdb(std::string& s, const Netns& ns) {
@@ -199,8 +258,7 @@ void append_fdb(std::string& s, const Netns& ns) {
       for (const FdbEntry* e : entries)
         if (e->port == &br) append_bridge_fdb(s, *e, br), s += '\n';
     } else if (d->kind == DevKind::Vxlan) {
-      auto& vx = static_cast<const VxlanDevice&>(*d);
-      for (const VxlanFdbEntry* e : vx.fdb.dump()) append_vxlan_fdb(s, *e, vx), s += '\n';
+      append_vxlan_fdbs(s, static_cast<const VxlanDevice&>(*d));
     }
   }
 }

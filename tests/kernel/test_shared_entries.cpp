@@ -297,3 +297,39 @@ TEST_CASE("shared routes: every pod's default route shares one key, and a namesp
   CHECK(kernel::dump_routes(lab.ns("p3")) == "10.251.3.0/24 dev eth0 proto kernel scope link src 10.251.3.2\n");
   CHECK(kernel::dump_routes(lab.ns("p4")).starts_with("default via 10.251.4.1 dev eth0\n"));
 }
+
+TEST_CASE("shared entries: one entry's line names each namespace's own device, and its state there") {
+  // The same peer route, neighbour and FDB entry on a VXLAN device named differently in two
+  // namespaces; then a route through eth0 whose carrier is lost in the second shows linkdown there alone.
+  std::string s;
+  for (const auto& [ns, vx] : {std::pair{"a", "flannel.1"}, std::pair{"b", "vx-peers"}})
+    s += host(ns, fmt::format("192.168.201.{}/24", ns[0] == 'a' ? 1 : 2)) +
+         fmt::format("ip -n {0} link add {1} type vxlan id 1 dstport 8472 nolearning\n"
+                     "ip -n {0} link set dev {1} up\n"
+                     "ip -n {0} neigh replace 10.244.9.0 lladdr 0a:99:99:99:99:09 dev {1} nud permanent\n"
+                     "bridge -n {0} fdb replace 0a:99:99:99:99:09 dev {1} dst 192.168.201.9 self permanent\n"
+                     "ip -n {0} route replace 10.244.9.0/24 via 10.244.9.0 dev {1} onlink\n",
+                     ns, vx);
+  Lab lab("one-bridge.sh", s);
+  CHECK(lab.world.shared_routes.size() == 1);
+  const auto tables = [&](const char* ns) {
+    return kernel::dump_routes(lab.ns(ns)) + kernel::dump_neigh(lab.ns(ns)) + kernel::dump_fdb(lab.ns(ns));
+  };
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass prints from the lines made in the first
+    CHECK(lines_of(tables("a"), "flannel.1") ==
+          "10.244.9.0/24 via 10.244.9.0 dev flannel.1 onlink\n"
+          "10.244.9.0 dev flannel.1 lladdr 0a:99:99:99:99:09 PERMANENT\n"
+          "0a:99:99:99:99:09 dev flannel.1 dst 192.168.201.9 self permanent\n");
+    CHECK(lines_of(tables("b"), "vx-peers") ==
+          "10.244.9.0/24 via 10.244.9.0 dev vx-peers onlink\n"
+          "10.244.9.0 dev vx-peers lladdr 0a:99:99:99:99:09 PERMANENT\n"
+          "0a:99:99:99:99:09 dev vx-peers dst 192.168.201.9 self permanent\n");
+  }
+  // A host-gw peer route through eth0 in both; b's eth0 then loses its carrier (its peer goes down).
+  run(lab, "ip -n a route add 10.244.8.0/24 via 192.168.201.8 dev eth0\n"
+           "ip -n b route add 10.244.8.0/24 via 192.168.201.8 dev eth0\n");
+  CHECK(lab.world.shared_routes.size() == 2);
+  run(lab, "ip -n b link set dev sw-b down\n");
+  CHECK(kernel::dump_routes(lab.ns("a")).find("10.244.8.0/24 via 192.168.201.8 dev eth0\n") != std::string::npos);
+  CHECK(kernel::dump_routes(lab.ns("b")).find("10.244.8.0/24 via 192.168.201.8 dev eth0 linkdown\n") != std::string::npos);
+}

@@ -210,7 +210,7 @@ void FibTable::remove_if_dev(const Device* dev) {
   });
 }
 
-std::vector<Route> FibTable::dump() const {
+std::vector<Route> FibTable::dump(std::vector<std::uint32_t>* shared_ids) const {
   // Prefixes sorted by (address, length) without touching the routes (a prefix's routes are
   // already in metric order): a sort that dereferenced each route missed the cache on every
   // comparison of a 5,000-route table.
@@ -235,9 +235,11 @@ std::vector<Route> FibTable::dump() const {
   }
   std::vector<Route> out;
   out.reserve(count_);
+  if (shared_ids) shared_ids->clear(), shared_ids->reserve(count_);
   for (const Prefix& p : order) {
     if (!p.routes) out.push_back(shared_route(p.id, p.dev));
     else out.insert(out.end(), p.routes->begin(), p.routes->end());
+    if (shared_ids) shared_ids->resize(out.size(), p.routes ? RoutePool::kNone : p.id);
   }
   return out;
 }

@@ -44,8 +44,10 @@ class FibTable {
   void remove_if_dev(const Device* dev);  // the device went down or away
   void remove_exact(const Route& r);      // one route, matched on every field that identifies it
   // Every route, in the order `ip route` prints them (by address, then prefix length, then metric).
-  std::vector<Route> dump() const;
+  // `shared_ids`, when given, gets each route's id in the pool (RoutePool::kNone: the table's own).
+  std::vector<Route> dump(std::vector<std::uint32_t>* shared_ids = nullptr) const;
   std::size_t size() const { return count_; }
+  const RoutePool* pool() const { return shared_; }
 
  private:
   static std::uint64_t key(const wire::Ipv4Prefix& p) { return std::uint64_t(p.len) << 32 | p.network().v; }

@@ -285,7 +285,7 @@ std::vector<NeighView> NeighTable::dump() const {
     const auto mid = std::ptrdiff_t(order.size());
     shared().for_each_held_in_order(held.second, [](std::uint64_t ip) { return ip; }, [&](std::uint32_t id) {
       const PermanentNeigh& e = shared()[id];
-      order.emplace_back(key(dev, e.ip), NeighView{dev, e.ip, e.lladdr, Nud::Permanent});
+      order.emplace_back(key(dev, e.ip), NeighView{dev, e.ip, e.lladdr, Nud::Permanent, id});
     });
     std::inplace_merge(order.begin(), order.begin() + mid, order.end(), before);  // a key is in one or the other
   }

@@ -55,6 +55,7 @@ struct NeighView {
   wire::Ipv4Addr ip;
   std::optional<wire::MacAddr> lladdr;
   Nud state = Nud::None;
+  std::uint32_t shared_id = UINT32_MAX;  // the entry's id in the NeighPool when it is shared
 };
 NeighView view_of(const Neighbour& n);
 
@@ -90,6 +91,7 @@ class NeighTable final : public EventTarget {
   static void confirm(Neighbour& n, Nanos now) { n.confirmed = now; }
 
   std::vector<NeighView> dump() const;  // by device (ifindex), then address
+  const NeighPool& pool() const { return shared(); }
   NeighParams params;
 
   void on_event(std::uint64_t cookie) override;  // neigh_timer_handler

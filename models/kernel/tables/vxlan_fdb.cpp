@@ -105,20 +105,30 @@ VxlanFdb::Result VxlanFdb::remove(const wire::MacAddr& mac, std::optional<wire::
   return Result::Ok;
 }
 
-std::vector<const VxlanFdbEntry*> VxlanFdb::dump() const {
+std::vector<const VxlanFdbEntry*> VxlanFdb::dump(std::vector<std::uint32_t>* shared_ids) const {
   // Sorted by MAC through the keys, which are the MACs: a sort that dereferenced each entry
   // missed the cache on every comparison of a 5,000-entry table.
-  std::vector<std::pair<std::uint64_t, const VxlanFdbEntry*>> order;
+  struct Held {
+    std::uint64_t mac;
+    const VxlanFdbEntry* e;
+    std::uint32_t id;  // in the pool, or kNone
+    bool operator<(const Held& o) const { return mac < o.mac; }
+  };
+  std::vector<Held> order;
   order.reserve(index_.size() + held_.size());
-  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, &entries_[i]); });
+  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.push_back({k, &entries_[i], VxlanFdbPool::kNone}); });
   std::sort(order.begin(), order.end());
   const auto own = std::ptrdiff_t(order.size());
   shared_->for_each_held_in_order(held_, [](std::uint64_t mac) { return mac; },
-                                  [&](std::uint32_t id) { order.emplace_back(shared_->key_of(id), &(*shared_)[id]); });
+                                  [&](std::uint32_t id) { order.push_back({shared_->key_of(id), &(*shared_)[id], id}); });
   std::inplace_merge(order.begin(), order.begin() + own, order.end());  // a MAC is in one or the other
   std::vector<const VxlanFdbEntry*> out;
   out.reserve(order.size());
-  for (const auto& [k, e] : order) out.push_back(e);
+  if (shared_ids) shared_ids->clear(), shared_ids->reserve(order.size());
+  for (const Held& h : order) {
+    out.push_back(h.e);
+    if (shared_ids) shared_ids->push_back(h.id);
+  }
   return out;
 }
 

@@ -55,7 +55,9 @@ class VxlanFdb {
   Result append(const wire::MacAddr& mac, wire::Ipv4Addr dst);   // NLM_F_APPEND
   Result replace(const wire::MacAddr& mac, wire::Ipv4Addr dst);  // NLM_F_REPLACE
   Result remove(const wire::MacAddr& mac, std::optional<wire::Ipv4Addr> dst);
-  std::vector<const VxlanFdbEntry*> dump() const;
+  // `shared_ids`, when given, gets each entry's id in the pool (VxlanFdbPool::kNone: the device's own).
+  std::vector<const VxlanFdbEntry*> dump(std::vector<std::uint32_t>* shared_ids = nullptr) const;
+  const VxlanFdbPool& pool() const { return *shared_; }
 
  private:
   void put(const wire::MacAddr& mac, wire::Ipv4Addr dst);  // a new entry, or the existing one replaced
