@@ -41,9 +41,10 @@ void Flanneld::start(std::optional<Ipv4Prefix> pinned) {
 
   netconfig::NetConfig cfg;
   backend_->setup(lease_, cfg);
-  // The watch starts from the list it took, so each peer is handled exactly once.
+  // The watch starts from the list it took, so each peer is handled exactly once. The listing is
+  // read in place: nothing below writes to the store (a copy was 12.5 M entries at 5,000 nodes).
   const std::uint64_t rev = store_.revision();
-  const std::vector<ListedLease> leases = store_.listed();
+  const std::vector<ListedLease>& leases = store_.listed();
   std::vector<PeerEvent> listed;
   if (request_cost > 0) listed.reserve(leases.size());
   for (const ListedLease& l : leases) {
