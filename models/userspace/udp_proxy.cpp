@@ -79,19 +79,26 @@ void UdpProxy::schedule(Nanos at, std::uint64_t cookie) { next_turn_ = ns_.work.
 // returns, before the next pass (CpuWork::begin_process).
 void UdpProxy::on_event(std::uint64_t cookie) {
   kn::World& w = ns_.world;
-  const bool woken = cookie == kPollReturn;  // else the loop goes on: the thread kept running
+  const bool woken = cookie == kPollReturn;  // else the thread kept running
   using Turn = kn::CpuWork::Turn;
   const Turn turn = w.work.begin_turn(ns_.cpu, thread, woken, this, cookie);
   if (turn == Turn::Retry) schedule(w.work.process_ready_at(*ns_.cpu, thread, woken), cookie);
   if (turn != Turn::Started) return;
-  if (woken) {
+  if (cookie != kLoop) {  // poll() returned
+    const Nanos began = w.work.now();
     if (!ctl_.empty()) process_cmd();
     const bool data = tun_ && !tun_->dead && (tun_->queued() || (sock_ && !sock_->rx.empty()));
     // The wakeup and poll()'s return are booked to the flow of the first packet the loop reads.
     if (data) w.work.set_flow(tun_->queued() ? tun_->front_flow() : sock_->rx.front()->flow);
-    w.work.charge(cost::Step::Wakeup, 0);
+    if (woken) w.work.charge(cost::Step::Wakeup, 0);
     w.work.charge(cost::Step::Syscall, 0);  // poll()
-    if (!data) return back_to_poll();
+    if (!data) {
+      while (!ctl_.empty() && w.work.now() - began < kControlRun) {  // poll() returns at once again
+        process_cmd();
+        w.work.charge(cost::Step::Syscall, 0);
+      }
+      return back_to_poll();
+    }
   }
   if (!data_pass()) return back_to_poll();
   w.work.end();
@@ -101,7 +108,9 @@ void UdpProxy::on_event(std::uint64_t cookie) {
 void UdpProxy::back_to_poll() {
   ns_.work.end();
   scheduled_ = false;
-  if (!ctl_.empty()) wake();  // the control socket is still readable: poll() returns at once
+  if (ctl_.empty()) return;  // it sleeps until the TUN, the socket or the control socket wakes it
+  scheduled_ = true;  // the control socket is still readable: poll() returns at once
+  schedule(thread.ran_until, kPollAgain);
 }
 
 bool UdpProxy::data_pass() {

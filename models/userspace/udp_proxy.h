@@ -43,6 +43,12 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
 
   std::function<void(const std::string&)> on_command;  // sees each control message, for the log
   kernel::Task thread;  // its one thread: the core it runs on
+  // While only control messages wait, poll() keeps returning at once and the thread never sleeps:
+  // its passes run back to back as one turn, which takes no further message once this much CPU
+  // time has gone, so a node programming 5,000 peers is a few hundred turns, not 5,000. A packet that arrives meanwhile waits for the
+  // turn's end (the proxy reads it between two passes), and the turn's messages are logged when it
+  // starts.
+  static constexpr Nanos kControlRun = 50 * kNanosPerMicro;
 
   using Route = proxy::Route;
   const std::vector<Route>& routes() const { return routes_.routes(); }
@@ -57,9 +63,11 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
     wire::Ipv4Addr peer;
     std::uint16_t port;
   };
-  static constexpr std::uint64_t kPollReturn = 0, kLoop = 1;  // the turn's cookie
+  // The turn's cookie: poll() returned after the thread slept in it; the data loop goes on; poll()
+  // returned at once, as the control socket was still readable (the thread did not sleep).
+  static constexpr std::uint64_t kPollReturn = 0, kLoop = 1, kPollAgain = 2;
   void wake();
-  void back_to_poll();  // ends the turn; the thread sleeps in poll() again
+  void back_to_poll();  // ends the turn: poll() again, which sleeps unless a control message waits
   void schedule(Nanos at, std::uint64_t cookie);
   bool data_pass();  // one pass of the data loop as its own turn: false when neither side had a packet
   void process_cmd();

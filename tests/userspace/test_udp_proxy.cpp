@@ -3,8 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "models/cost/profile.h"
 #include "models/kernel/apply.h"
 #include "models/kernel/devices/tun.h"
 #include "models/kernel/ipv4/ip.h"
@@ -134,4 +138,62 @@ TEST_CASE("decrement_ttl touches only the TTL and checksum: a short datagram cla
                                  0x1b, 0x59, 0x00, 0x00, 0x40, 0x11, 0x1a, 0xcd, 0x0a, 0xf4, 0x01, 0x02};
   CHECK(proxy::decrement_ttl(b));
   CHECK(b[8] == 0xff);  // its TTL of 0 wrapped, as in flannel's C; only the TTL and checksum changed
+}
+
+TEST_CASE("the proxy's control socket: poll() returns at once while messages wait, in runs of passes a packet can come between") {
+  //   [n] flannel0 (TUN) and the proxy's socket on 127.0.0.1:8285, one core; flanneld writes 100
+  //   CMD_SET_ROUTE while the proxy sleeps; 10 us into the first run a peer's datagram arrives.
+  Simulator sim;
+  kernel::World world(sim);
+  world.work.profile = &cost::Profile::builtin();
+  kernel::apply(world, netconfig::parse_script("ip netns add n\n"
+                                               "ip -n n link set dev lo up\n"
+                                               "ip -n n tuntap add dev flannel0 mode tun\n"
+                                               "ip -n n addr add 10.244.1.0/32 dev flannel0\n"
+                                               "ip -n n link set dev flannel0 up\n"
+                                               "ip -n n route add 10.244.0.0/16 dev flannel0\n"));
+  kernel::Netns& ns = *world.netns("n");
+  cost::NodeCpu& cpu = world.work.add_node_cpu("n", 1);
+  ns.cpu = &cpu;
+  auto& tun = static_cast<kernel::TunDevice&>(*ns.dev_by_name("flannel0"));
+  flannel::UdpProxy p(ns, *wire::Ipv4Addr::parse("127.0.0.1"), 8285);
+  REQUIRE(p.open(tun, *wire::Ipv4Addr::parse("10.244.1.0")));
+  TraceLog log;
+  world.tracing.sink = &log;
+  const auto inner = ip_packet(17, 64);
+  struct Send final : EventTarget {
+    kernel::Netns* ns;
+    const std::vector<std::uint8_t>* inner;
+    void on_event(std::uint64_t) override {
+      kernel::udp_sendmsg(*ns, 7000, *wire::Ipv4Addr::parse("127.0.0.1"), 8285, std::uint32_t(inner->size()), inner->data(), true);
+    }
+  } send;
+  send.ns = &ns, send.inner = &inner;
+  std::vector<Nanos> read_at;  // when each message was read: its run's start
+  p.on_command = [&](const std::string&) {
+    if (read_at.empty()) sim.at(sim.now() + 10 * kNanosPerMicro, &send, 0);
+    read_at.push_back(sim.now());
+  };
+  for (int i = 0; i < 100; ++i) p.set_route(net(fmt::format("10.245.{}.0/24", i).c_str()), *wire::Ipv4Addr::parse("192.168.0.2"), 8285);
+  sim.run_until(10 * kNanosPerMilli);
+
+  CHECK(p.routes().size() == 100);
+  CHECK(p.stats.udp_to_tun == 1);
+  // One wake-up: poll() slept once. Each message then costs its recv() and the next poll().
+  CHECK(cpu.steps[std::size_t(cost::Step::Wakeup)].calls == 1);
+  const Nanos pass = 2 * world.work.profile->cost(cost::Step::Syscall, 0);
+  // The messages were read in runs: each run took messages until kControlRun had gone.
+  std::vector<Nanos> runs;
+  for (Nanos t : read_at)
+    if (runs.empty() || t != runs.back()) runs.push_back(t);
+  const auto expected_runs = std::size_t((100 * pass + flannel::UdpProxy::kControlRun - 1) / flannel::UdpProxy::kControlRun);
+  CHECK(runs.size() >= expected_runs);
+  CHECK(runs.size() <= expected_runs + 2);
+  // The datagram came 10 us into the first run and was read when that run ended, between two passes.
+  Nanos read = -1;
+  for (const auto& e : log.events)
+    if (e.function == "udp_recvmsg" && e.verdict == "copied to user space") read = e.time;
+  REQUIRE(runs.size() >= 3);
+  CHECK(read >= runs[0] + flannel::UdpProxy::kControlRun);
+  CHECK(read < runs[2]);  // in the second run's first pass, not after the last message
 }
