@@ -93,6 +93,7 @@ void UdpProxy::on_event(std::uint64_t cookie) {
     if (woken) w.work.charge(cost::Step::Wakeup, 0);
     w.work.charge(cost::Step::Syscall, 0);  // poll()
     if (!data) {
+      routes_.reserve(routes_.routes().size() + ctl_.size());  // at most one route more per message
       while (!ctl_.empty() && w.work.now() - began < kControlRun) {  // poll() returns at once again
         process_cmd();
         w.work.charge(cost::Step::Syscall, 0);

@@ -24,6 +24,12 @@ void RouteList::set(const wire::Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::ui
   routes_.push_back({subnet, peer, port});
 }
 
+void RouteList::reserve(std::size_t routes) {
+  // Never less than doubling: messages that come one at a time must not reallocate every time.
+  if (routes > routes_.capacity()) routes_.reserve(std::max(routes, 2 * routes_.capacity()));
+  at_.reserve(routes);
+}
+
 bool RouteList::del(const wire::Ipv4Prefix& subnet) {
   const std::uint32_t* at = at_.find(key(subnet));
   if (!at) return false;

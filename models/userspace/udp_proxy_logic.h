@@ -29,6 +29,7 @@ class RouteList {
  public:
   void set(const wire::Ipv4Prefix& subnet, wire::Ipv4Addr peer, std::uint16_t port);  // CMD_SET_ROUTE
   bool del(const wire::Ipv4Prefix& subnet);                                             // CMD_DEL_ROUTE
+  void reserve(std::size_t routes);  // room for this many without growing (the C proxy's array doubles too)
   // find_route: the first entry holding dst, which then moves to the front (bursts go to one peer).
   const Route* find(wire::Ipv4Addr dst);
   const std::vector<Route>& routes() const { return routes_; }

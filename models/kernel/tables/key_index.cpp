@@ -6,8 +6,8 @@
 
 namespace ol::kernel {
 
-void KeyIndex::grow() {
-  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slots_.empty() ? 8 : slots_.size() * 2));
+void KeyIndex::grow(std::size_t slots) {
+  std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slots));
   shift_ = 64 - std::countr_zero(slots_.size());
   for (const Slot& s : old) {
     if (s.key == kEmpty) continue;
@@ -17,8 +17,13 @@ void KeyIndex::grow() {
   }
 }
 
+void KeyIndex::reserve(std::size_t keys) {
+  const std::size_t slots = std::bit_ceil(std::max<std::size_t>(8, (keys * 4 + 2) / 3));  // at most 3/4 full
+  if (slots > slots_.size()) grow(slots);
+}
+
 void KeyIndex::insert(std::uint64_t key, std::uint32_t value) {
-  if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+  if ((used_ + 1) * 4 > slots_.size() * 3) grow(slots_.empty() ? 8 : slots_.size() * 2);
   std::size_t i = home(key);
   while (slots_[i].key != kEmpty) i = (i + 1) & mask();
   slots_[i] = Slot{key, value};

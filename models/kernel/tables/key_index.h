@@ -23,6 +23,7 @@ class KeyIndex {
     return const_cast<std::uint32_t*>(static_cast<const KeyIndex*>(this)->find(key));
   }
   void insert(std::uint64_t key, std::uint32_t value);  // `key` must be absent
+  void reserve(std::size_t keys);  // room for this many keys without growing again
   bool erase(std::uint64_t key);
   std::size_t size() const { return used_; }
   // The slots in the order of their keys: a table whose key is its dump order (a MAC; a device
@@ -41,7 +42,7 @@ class KeyIndex {
   };
   std::size_t mask() const { return slots_.size() - 1; }
   std::size_t home(std::uint64_t key) const { return std::size_t((key * 0x9E3779B97F4A7C15ull) >> shift_); }
-  void grow();
+  void grow(std::size_t slots);  // rehash into this many (a power of two)
 
   std::vector<Slot> slots_;  // a power of two, at most 3/4 full
   std::size_t used_ = 0;
