@@ -17,8 +17,9 @@ Netns::Netns(World& w, std::string n)
 Netns::~Netns() = default;
 
 Device* Netns::dev_by_name(std::string_view n) const {
+  if (last_by_name_ && last_by_name_->name == n) return last_by_name_;
   for (auto& d : devices_)
-    if (d->name == n) return d.get();
+    if (d->name == n) return last_by_name_ = d.get();
   return nullptr;
 }
 
@@ -47,6 +48,7 @@ std::unique_ptr<Device> Netns::unlink_device(Device& dev) {
   main_table.remove_if_dev(&dev);
   neigh.remove_dev(&dev);
   auto it = std::find_if(devices_.begin(), devices_.end(), [&](auto& d) { return d.get() == &dev; });
+  if (last_by_name_ == &dev) last_by_name_ = nullptr;
   std::unique_ptr<Device> out = std::move(*it);
   devices_.erase(it);
   return out;

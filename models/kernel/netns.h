@@ -67,6 +67,9 @@ class Netns {
  private:
   std::vector<std::unique_ptr<Device>> devices_;  // ordered by ifindex; [0] is lo
   int next_ifindex_ = 1;
+  // The device found by name last: a flanneld's batch names its VTEP thousands of times in a row.
+  // Its name is compared again on each use (a rename keeps the device); unlinking it clears it.
+  mutable Device* last_by_name_ = nullptr;
 };
 
 }  // namespace ol::kernel

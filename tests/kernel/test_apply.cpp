@@ -94,3 +94,17 @@ TEST_CASE("vxlan FDB: append keeps a unicast MAC's one remote, replace moves it,
   CHECK(after.find("0a:00:00:00:00:01 dev vx0 dst 10.0.0.3 self permanent") != std::string::npos);
   CHECK(after.find("10.0.0.1 ") == std::string::npos);
 }
+
+TEST_CASE("a device deleted and made again under its name is the new one that later commands change") {
+  Simulator sim;
+  kernel::World world(sim);
+  kernel::apply(world, netconfig::parse_script(kBase + "ip -n n link set dev eth0 up\n"  // found by name: remembered
+                                                       "ip -n n link del eth0\n"
+                                                       "ip -n n link add eth0 type veth peer name p1\n"
+                                                       "ip -n n link set dev eth0 mtu 1400\n"));
+  const kernel::Device* eth0 = world.netns("n")->dev_by_name("eth0");
+  REQUIRE(eth0);
+  CHECK_FALSE(eth0->dead);
+  CHECK(eth0->mtu == 1400);
+  CHECK(world.netns("n")->dev_by_name("p0") == nullptr);  // the old pair went whole
+}
