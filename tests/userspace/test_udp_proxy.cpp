@@ -40,6 +40,17 @@ std::vector<std::uint8_t> ip_packet(std::uint8_t proto, std::uint8_t ttl, std::u
 
 wire::Ipv4Prefix net(const char* s) { return *wire::Ipv4Prefix::parse(s); }
 
+// [n] lo 127.0.0.1 ; flannel0 10.244.1.0/32 (TUN), route 10.244.0.0/16 dev flannel0
+kernel::Netns& proxy_netns(kernel::World& world) {
+  kernel::apply(world, netconfig::parse_script("ip netns add n\n"
+                                               "ip -n n link set dev lo up\n"
+                                               "ip -n n tuntap add dev flannel0 mode tun\n"
+                                               "ip -n n addr add 10.244.1.0/32 dev flannel0\n"
+                                               "ip -n n link set dev flannel0 up\n"
+                                               "ip -n n route add 10.244.0.0/16 dev flannel0\n"));
+  return *world.netns("n");
+}
+
 }  // namespace
 
 TEST_CASE("net unreachable: only about a first fragment that is not ICMP - TTL 8, from flannel0, quoting header + 8") {
@@ -100,13 +111,7 @@ TEST_CASE("the proxy's loop: one TUN read, then one socket read, per pass") {
   //   so two packets wait on the TUN and a datagram in the socket when it first runs.
   Simulator sim;
   kernel::World world(sim);
-  kernel::apply(world, netconfig::parse_script("ip netns add n\n"
-                                               "ip -n n link set dev lo up\n"
-                                               "ip -n n tuntap add dev flannel0 mode tun\n"
-                                               "ip -n n addr add 10.244.1.0/32 dev flannel0\n"
-                                               "ip -n n link set dev flannel0 up\n"
-                                               "ip -n n route add 10.244.0.0/16 dev flannel0\n"));
-  kernel::Netns& ns = *world.netns("n");
+  kernel::Netns& ns = proxy_netns(world);
   ns.cpu = &world.work.add_node_cpu("n", 1);
   ns.cpu->occupy(0, 0, kNanosPerMilli);
   auto& tun = static_cast<kernel::TunDevice&>(*ns.dev_by_name("flannel0"));
@@ -146,13 +151,7 @@ TEST_CASE("the proxy's control socket: poll() returns at once while messages wai
   Simulator sim;
   kernel::World world(sim);
   world.work.profile = &cost::Profile::builtin();
-  kernel::apply(world, netconfig::parse_script("ip netns add n\n"
-                                               "ip -n n link set dev lo up\n"
-                                               "ip -n n tuntap add dev flannel0 mode tun\n"
-                                               "ip -n n addr add 10.244.1.0/32 dev flannel0\n"
-                                               "ip -n n link set dev flannel0 up\n"
-                                               "ip -n n route add 10.244.0.0/16 dev flannel0\n"));
-  kernel::Netns& ns = *world.netns("n");
+  kernel::Netns& ns = proxy_netns(world);
   cost::NodeCpu& cpu = world.work.add_node_cpu("n", 1);
   ns.cpu = &cpu;
   auto& tun = static_cast<kernel::TunDevice&>(*ns.dev_by_name("flannel0"));
