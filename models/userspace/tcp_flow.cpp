@@ -664,13 +664,24 @@ void TcpFlow::app_read() {
   w.work.end();
 }
 
+// tcp_select_initial_window: the first window is TCP_DEFAULT_INIT_RCVWND (10) segments, but an MSS
+// above 1460 gets only 14,600 bytes' worth (at least 2 segments), within what the buffer allows.
+// With a 9000-byte MTU that is 2 segments of 8,948: taking the whole 64 KiB as the first measure
+// instead, the buffer would never grow, as no round trip could bring more than the window.
+std::uint32_t TcpFlow::initial_rcv_wnd() const {
+  const std::uint32_t mss = advmss_ - kTsLen;  // tcp_openreq_init_rwin: less the timestamp option
+  const std::uint32_t segments = mss > 1460 ? std::max<std::uint32_t>(1460 * 10 / mss, 2) : 10;
+  const std::uint32_t space = rcv_window_space() / mss * mss;  // rounddown(space, mss)
+  return std::min(space, segments * mss);
+}
+
 // tcp_rcv_space_adjust, once a round trip after a read: if the reader took more than in the last
 // round trip, the buffer grows to twice that (plus 16 segments of cushion, plus twice the growth
 // for a sender still speeding up), up to tcp_rmem's maximum. The round trip is the receiver's
 // timestamp estimate (tcp_rcv_rtt_measure_ts), which sees what the sender's SRTT sees.
 void TcpFlow::tcp_rcv_space_adjust(Nanos now) {
-  if (rcvq_space_.time < 0) {  // tcp_init_buffer_space: the first measure is 10 segments
-    rcvq_space_ = {std::min<std::uint64_t>(rcv_window_space(), 10ull * advmss_), copied_, now};
+  if (rcvq_space_.time < 0) {  // tcp_init_buffer_space: the first measure is the first window
+    rcvq_space_ = {initial_rcv_wnd(), copied_, now};
     return;
   }
   if (srtt_ == 0 || now - rcvq_space_.time < srtt_) return;

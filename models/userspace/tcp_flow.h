@@ -23,7 +23,8 @@
 //   after a long silence), at once when something is out of order, and a lone segment after the
 //   delayed-ACK timeout (40 ms, adapting to the arrivals); it advertises its free receive buffer,
 //   and its application reads whenever woken; the buffer autotunes (tcp_rcv_space_adjust) from
-//   tcp_rmem's default to about twice what the reader took per round trip, at most tcp_rmem's max;
+//   tcp_rmem's default to about twice what the reader took per round trip, at most tcp_rmem's max,
+//   its first measure the first window Linux would offer (10 segments; 2 at a 9000-byte MTU);
 // - with GSO on the first-hop device the sender hands bursts of up to 64 KiB to the stack, and
 //   holds back a short one while an ACK is due to make it whole (tcp_tso_should_defer).
 // - TCP small queues: a packet is charged to the socket until it is orphaned (the next namespace's
@@ -185,6 +186,7 @@ class TcpFlow final : public EventTarget {
   std::uint64_t copied_ = 0;  // bytes the reader has taken (copied_seq)
   void tcp_rcv_space_adjust(Nanos now);
   std::uint32_t rcv_window_space() const { return rcvbuf_ / 2; }  // tcp_win_from_space: about half is payload
+  std::uint32_t initial_rcv_wnd() const;
   // The window last advertised: from rcv_wup (rcv_nxt then, as an offset) for rcv_wnd bytes.
   std::int64_t rcv_wup_off_ = 0;
   std::uint32_t rcv_wnd_ = 0;
