@@ -273,6 +273,26 @@ std::vector<runner::FlowRow> measure_out_of_sample(const scenario::Scenario& s, 
   return rows;
 }
 
+scenario::Scenario with_underlay_mtu(scenario::Scenario s, int mtu) {
+  for (auto& n : s.nodes) n.mtu = mtu;
+  return s;
+}
+
+scenario::Scenario plan_jumbo(const scenario::Scenario& s, const MeasurePlan& p, Nanos at) {
+  scenario::Scenario sc = s;
+  sc.workloads = {{.type = "tcp", .from = p.from, .to = p.to, .at = at, .duration = kSimTcp, .port = 5210}};
+  return sc;
+}
+
+runner::FlowRow measure_jumbo(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
+                              int mtu, std::ostream& log) {
+  log << fmt::format("{}: out of sample: iperf3 TCP over a {}-byte underlay (pods' MTU {})\n", scenario::backend_name(s.net_conf.backend),
+                     kJumboMtu, mtu);
+  runner::FlowRow row = measure_tcp(s, p, prefix, dst, mtu, 11);
+  row.mtu = mtu;
+  return row;
+}
+
 double packets_per_second(const runner::FlowRow& r) {
   return r.payload_bytes > 0 ? r.goodput_gbps * 1e9 / 8 / r.payload_bytes : 0;
 }

@@ -42,6 +42,15 @@ scenario::Scenario plan_out_of_sample(const scenario::Scenario& s, const Measure
 std::vector<runner::FlowRow> measure_out_of_sample(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix,
                                                    const std::string& dst, int mtu, std::ostream& log);
 
+// The jumbo-frame figure, out of sample too: `s` with every node's underlay MTU at `mtu` (flannel
+// then derives the pods' MTU from it), and its one flow 11, a TCP bulk transfer.
+inline constexpr int kJumboMtu = 9000;
+scenario::Scenario with_underlay_mtu(scenario::Scenario s, int mtu);
+scenario::Scenario plan_jumbo(const scenario::Scenario& s, const MeasurePlan& p, Nanos at);
+// The same, measured in the cluster built from with_underlay_mtu(s) under `prefix`: flow 11's row.
+runner::FlowRow measure_jumbo(const scenario::Scenario& s, const MeasurePlan& p, const std::string& prefix, const std::string& dst,
+                              int mtu, std::ostream& log);
+
 // Datagrams delivered per second, from a UDP row's goodput.
 double packets_per_second(const runner::FlowRow& r);
 
