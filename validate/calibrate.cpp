@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <thread>
@@ -96,43 +97,63 @@ runner::RunOptions lab_options(const cost::Profile* p) {
   return ro;
 }
 
-// Builds the mode for real, measures it, and prepares the matching simulated scenario (without
-// link delays when the kernel could not apply them).
+// One mode built for real from `s` (its backend set): the simulated cluster settled, the same
+// commands run in namespaces under a prefix with `tag` (udpd started in udp mode), the pair to
+// measure, and the scenario as the kernel ran it (without link delays when it could not apply
+// them). Null when it could not be built (printed why).
+struct Lab {
+  std::unique_ptr<cluster::Session> sim;  // before `real`, which reads it, and outlives it
+  std::unique_ptr<RealCluster> real;
+  MeasurePlan plan;
+  std::string dst;  // the receiving pod's address
+  scenario::Scenario as_built;
+  Nanos at = 0;     // when the simulated measurements may start
+};
+
+std::unique_ptr<Lab> build_lab(const scenario::Scenario& s, const CalibrateOptions& o, std::ostream& out, const std::string& tag) {
+  const std::string name = scenario::backend_name(s.net_conf.backend);
+  auto lab = std::make_unique<Lab>();
+  lab->sim = std::make_unique<cluster::Session>(s);
+  lab->sim->cluster.converge();
+  lab->plan = plan_of(s, o.seconds);
+  const auto* dst = lab->sim->cluster.pod(lab->plan.to);
+  if (!dst || !dst->ip) {
+    out << fmt::format("{}: pod {} has no address once the cluster has settled\n", name, lab->plan.to);
+    return nullptr;
+  }
+  lab->dst = dst->ip->str();
+  lab->real = std::make_unique<RealCluster>(*lab->sim, run_prefix() + tag + name.substr(0, 1) + "-", false);
+  if (const int diffs = lab->real->build(out); diffs != 0) {
+    out << fmt::format("{}: {}\n", name, diffs < 0 ? "interrupted" : "the kernel disagreed on commands (see validate): not measured");
+    return nullptr;
+  }
+  if (s.net_conf.backend == scenario::Backend::Udp && !lab->real->start_udpd(out)) return nullptr;
+  lab->as_built = s;
+  if (lab->real->links_unshaped_delay())
+    for (auto& seg : lab->as_built.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
+  lab->at = lab->sim->sim.now() + 10 * kNanosPerMilli;
+  out << name << ": " << use_linux_tcp_defaults({lab->real->prefix() + lab->plan.from, lab->real->prefix() + lab->plan.to}) << "\n";
+  return lab;
+}
+
+// Builds the mode for real, measures it, and prepares the matching simulated scenarios.
 bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const CalibrateOptions& o, std::ostream& out,
                   ModeRun& run) {
   scenario::Scenario s = in;
   scenario::override_backend(s, mode);
   const std::string name = scenario::backend_name(mode);
-  cluster::Session sim(s);
-  sim.cluster.converge();
-  const MeasurePlan plan = plan_of(s, o.seconds);
-  const auto* dst = sim.cluster.pod(plan.to);
-  if (!dst || !dst->ip) {
-    out << fmt::format("{}: pod {} has no address once the cluster has settled\n", name, plan.to);
-    return false;
-  }
-  RealCluster real(sim, run_prefix() + "c" + name.substr(0, 1) + "-", false);
-  if (const int diffs = real.build(out); diffs != 0) {
-    out << fmt::format("{}: {}\n", name, diffs < 0 ? "interrupted" : "the kernel disagreed on commands (see validate): not measured");
-    return false;
-  }
-  if (mode == scenario::Backend::Udp && !real.start_udpd(out)) return false;
-  scenario::Scenario as_built = s;
-  if (real.links_unshaped_delay())
-    for (auto& seg : as_built.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
-  const Nanos at = sim.sim.now() + 10 * kNanosPerMilli;
-  scenario::Scenario sc = plan_scenario(as_built, plan, at);
+  const auto lab = build_lab(s, o, out, "c");
+  if (!lab) return false;
+  scenario::Scenario sc = plan_scenario(lab->as_built, lab->plan, lab->at);
   scenario::Scenario first = sc;  // the pod's route MTU, from the ping alone (not the whole run)
   first.workloads.resize(1);
-  const runner::RunOptions ro = lab_options(nullptr);
-  const int mtu = runner::run_mode(first, mode, ro).flows.at(0).mtu;
-  run = {mode, sc, plan_out_of_sample(as_built, plan, at), {}, {}, {}, {}};
-  out << name << ": " << use_linux_tcp_defaults({real.prefix() + plan.from, real.prefix() + plan.to}) << "\n";
+  const int mtu = runner::run_mode(first, mode, lab_options(nullptr)).flows.at(0).mtu;
+  run = {mode, sc, plan_out_of_sample(lab->as_built, lab->plan, lab->at), {}, {}, {}, {}};
   for (int i = 0; i < o.repeat; ++i) {
     if (o.repeat > 1) out << fmt::format("{}: run {} of {}\n", name, i + 1, o.repeat);
-    run.real_runs.push_back(measure_real(s, plan, real.prefix(), dst->ip->str(), mtu, out));
+    run.real_runs.push_back(measure_real(s, lab->plan, lab->real->prefix(), lab->dst, mtu, out));
     if (g_interrupted) return false;
-    run.oos_runs.push_back(measure_out_of_sample(s, plan, real.prefix(), dst->ip->str(), mtu, out));
+    run.oos_runs.push_back(measure_out_of_sample(s, lab->plan, lab->real->prefix(), lab->dst, mtu, out));
     if (g_interrupted) return false;
   }
   run.real = median_rows(run.real_runs, figures_of);
@@ -145,29 +166,12 @@ bool measure_jumbo_mode(const scenario::Scenario& in, scenario::Backend mode, co
                         ModeRun& run) {
   scenario::Scenario s = with_underlay_mtu(in, kJumboMtu);
   scenario::override_backend(s, mode);
-  const std::string name = scenario::backend_name(mode);
-  cluster::Session sim(s);
-  sim.cluster.converge();
-  const MeasurePlan plan = plan_of(s, o.seconds);
-  const auto* dst = sim.cluster.pod(plan.to);
-  if (!dst || !dst->ip) {
-    out << fmt::format("{}: pod {} has no address once the {}-byte cluster has settled\n", name, plan.to, kJumboMtu);
-    return false;
-  }
-  RealCluster real(sim, run_prefix() + "j" + name.substr(0, 1) + "-", false);
-  if (const int diffs = real.build(out); diffs != 0) {
-    out << fmt::format("{} at MTU {}: {}\n", name, kJumboMtu, diffs < 0 ? "interrupted" : "the kernel disagreed on commands (see validate): not measured");
-    return false;
-  }
-  if (mode == scenario::Backend::Udp && !real.start_udpd(out)) return false;
-  scenario::Scenario as_built = s;
-  if (real.links_unshaped_delay())
-    for (auto& seg : as_built.segments) seg.delay = 0;
-  run.jumbo_scenario = plan_jumbo(as_built, plan, sim.sim.now() + 10 * kNanosPerMilli);
+  const auto lab = build_lab(s, o, out, "j");
+  if (!lab) return false;
+  run.jumbo_scenario = plan_jumbo(lab->as_built, lab->plan, lab->at);
   const int mtu = runner::run_mode(run.jumbo_scenario, mode, lab_options(nullptr)).flows.at(0).mtu;
-  out << name << ": " << use_linux_tcp_defaults({real.prefix() + plan.from, real.prefix() + plan.to}) << "\n";
   for (auto& oos : run.oos_runs) {
-    oos.push_back(measure_jumbo(s, plan, real.prefix(), dst->ip->str(), mtu, out));
+    oos.push_back(measure_jumbo(s, lab->plan, lab->real->prefix(), lab->dst, mtu, out));
     if (g_interrupted) return false;
   }
   run.oos_real = median_rows(run.oos_runs, out_of_sample_real);
