@@ -118,8 +118,8 @@ class SharedEntries {
     std::uint32_t split = 0;
     bool made = false;
   };
-  mutable std::vector<std::uint32_t> in_order_;
-  mutable std::vector<Printed> printed_;  // by id; entries never change, so neither do their lines  // every id, in the last order asked; none are ever freed
+  mutable std::vector<std::uint32_t> in_order_;  // every id, in the last order asked; none are ever freed
+  mutable std::vector<Printed> printed_;         // by id; entries never change, so neither do their lines
 };
 
 }  // namespace ol::kernel
