@@ -148,7 +148,7 @@ bool measure_mode(const scenario::Scenario& in, scenario::Backend mode, const Ca
   scenario::Scenario first = sc;  // the pod's route MTU, from the ping alone (not the whole run)
   first.workloads.resize(1);
   const int mtu = runner::run_mode(first, mode, lab_options(nullptr)).flows.at(0).mtu;
-  run = {mode, sc, plan_out_of_sample(lab->as_built, lab->plan, lab->at), {}, {}, {}, {}};
+  run = ModeRun{.mode = mode, .sim_scenario = sc, .oos_scenario = plan_out_of_sample(lab->as_built, lab->plan, lab->at)};
   for (int i = 0; i < o.repeat; ++i) {
     if (o.repeat > 1) out << fmt::format("{}: run {} of {}\n", name, i + 1, o.repeat);
     run.real_runs.push_back(measure_real(s, lab->plan, lab->real->prefix(), lab->dst, mtu, out));

@@ -46,6 +46,14 @@ std::vector<std::string> iperf3_client(const std::string& dst, int secs, const s
   return argv;
 }
 
+// iperf3's -J report, or a runtime_error naming `what` and iperf3's error (else what it printed).
+nlohmann::json iperf3_report(const ExecResult& r, const std::string& what) {
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  if (r.status != 0 || j.is_discarded() || j.contains("error"))
+    throw std::runtime_error(fmt::format("{}: {}", what, j.is_object() && j.contains("error") ? j["error"].dump() : r.err + r.out.substr(0, 300)));
+  return j;
+}
+
 nlohmann::json iperf3(const MeasurePlan& p, const std::string& prefix, const std::string& dst, std::vector<std::string> extra) {
   const int server = start_iperf3_server(prefix + p.to, p.to, kIperfPort, {});
   // iperf3 takes whole seconds (-t 0 would run forever).
@@ -54,11 +62,7 @@ nlohmann::json iperf3(const MeasurePlan& p, const std::string& prefix, const std
   args.insert(args.end(), extra.begin(), extra.end());
   const ExecResult r = run_argv(in_pod(prefix, p.from, iperf3_client(dst, secs, args)));
   stop_background(server);
-  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  if (r.status != 0 || j.is_discarded() || j.contains("error"))
-    throw std::runtime_error(fmt::format("iperf3 {} in {}: {}", fmt::join(extra, " "), p.from,
-                                         j.is_object() && j.contains("error") ? j["error"].dump() : r.err + r.out.substr(0, 300)));
-  return j;
+  return iperf3_report(r, fmt::format("iperf3 {} in {}", fmt::join(extra, " "), p.from));
 }
 
 std::string first_line(const std::string& path) {
@@ -141,11 +145,10 @@ runner::FlowRow measure_ping_under_load(const scenario::Scenario& s, const Measu
   }
   const ExecResult r = client.get();
   stop_background(server);
-  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-  const double gbps = j.is_object() && j.contains("end") ? j["end"].value("sum_received", nlohmann::json::object()).value("bits_per_second", 0.0) / 1e9 : 0;
-  if (r.status != 0 || gbps <= 0)
-    throw std::runtime_error(fmt::format("the TCP transfer under the ping ({}): {}", p.from,
-                                         j.is_object() && j.contains("error") ? j["error"].dump() : r.err + r.out.substr(0, 300)));
+  const std::string what = fmt::format("the TCP transfer under the ping ({})", p.from);
+  const nlohmann::json j = iperf3_report(r, what);
+  const double gbps = j.value("end", nlohmann::json::object()).value("sum_received", nlohmann::json::object()).value("bits_per_second", 0.0) / 1e9;
+  if (gbps <= 0) throw std::runtime_error(what + ": iperf3 reported no data received");
   row.flow = 10;
   row.goodput_gbps = gbps;  // the load the ping ran under
   return row;

@@ -45,9 +45,9 @@ class UdpProxy final : public UdpProxyControl, public EventTarget {
   kernel::Task thread;  // its one thread: the core it runs on
   // While only control messages wait, poll() keeps returning at once and the thread never sleeps:
   // its passes run back to back as one turn, which takes no further message once this much CPU
-  // time has gone, so a node programming 5,000 peers is a few hundred turns, not 5,000. A packet that arrives meanwhile waits for the
-  // turn's end (the proxy reads it between two passes), and the turn's messages are logged when it
-  // starts.
+  // time has gone, so a node programming 5,000 peers is a few hundred turns, not 5,000. A packet
+  // that arrives meanwhile waits for the turn's end (the proxy reads it between two passes), and
+  // the turn's messages are logged when it starts.
   static constexpr Nanos kControlRun = 50 * kNanosPerMicro;
 
   using Route = proxy::Route;
