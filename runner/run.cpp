@@ -95,14 +95,14 @@ double us(double ns) { return ns < 0 ? -1 : ns / 1000.0; }
 std::uint64_t datapath_crossings(const cost::NodeCpu* a, const cost::NodeCpu* b, std::uint16_t flow) {
   std::uint64_t n = 0;
   for (const cost::NodeCpu* c : {a, b})
-    if (const auto* st = c ? c->flow_steps(flow) : nullptr)
+    if (const auto st = c ? c->flow_steps(flow) : std::nullopt)
       n += 2 * ((*st)[std::size_t(cost::Step::TunDoRead)].calls + (*st)[std::size_t(cost::Step::TunGetUser)].calls);
   return a == b ? n / 2 : n;
 }
 
 // What a flow's work cost a node, all steps together.
 double flow_ns(const cost::NodeCpu* c, std::uint16_t flow) {
-  const auto* st = c ? c->flow_steps(flow) : nullptr;
+  const auto st = c ? c->flow_steps(flow) : std::nullopt;
   double ns = 0;
   if (st)
     for (const auto& x : *st) ns += double(x.ns);
@@ -213,7 +213,7 @@ RunResult run_mode(const scenario::Scenario& in, scenario::Backend mode, const R
     auto& cdf = r.rtt_samples_us.emplace_back(st.rtt.quantiles(std::min<std::uint64_t>(st.rtt.count(), 2000)));
     for (double& v : cdf) v /= 1000.0;
     for (auto [role, cpu] : {std::pair{"tx", tx}, std::pair{"rx", rx}}) {
-      const auto* st = cpu ? cpu->flow_steps(id) : nullptr;
+      const auto st = cpu ? cpu->flow_steps(id) : std::nullopt;
       if (!st || (cpu == rx && rx == tx && std::string_view(role) == "rx")) continue;  // the lab: one machine, one set of rows
       for (std::size_t k = 0; k < cost::kSteps; ++k) {
         const auto& ss = (*st)[k];

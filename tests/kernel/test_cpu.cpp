@@ -211,3 +211,25 @@ TEST_CASE("run queue: a cluster node's processes that find their core busy take 
   kernel::Task t;
   CHECK(lab.begin_turn(&machine, t, true, &a, 0) == kernel::CpuWork::Turn::Retry);
 }
+
+TEST_CASE("a node's per-flow step totals read back by step, whatever order the steps were first charged in, and a flow that never ran there has none") {
+  cost::NodeCpu node("node-1", 1);
+  node.charge(cost::Step::UdpSendmsg, 300, 7);  // late in the step list, charged first: slot 0
+  node.charge(cost::Step::IpRcv, 100, 7);
+  node.charge(cost::Step::IpRcv, 50, 9);
+  node.charge(cost::Step::UdpSendmsg, 30, 9);
+  node.charge(cost::Step::FibLookup, 20, 7);
+  const auto seven = node.flow_steps(7), nine = node.flow_steps(9);
+  REQUIRE(seven);
+  REQUIRE(nine);
+  CHECK((*seven)[std::size_t(cost::Step::UdpSendmsg)].ns == 300);
+  CHECK((*seven)[std::size_t(cost::Step::IpRcv)].ns == 100);
+  CHECK((*seven)[std::size_t(cost::Step::FibLookup)].calls == 1);
+  CHECK((*seven)[std::size_t(cost::Step::IpForward)].calls == 0);
+  CHECK((*nine)[std::size_t(cost::Step::IpRcv)].ns == 50);
+  CHECK((*nine)[std::size_t(cost::Step::UdpSendmsg)].ns == 30);
+  CHECK((*nine)[std::size_t(cost::Step::FibLookup)].calls == 0);
+  CHECK(node.steps[std::size_t(cost::Step::IpRcv)].ns == 150);  // the node's own totals stay by step
+  CHECK_FALSE(node.flow_steps(8));
+  CHECK_FALSE(node.flow_steps(0));  // flow 0: work for no flow, never kept per flow
+}
