@@ -2,13 +2,13 @@
 // (struct softnet_data) that turns netif_rx() into a later netif_receive_skb() on a core.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 #include "models/kernel/packet.h"
 #include "sim/event_queue.h"
+#include "sim/fifo.h"
 #include "sim/time.h"
 
 namespace ol::cost {
@@ -47,7 +47,7 @@ class Softnet final : public EventTarget {
     Softnet* softnet = nullptr;
     cost::NodeCpu* cpu = nullptr;
     int core = 0;
-    std::deque<std::uint32_t> slots;
+    Fifo<std::uint32_t> slots;
     bool scheduled = false;
     void on_event(std::uint64_t) override;  // process_backlog: the next packet in arrival order
   };

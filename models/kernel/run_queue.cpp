@@ -12,7 +12,7 @@ void RunQueue::enqueue(EventTarget* target, std::uint64_t cookie) {
 }
 
 void RunQueue::forget(const EventTarget* target) {
-  std::erase_if(tasks_, [target](const Waiting& w) { return w.target == target; });
+  tasks_.remove_if([target](const Waiting& w) { return w.target == target; });
 }
 
 // The pick runs when the core is free; the softirq pending on the core, whose process_backlog

@@ -7,9 +7,9 @@
 // would lose: a node with 20 busy processes paid 14 lost retries per turn.
 #pragma once
 #include <cstdint>
-#include <deque>
 
 #include "sim/event_queue.h"
+#include "sim/fifo.h"
 
 namespace ol::cost {
 class NodeCpu;
@@ -42,7 +42,7 @@ class RunQueue final : public EventTarget {
   CpuWork& work_;
   cost::NodeCpu& cpu_;
   int core_;
-  std::deque<Waiting> tasks_;
+  Fifo<Waiting> tasks_;
   bool scheduled_ = false;
   const EventTarget* picked_ = nullptr;  // the task whose turn on_event is running
 };

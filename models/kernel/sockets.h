@@ -2,7 +2,6 @@
 // VXLAN's, and ICMP echo "ping" sockets (net/ipv4/ping.c) for the ping program.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "models/kernel/packet.h"
 #include "models/wire/addr.h"
+#include "sim/fifo.h"
 #include "sim/time.h"
 
 namespace ol::kernel {
@@ -28,7 +28,7 @@ struct UdpSocket {
   std::uint16_t port = 0;
   EncapRcv encap_rcv = nullptr;        // set on a tunnel's socket
   std::shared_ptr<void> sk_user_data;  // the tunnel's own state (vxlan: the devices on the port)
-  std::deque<PacketPtr> rx;         // datagrams at L3 (IPv4 header first), for recvfrom
+  Fifo<PacketPtr> rx;               // datagrams at L3 (IPv4 header first), for recvfrom
   std::uint32_t rmem_alloc = 0;     // sk_rmem_alloc: the truesize of the datagrams in rx
   std::uint32_t rcvbuf = 212992;    // sk_rcvbuf: net.core.rmem_default
   std::uint64_t drops = 0;
