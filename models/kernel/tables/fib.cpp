@@ -29,7 +29,7 @@ const Route* FibTable::lookup(wire::Ipv4Addr dst, Scope min_scope) const {
     const int len = 63 - std::countl_zero(left);  // the longest length not yet tried
     const std::uint64_t k = std::uint64_t(len) << 32 | (dst.v & wire::prefix_mask(len));
     const RouteList* routes = by_prefix_.find(k);
-    if (!routes && !held_.empty()) routes = materialize(k);
+    if (!routes && (held_lengths_ >> len & 1)) routes = materialize(k);  // a shared route of this length?
     if (!routes) continue;
     for (const Route& r : *routes)
       if (usable(r, min_scope)) return &r;
@@ -45,7 +45,16 @@ void FibTable::note_length(int len, int delta) {
     length_mask_ &= ~(std::uint64_t(1) << len);
 }
 
+void FibTable::note_held(int len, int delta) const {
+  held_count_[std::size_t(len)] = std::uint32_t(int(held_count_[std::size_t(len)]) + delta);
+  if (held_count_[std::size_t(len)])
+    held_lengths_ |= std::uint64_t(1) << len;
+  else
+    held_lengths_ &= ~(std::uint64_t(1) << len);
+}
+
 std::uint32_t FibTable::held_id(std::uint64_t k, Device** dev) const {
+  if (!(held_lengths_ >> (k >> 32) & 1)) return RoutePool::kNone;
   for (const auto& [d, bits] : held_)
     if (const std::uint32_t id = shared_->held(k, bits); id != RoutePool::kNone) {
       *dev = d;
@@ -67,6 +76,7 @@ void FibTable::hold(const Route& r) {
   IdBits& bits = at != held_.end() ? at->second : held_.emplace_back(r.dev, IdBits{}).second;
   bits.set(shared_->intern(key(r.dst), stored));
   note_length(r.dst.len, +1);
+  note_held(r.dst.len, +1);
   ++count_;
 }
 
@@ -75,6 +85,7 @@ void FibTable::unhold(std::uint32_t id, Device* dev) {
   at->second.reset(id);
   if (at->second.empty()) held_.erase(at);
   note_length((*shared_)[id].dst.len, -1);
+  note_held((*shared_)[id].dst.len, -1);
   --count_;
 }
 
@@ -85,6 +96,7 @@ RouteList* FibTable::materialize(std::uint64_t k) const {
   auto at = std::find_if(held_.begin(), held_.end(), [&](const auto& h) { return h.first == dev; });
   at->second.reset(id);
   if (at->second.empty()) held_.erase(at);
+  note_held(int(k >> 32), -1);
   RouteList& routes = by_prefix_[k];
   routes.push_back(shared_route(id, dev));
   return &routes;
@@ -198,7 +210,10 @@ void FibTable::remove_exact(const Route& r) {
 void FibTable::remove_if_dev(const Device* dev) {
   for (auto at = held_.begin(); at != held_.end(); ++at)
     if (at->first == dev) {
-      at->second.for_each([&](std::uint32_t id) { note_length((*shared_)[id].dst.len, -1); });
+      at->second.for_each([&](std::uint32_t id) {
+        note_length((*shared_)[id].dst.len, -1);
+        note_held((*shared_)[id].dst.len, -1);
+      });
       count_ -= at->second.size();
       held_.erase(at);
       break;

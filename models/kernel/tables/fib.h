@@ -22,7 +22,7 @@ namespace ol::kernel {
 // (each table that holds one says on which of its devices).
 using RoutePool = SharedEntries<Route>;
 
-class FibTable {
+class alignas(64) FibTable {
  public:
   enum class AddResult { Added, Exists };
 
@@ -52,6 +52,7 @@ class FibTable {
  private:
   static std::uint64_t key(const wire::Ipv4Prefix& p) { return std::uint64_t(p.len) << 32 | p.network().v; }
   void note_length(int len, int delta);
+  void note_held(int len, int delta) const;  // a shared route of this length came or went
   bool shareable(const Route& r) const { return shared_ && r.gw && r.dev && r.type == RouteType::Unicast; }
   std::uint32_t held_id(std::uint64_t k, Device** dev) const;  // RoutePool::kNone: not shared here
   Route shared_route(std::uint32_t id, Device* dev) const;
@@ -59,13 +60,16 @@ class FibTable {
   void unhold(std::uint32_t id, Device* dev);      // drop a shared route
   RouteList* materialize(std::uint64_t k) const;  // the prefix's shared route becomes the table's own
 
-  // What a lookup reads comes first, on one cache line.
-  std::uint32_t id_;
+  // What a lookup reads comes first, on the object's one aligned cache line: the lengths to try,
+  // which of them hold shared routes, the prefix index and where its route lists are.
   std::uint64_t length_mask_ = 0;  // bit L: some route has prefix length L (tried longest first)
+  mutable std::uint64_t held_lengths_ = 0;  // bit L: some shared route held here has prefix length L
   // Each prefix's routes sorted by metric. Mutable: a lookup makes a shared route the table's own.
   mutable PrefixMap by_prefix_;
+  std::uint32_t id_;
   std::size_t count_ = 0;
-  std::array<std::uint32_t, 33> length_count_{};  // routes per prefix length
+  std::array<std::uint32_t, 33> length_count_{};       // routes per prefix length
+  mutable std::array<std::uint32_t, 33> held_count_{};  // shared routes held, per prefix length
   RoutePool* shared_;
   // Per device, the shared routes held on it; a prefix is either here or in by_prefix_.
   mutable std::vector<std::pair<Device*, IdBits>> held_;
