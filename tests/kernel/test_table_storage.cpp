@@ -7,6 +7,7 @@
 #include <random>
 
 #include "models/kernel/tables/key_index.h"
+#include "models/kernel/tables/slot_index.h"
 #include "models/kernel/tables/slot_store.h"
 
 using namespace ol::kernel;
@@ -53,6 +54,39 @@ TEST_CASE("key index: 50,000 random inserts and erases, with room reserved on th
   idx.for_each([&](std::uint64_t k, std::uint32_t v) {
     ++seen;
     CHECK(ref.at(k) == v);
+  });
+  CHECK(seen == ref.size());
+}
+
+TEST_CASE("slot index: entries keep their address through inserts and erases, and lookups agree with std::map") {
+  SlotIndex<std::uint64_t> idx;
+  std::map<std::uint64_t, const std::uint64_t*> ref;  // key → where its entry was put
+  std::mt19937_64 rng(11);
+  for (std::uint32_t step = 0; step < 20'000; ++step) {
+    const std::uint64_t key = rng() % 2000;
+    if (rng() % 3 == 0) {
+      CHECK(idx.erase(key) == (ref.erase(key) == 1));
+    } else if (!ref.count(key)) {
+      std::uint64_t& e = idx.insert(key);
+      CHECK(e == 0);  // a fresh entry, even in a slot given back
+      e = key * 3;
+      ref[key] = &e;
+    }
+  }
+  REQUIRE(idx.size() == ref.size());
+  for (std::uint64_t key = 0; key < 2000; ++key) {
+    const std::uint64_t* e = idx.find(key);
+    auto it = ref.find(key);
+    REQUIRE((e != nullptr) == (it != ref.end()));
+    if (e) {
+      CHECK(e == it->second);  // the same address it was given when inserted
+      CHECK(*e == key * 3);
+    }
+  }
+  std::size_t seen = 0;
+  idx.for_each([&](std::uint64_t k, const std::uint64_t& e) {
+    ++seen;
+    CHECK(&e == ref.at(k));
   });
   CHECK(seen == ref.size());
 }

@@ -58,9 +58,7 @@ Neighbour& NeighTable::materialize(const Device* dev, std::uint32_t id) {
   at->second.reset(id);
   if (at->second.empty()) held_.erase(at);
   const PermanentNeigh& e = shared()[id];
-  const std::uint32_t i = entries_.take();
-  index_.insert(key(owner, e.ip), i);
-  Neighbour& n = entries_[i];
+  Neighbour& n = entries_.insert(key(owner, e.ip));
   n.ip = e.ip;
   n.dev = owner;
   n.lladdr = e.lladdr;
@@ -70,16 +68,14 @@ Neighbour& NeighTable::materialize(const Device* dev, std::uint32_t id) {
 }
 
 Neighbour* NeighTable::lookup(const Device* dev, wire::Ipv4Addr ip) {
-  if (const std::uint32_t* i = index_.find(key(dev, ip))) return &entries_[*i];
+  if (Neighbour* n = entries_.find(key(dev, ip))) return n;
   const std::uint32_t id = held_id(dev, ip);
   return id == NeighPool::kNone ? nullptr : &materialize(dev, id);
 }
 
 Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
   if (Neighbour* n = lookup(dev, ip)) return *n;
-  const std::uint32_t i = entries_.take();
-  index_.insert(key(dev, ip), i);
-  Neighbour& n = entries_[i];
+  Neighbour& n = entries_.insert(key(dev, ip));
   n.ip = ip;
   n.dev = dev;
   n.state = Nud::None;  // nothing known yet; output() starts resolving
@@ -87,7 +83,7 @@ Neighbour& NeighTable::lookup_or_create(Device* dev, wire::Ipv4Addr ip) {
 }
 
 bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud state, bool replace) {
-  const std::uint32_t* own = index_.find(key(dev, ip));
+  Neighbour* own = entries_.find(key(dev, ip));
   const std::uint32_t id = own ? NeighPool::kNone : held_id(dev, ip);
   if ((own || id != NeighPool::kNone) && !replace) return false;
   if (!own && state == Nud::Permanent) {  // nothing queued or timed: the entry can be shared
@@ -97,7 +93,7 @@ bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud stat
     bits->set(shared().intern(ip.v, PermanentNeigh{ip, mac}));
     return true;
   }
-  Neighbour& n = own ? entries_[*own] : id != NeighPool::kNone ? materialize(dev, id) : lookup_or_create(dev, ip);
+  Neighbour& n = own ? *own : id != NeighPool::kNone ? materialize(dev, id) : lookup_or_create(dev, ip);
   disarm(n);
   n.lladdr = mac;
   n.state = state;
@@ -109,25 +105,23 @@ bool NeighTable::add(Device* dev, wire::Ipv4Addr ip, wire::MacAddr mac, Nud stat
 
 bool NeighTable::remove(const Device* dev, wire::Ipv4Addr ip) {
   const std::uint64_t k = key(dev, ip);
-  const std::uint32_t* i = index_.find(k);
-  if (!i) {
+  Neighbour* n = entries_.find(k);
+  if (!n) {
     const std::uint32_t id = held_id(dev, ip);
     if (id == NeighPool::kNone) return false;
     held_on(dev)->reset(id);
     return true;
   }
-  const std::uint32_t slot = *i;
-  disarm(entries_[slot]);
-  index_.erase(k);
-  entries_.give_back(slot);
+  disarm(*n);
+  entries_.erase(k);
   return true;
 }
 
 void NeighTable::remove_dev(const Device* dev) {
   std::erase_if(held_, [&](const auto& h) { return h.first == dev; });
   std::vector<wire::Ipv4Addr> gone;
-  index_.for_each([&](std::uint64_t, std::uint32_t i) {
-    if (entries_[i].dev == dev) gone.push_back(entries_[i].ip);
+  entries_.for_each([&](std::uint64_t, const Neighbour& n) {
+    if (n.dev == dev) gone.push_back(n.ip);
   });
   for (wire::Ipv4Addr ip : gone) remove(dev, ip);
 }
@@ -237,9 +231,9 @@ void NeighTable::fail(Neighbour& n) {
 }
 
 void NeighTable::on_event(std::uint64_t cookie) {
-  const std::uint32_t* i = index_.find(cookie);
-  if (!i) return;
-  Neighbour& n = entries_[*i];
+  Neighbour* found = entries_.find(cookie);
+  if (!found) return;
+  Neighbour& n = *found;
   n.timer_armed = false;
   switch (n.state) {
     case Nud::Incomplete:
@@ -277,8 +271,8 @@ std::vector<NeighView> NeighTable::dump() const {
   // By device, then address: the order of the keys (ifindex << 32 | address), not of the entries.
   const auto before = [](const auto& a, const auto& b) { return a.first < b.first; };
   std::vector<std::pair<std::uint64_t, NeighView>> order;
-  order.reserve(index_.size());
-  index_.for_each([&](std::uint64_t k, std::uint32_t i) { order.emplace_back(k, view_of(entries_[i])); });
+  order.reserve(entries_.size());
+  entries_.for_each([&](std::uint64_t k, const Neighbour& n) { order.emplace_back(k, view_of(n)); });
   std::sort(order.begin(), order.end(), before);
   for (const auto& held : held_) {  // named, not a structured binding: clang 14 cannot capture one in a lambda
     Device* dev = held.first;

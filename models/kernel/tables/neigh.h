@@ -10,9 +10,8 @@
 
 #include "models/kernel/packet.h"
 #include "models/kernel/tables/id_bits.h"
-#include "models/kernel/tables/key_index.h"
 #include "models/kernel/tables/shared_entries.h"
-#include "models/kernel/tables/slot_store.h"
+#include "models/kernel/tables/slot_index.h"
 #include "models/wire/addr.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -68,7 +67,10 @@ struct NeighParams {  // /proc/sys/net/ipv4/neigh/default/* defaults
   std::uint32_t unres_qlen_bytes = 212992;
 };
 
-class NeighTable final : public EventTarget {
+class alignas(64) NeighTable final : public EventTarget {
+  // First, on the object's aligned first line with the vtable: what a lookup reads.
+  SlotIndex<Neighbour> entries_;  // (device, address) → its entry, which stays put until removed
+
  public:
   NeighTable(Netns& ns, RandomStream rand) : ns_(ns), rand_(rand) {}
 
@@ -111,8 +113,6 @@ class NeighTable final : public EventTarget {
 
   Netns& ns_;
   RandomStream rand_;
-  SlotStore<Neighbour> entries_;  // a Neighbour stays where it is until removed
-  KeyIndex index_;                // (device, address) → its slot in entries_
   // Per device, the shared PERMANENT entries it holds; an address is either here or in entries_.
   std::vector<std::pair<Device*, IdBits>> held_;
 };

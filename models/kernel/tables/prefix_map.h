@@ -1,18 +1,17 @@
-// A routing table's prefixes, each with its routes: a KeyIndex (an open-addressing map) keyed by
-// (prefix length, network) over slot storage of route lists. fib_table_lookup probes it once per
-// prefix length present, on every packet: one probe, then the list, whose first route is held in
-// place (a prefix nearly always has one route), so a table of 5,000 peers' routes is an array and
-// chunks of 64 lists, with no heap block per prefix and no doubling slack. A `const Route*` is
-// valid until the table next changes.
+// A routing table's prefixes, each with its routes: a SlotIndex (an open-addressing map whose
+// slots point at their entries) keyed by (prefix length, network) over slot storage of route
+// lists. fib_table_lookup probes it once per prefix length present, on every packet: one probe,
+// then the list, whose first route is held in place (a prefix nearly always has one route), so a
+// table of 5,000 peers' routes is an array and chunks of 64 lists, with no heap block per prefix
+// and no doubling slack. A `const Route*` is valid until the table next changes.
 #pragma once
 #include <cstdint>
 #include <vector>
 
 #include <boost/container/small_vector.hpp>
 
-#include "models/kernel/tables/key_index.h"
 #include "models/kernel/tables/route.h"
-#include "models/kernel/tables/slot_store.h"
+#include "models/kernel/tables/slot_index.h"
 
 namespace ol::kernel {
 
@@ -20,32 +19,31 @@ using RouteList = boost::container::small_vector<Route, 1>;  // one prefix's rou
 
 class PrefixMap {
  public:
-  const RouteList* find(std::uint64_t key) const {
-    const std::uint32_t* i = index_.find(key);
-    return i ? &lists_[*i] : nullptr;
+  const RouteList* find(std::uint64_t key) const { return lists_.find(key); }
+  RouteList* find(std::uint64_t key) { return lists_.find(key); }
+  RouteList& operator[](std::uint64_t key) {  // inserts an empty prefix when absent
+    RouteList* l = lists_.find(key);
+    return l ? *l : lists_.insert(key);
   }
-  RouteList* find(std::uint64_t key) { return const_cast<RouteList*>(static_cast<const PrefixMap*>(this)->find(key)); }
-  RouteList& operator[](std::uint64_t key);  // inserts an empty prefix when absent
-  void erase(std::uint64_t key);             // drops the prefix (if present)
+  void erase(std::uint64_t key) { lists_.erase(key); }  // drops the prefix (if present)
   // Every prefix, in no particular order.
   template <typename F>
   void for_each(F&& f) const {
-    index_.for_each([&](std::uint64_t key, std::uint32_t i) { f(key, lists_[i]); });
+    lists_.for_each(f);
   }
   // Every prefix's routes, mutable; prefixes left without routes are dropped afterwards.
   template <typename F>
   void edit_all(F&& f) {
     std::vector<std::uint64_t> emptied;
-    index_.for_each([&](std::uint64_t key, std::uint32_t i) {
-      f(key, lists_[i]);
-      if (lists_[i].empty()) emptied.push_back(key);
+    lists_.for_each([&](std::uint64_t key, RouteList& routes) {
+      f(key, routes);
+      if (routes.empty()) emptied.push_back(key);
     });
     for (std::uint64_t k : emptied) erase(k);
   }
 
  private:
-  SlotStore<RouteList> lists_;
-  KeyIndex index_;  // (length, network) → its slot in lists_
+  SlotIndex<RouteList> lists_;  // (length, network) → its routes
 };
 
 }  // namespace ol::kernel
