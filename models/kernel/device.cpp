@@ -5,7 +5,7 @@
 
 namespace ol::kernel {
 
-Device::Device(Netns& ns, std::string n, DevKind k) : netns(&ns), name(std::move(n)), kind(k) {}
+Device::Device(Netns& ns, std::string n, DevKind k) : netns(&ns), kind(k), name(std::move(n)) {}
 Device::~Device() = default;
 
 const char* dev_kind_name(DevKind k) {

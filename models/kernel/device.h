@@ -28,7 +28,7 @@ struct DevStats {
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0, tx_dropped = 0, rx_dropped = 0;
 };
 
-class Device {
+class alignas(64) Device {
  public:
   Device(Netns& ns, std::string name, DevKind kind);
   virtual ~Device();
@@ -45,24 +45,25 @@ class Device {
   bool running() const { return admin_up && carrier(); }
   bool is_local_mac(const wire::MacAddr& m) const { return m == mac; }
 
+  // What a packet passing through reads comes first, on the object's aligned first cache line: a
+  // packet at scale finds every device on its way cold, so each line it need not read is a miss saved.
   Netns* netns;
-  std::string name;
   DevKind kind;
-  int ifindex = 0;
-  wire::MacAddr mac;
+  bool admin_up = false;
+  bool dead = false;               // unregistered; packets still in flight towards it are dropped
+  bool gso = true;                 // NETIF_F_GSO: takes a GSO packet whole (else it is segmented first)
+  bool hairpin = false;            // bridge port flag BR_HAIRPIN_MODE
   bool mac_set_explicitly = false;
   int mtu = 1500;
-  bool admin_up = false;
-  bool dead = false;  // unregistered; packets still in flight towards it are dropped
-  std::vector<IfAddr> addrs;
-
+  int ifindex = 0;
+  wire::MacAddr mac;
   BridgeDevice* master = nullptr;  // enslaved to a bridge: frames go to br_handle_frame
-  bool hairpin = false;            // bridge port flag BR_HAIRPIN_MODE
-  bool gso = true;
-  std::uint32_t txqueuelen = 1000;  // `ip link` prints it as qlen (not at all when 0)                 // NETIF_F_GSO: takes a GSO packet whole (else it is segmented first)
-
-  std::unique_ptr<Netem> qdisc;  // root netem (delay, rate, limit), or none
+  std::unique_ptr<Netem> qdisc;    // root netem (delay, rate, limit), or none
   DevStats stats;
+
+  std::string name;
+  std::vector<IfAddr> addrs;
+  std::uint32_t txqueuelen = 1000;  // `ip link` prints it as qlen (not at all when 0)
 };
 
 }  // namespace ol::kernel

@@ -26,7 +26,7 @@ struct PmtuEntry {  // a route exception learnt from ICMP fragmentation-needed (
   Nanos expires;
 };
 
-class Netns {
+class alignas(64) Netns {
  public:
   Netns(World& w, std::string name);
   ~Netns();
@@ -51,17 +51,18 @@ class Netns {
   CpuWork& work;     // CPU time of the work in progress
   Softnet& softnet;  // netif_rx and the per-CPU backlogs
   Tracing& tracing;  // tracepoints, taps, drop counters
+  cost::NodeCpu* cpu = nullptr;  // its node's cores; null: its work costs nothing
+  bool ip_forward = false;  // net.ipv4.ip_forward
+  int default_ttl = 64;     // net.ipv4.ip_default_ttl
+  std::uint16_t next_ip_id = 1;
+  // (What a packet passing through reads is above, on one cache line; names are read by people.)
   std::string name;
   std::string node;  // the node this namespace belongs to (itself for a node's root namespace)
-  cost::NodeCpu* cpu = nullptr;  // its node's cores; null: its work costs nothing
   FibTable local_table{255};
   FibTable main_table;  // its gateway routes shared with the World's other tables (World::shared_routes)
   NeighTable neigh;
   SocketTable sockets;
   std::unordered_map<std::uint32_t, PmtuEntry> pmtu;
-  bool ip_forward = false;  // net.ipv4.ip_forward
-  int default_ttl = 64;     // net.ipv4.ip_default_ttl
-  std::uint16_t next_ip_id = 1;
   std::unique_ptr<IpFragQueues> ipfrag;  // created on the first fragment
 
  private:

@@ -14,7 +14,7 @@ namespace ol::traffic {
 
 UdpFlow::UdpFlow(kernel::Netns& src, kernel::Netns& dst, wire::Ipv4Addr dst_ip, std::uint16_t port, int size, double rate_pps,
                  Nanos duration)
-    : src_(src), dst_(dst), dst_ip_(dst_ip), port_(port), size_(std::max(size, 16)), rate_pps_(rate_pps), duration_(duration) {
+    : src_(src), duration_(duration), rate_pps_(rate_pps), size_(std::max(size, 16)), dst_ip_(dst_ip), port_(port), dst_(dst) {
   sock_ = dst_.sockets.udp_bind({}, port_);
   if (sock_) sock_->on_readable = [this] {
     if (read_scheduled_) return;
