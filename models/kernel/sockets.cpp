@@ -3,20 +3,20 @@
 namespace ol::kernel {
 
 UdpSocket* SocketTable::udp_bind(wire::Ipv4Addr addr, std::uint16_t port) {
-  auto [it, inserted] = udp_.try_emplace(port);
-  if (!inserted) return nullptr;
-  it->second.bound = addr;
-  it->second.port = port;
-  return &it->second;
+  if (udp_.find(port)) return nullptr;
+  UdpSocket& s = udp_.insert(port);
+  s.bound = addr;
+  s.port = port;
+  return &s;
 }
 
 void SocketTable::udp_close(std::uint16_t port) { udp_.erase(port); }
 
 UdpSocket* SocketTable::udp_lookup(wire::Ipv4Addr daddr, std::uint16_t port) {
-  auto it = udp_.find(port);
-  if (it == udp_.end()) return nullptr;
-  if (!it->second.bound.is_zero() && it->second.bound != daddr) return nullptr;
-  return &it->second;
+  UdpSocket* s = udp_.find(port);
+  if (!s) return nullptr;
+  if (!s->bound.is_zero() && s->bound != daddr) return nullptr;
+  return s;
 }
 
 PingSocket* SocketTable::ping_open(std::uint16_t id) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/kernel/packet.h"
+#include "models/kernel/tables/slot_index.h"
 #include "models/wire/addr.h"
 #include "sim/fifo.h"
 #include "sim/time.h"
@@ -59,7 +60,15 @@ struct PacketSocket {
   bool sk_err_netdown = false;  // bound while its device was down: the next send fails (ENETDOWN)
 };
 
-class SocketTable {
+class alignas(64) SocketTable {
+  // What every received packet reads comes first, on the object's one aligned cache line: whether
+  // packet sockets listen, and the UDP sockets by port.
+ public:
+  std::vector<std::unique_ptr<PacketSocket>> packet;  // open packet sockets, in the order opened
+
+ private:
+  SlotIndex<UdpSocket> udp_;  // by port; a socket stays where it is until closed
+
  public:
   // bind(); false when the port is taken (EADDRINUSE).
   UdpSocket* udp_bind(wire::Ipv4Addr addr, std::uint16_t port);
@@ -73,11 +82,9 @@ class SocketTable {
   bool tcp_listen(std::uint16_t port, TcpHandler h);
   void tcp_close(std::uint16_t port) { tcp_.erase(port); }
   TcpHandler* tcp_lookup(std::uint16_t port);
-  std::vector<std::unique_ptr<PacketSocket>> packet;  // open packet sockets, in the order opened
 
  private:
   std::unordered_map<std::uint16_t, TcpHandler> tcp_;
-  std::unordered_map<std::uint16_t, UdpSocket> udp_;
   std::unordered_map<std::uint16_t, PingSocket> ping_;
 };
 
