@@ -37,21 +37,21 @@ const Route* FibTable::lookup(wire::Ipv4Addr dst, Scope min_scope) const {
   return nullptr;
 }
 
-void FibTable::note_length(int len, int delta) {
-  length_count_[std::size_t(len)] = std::uint32_t(int(length_count_[std::size_t(len)]) + delta);
-  if (length_count_[std::size_t(len)])
-    length_mask_ |= std::uint64_t(1) << len;
+namespace {
+// One route of length `len` more or fewer among `count`; `mask` keeps the lengths with any.
+void count_length(std::array<std::uint32_t, 33>& count, std::uint64_t& mask, int len, int delta) {
+  auto& n = count[std::size_t(len)];
+  n = std::uint32_t(int(n) + delta);
+  if (n)
+    mask |= std::uint64_t(1) << len;
   else
-    length_mask_ &= ~(std::uint64_t(1) << len);
+    mask &= ~(std::uint64_t(1) << len);
 }
+}  // namespace
 
-void FibTable::note_held(int len, int delta) const {
-  held_count_[std::size_t(len)] = std::uint32_t(int(held_count_[std::size_t(len)]) + delta);
-  if (held_count_[std::size_t(len)])
-    held_lengths_ |= std::uint64_t(1) << len;
-  else
-    held_lengths_ &= ~(std::uint64_t(1) << len);
-}
+void FibTable::note_length(int len, int delta) { count_length(length_count_, length_mask_, len, delta); }
+
+void FibTable::note_held(int len, int delta) const { count_length(held_count_, held_lengths_, len, delta); }
 
 std::uint32_t FibTable::held_id(std::uint64_t k, Device** dev) const {
   if (!(held_lengths_ >> (k >> 32) & 1)) return RoutePool::kNone;

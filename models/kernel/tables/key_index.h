@@ -28,9 +28,6 @@ class KeyMap {
   void reserve(std::size_t keys);           // room for this many keys without growing again
   bool erase(std::uint64_t key);
   std::size_t size() const { return used_; }
-  // The values in the order of their keys: a table whose key is its dump order (a MAC; a device
-  // and an address) sorts these, never its scattered entries.
-  std::vector<V> values_by_key() const;
   template <typename F>
   void for_each(F&& f) const {
     for (const Slot& s : slots_)
@@ -98,18 +95,6 @@ bool KeyMap<V>::erase(std::uint64_t key) {
   slots_[hole].key = kEmpty;
   --used_;
   return true;
-}
-
-template <typename V>
-std::vector<V> KeyMap<V>::values_by_key() const {
-  std::vector<std::pair<std::uint64_t, V>> order;
-  order.reserve(used_);
-  for_each([&](std::uint64_t k, const V& v) { order.emplace_back(k, v); });
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<V> out;
-  out.reserve(order.size());
-  for (const auto& kv : order) out.push_back(kv.second);
-  return out;
 }
 
 }  // namespace ol::kernel
