@@ -23,8 +23,8 @@ void plug(const scenario::Segment& seg, const std::string& host, const std::stri
   veth.peer = nc::VethPeer{ifname, names.mac(ifname + " of " + host), mtu, host};
   out.add(veth, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = seg.name, .dev = port, .master = "br0", .up = true}, kUnderlayOrigin);
-  out.add(link_shape(seg, seg.name, port, gbps, true), kUnderlayOrigin);
-  out.add(link_shape(seg, host, ifname, gbps, false), kUnderlayOrigin);
+  out.add(cable_qdisc(seg, seg.name, port, gbps, true), kUnderlayOrigin);
+  out.add(cable_qdisc(seg, host, ifname, gbps, false), kUnderlayOrigin);
   const wire::Ipv4Prefix a{addr, seg.subnet.len};
   out.add(nc::AddrAdd{host, a, a.broadcast(), ifname}, kUnderlayOrigin);
   out.add(nc::LinkSet{.netns = host, .dev = ifname, .up = true}, kUnderlayOrigin);
@@ -38,6 +38,13 @@ nc::Netem link_shape(const scenario::Segment& seg, const std::string& netns, con
   nc::Netem q{.change = change, .netns = netns, .dev = dev, .rate_bps = std::uint64_t(gbps * 1e9), .packet_overhead = kWireOverhead};
   if (switch_port && seg.delay) q.delay_ns = std::uint64_t(seg.delay);
   return q;
+}
+
+nc::Op cable_qdisc(const scenario::Segment& seg, const std::string& netns, const std::string& dev, double gbps, bool switch_port) {
+  const nc::Netem shape = link_shape(seg, netns, dev, gbps, switch_port);
+  if (seg.shaper == scenario::Segment::Shaper::Tbf)
+    if (auto tbf = nc::tbf_for(shape)) return *tbf;
+  return shape;
 }
 
 void wire_fabric(const scenario::Scenario& s, const cni::Naming& names, nc::NetConfig& out) {

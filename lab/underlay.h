@@ -14,6 +14,11 @@ inline constexpr const char* kUnderlayOrigin = "underlay (lab wiring)";
 netconfig::Netem link_shape(const scenario::Segment& seg, const std::string& netns, const std::string& dev, double gbps,
                             bool switch_port, bool change = false);
 
+// The root qdisc of one end of a host's cable: link_shape's netem, or on a tbf-shaped segment the
+// token bucket a kernel without netem is given for it (netconfig::tbf_for).
+netconfig::Op cable_qdisc(const scenario::Segment& seg, const std::string& netns, const std::string& dev, double gbps,
+                          bool switch_port);
+
 // Switches and the router, at t = 0.
 void wire_fabric(const scenario::Scenario& s, const cni::Naming& names, netconfig::NetConfig& out);
 // A node's namespace, its eth0 on the segment, its address and (with a router) its default route.

@@ -38,26 +38,16 @@ std::string RealBuilder::apply(const nc::Op& op) {
   return err;
 }
 
-// The rate half of a netem shape, as a token bucket. The bucket holds what the rate sends in 4 ms
-// (a tick at HZ=250), so the kernel's timer granularity does not cap the rate; the queue holds the
-// netem limit's packets of a full Ethernet frame.
+// The rate half of a netem shape, as the token bucket netconfig::tbf_for gives a kernel without netem.
 std::string RealBuilder::shape_with_tbf(const nc::Netem& shape) {
   if (shape.loss_percent && *shape.loss_percent > 0) {
     const std::string note = "netem loss cannot be applied without netem: the lab's links lose nothing where the simulator's do";
     if (std::find(notes_.begin(), notes_.end(), note) == notes_.end()) notes_.push_back(note);
   }
-  if (!shape.rate_bps) return {};
-  const std::uint64_t burst = std::max<std::uint64_t>(*shape.rate_bps / 8 / 250, 64 * 1024);
-  const std::uint64_t limit = burst + std::uint64_t{shape.limit.value_or(1000)} * 1514;
-  std::vector<std::string> argv = {"tc", "-n", prefix_ + shape.netns, "qdisc", shape.change ? "change" : "add", "dev", shape.dev, "root", "tbf",
-                                   "rate", fmt::format("{}bit", *shape.rate_bps), "burst", std::to_string(burst),
-                                   "limit", std::to_string(limit)};
-  if (shape.packet_overhead) argv.insert(argv.end(), {"overhead", std::to_string(*shape.packet_overhead)});
-  const ExecResult r = run_argv(argv);
-  if (r.status == 0) return {};
-  std::string err = r.err.empty() ? fmt::format("exit status {}", r.status) : r.err;
-  while (!err.empty() && err.back() == '\n') err.pop_back();
-  return "tbf for netem's rate: " + err;
+  const std::optional<nc::Tbf> tbf = nc::tbf_for(shape);
+  if (!tbf) return {};
+  const std::string err = apply(*tbf);
+  return err.empty() ? err : "tbf for netem's rate: " + err;
 }
 
 void RealBuilder::cleanup() {

@@ -23,6 +23,7 @@ class RealBuilder {
   void cleanup();  // deletes every namespace this run made, newest first
   bool keep = false;  // leave them for a person to inspect (validate --keep; --cleanup removes them)
   const std::vector<std::string>& notes() const { return notes_; }
+  bool netem_missing() const { return netem_missing_; }  // links were shaped with tbf instead
   const std::string& prefix() const { return prefix_; }
 
   // Deletes every namespace whose name starts with "olv" (only overlaylab validate makes those).

@@ -35,6 +35,7 @@ class RealCluster {
 
   const std::string& prefix() const { return builder_.prefix(); }
   bool links_unshaped_delay() const { return !builder_.notes().empty(); }  // netem missing: no delays
+  bool links_shaped_with_tbf() const { return builder_.netem_missing(); }
   const std::vector<std::string>& notes() const { return builder_.notes(); }
   int commands() const { return commands_; }
   int refused() const { return refused_; }

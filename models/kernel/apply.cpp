@@ -9,6 +9,7 @@
 #include "models/kernel/ipv4/fib_frontend.h"
 #include "models/kernel/ipv4/ip.h"
 #include "models/kernel/netem.h"
+#include "models/kernel/tbf.h"
 #include "models/netconfig/render.h"
 
 namespace ol::kernel {
@@ -329,15 +330,29 @@ void op(World& w, const nc::Sysctl& o) {
                    path));
 }
 
+// `tc qdisc change` keeps a qdisc's kind: a netem is not changed into a tbf.
+constexpr const char* kOtherKind = "Error: Specified qdisc kind is different.";
+
 void op(World& w, const nc::Netem& o) {
   Netns& ns = netns_or_fail(w, o.netns);
   Device& d = dev_or_fail(ns, o.dev);
   if (o.change && !d.qdisc) fail("Error: Qdisc not found. To create specify NLM_F_CREATE flag.");
   if (!o.change && d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
+  if (o.change && d.qdisc->kind() != std::string_view("netem")) fail(kOtherKind);
   // netem_change: every option is set again; what the command leaves out goes back to its default.
-  d.qdisc = std::make_unique<Netem>(o.delay_ns.value_or(0), o.rate_bps.value_or(0), o.limit.value_or(1000),
-                                    o.packet_overhead.value_or(0));
-  d.qdisc->set_loss(o.loss_percent.value_or(0) / 100.0, w.sim.stream("netem loss " + o.netns + "/" + o.dev));
+  auto q = std::make_unique<Netem>(o.delay_ns.value_or(0), o.rate_bps.value_or(0), o.limit.value_or(1000),
+                                   o.packet_overhead.value_or(0));
+  q->set_loss(o.loss_percent.value_or(0) / 100.0, w.sim.stream("netem loss " + o.netns + "/" + o.dev));
+  d.qdisc = std::move(q);
+}
+
+void op(World& w, const nc::Tbf& o) {
+  Netns& ns = netns_or_fail(w, o.netns);
+  Device& d = dev_or_fail(ns, o.dev);
+  if (o.change && !d.qdisc) fail("Error: Qdisc not found. To create specify NLM_F_CREATE flag.");
+  if (!o.change && d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
+  if (o.change && d.qdisc->kind() != std::string_view("tbf")) fail(kOtherKind);
+  d.qdisc = std::make_unique<Tbf>(o.rate_bps, o.burst, o.limit, o.packet_overhead.value_or(0));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "models/kernel/device.h"
 
-#include "models/kernel/netem.h"
+#include "models/kernel/qdisc.h"
 #include "models/kernel/netns.h"
 
 namespace ol::kernel {

@@ -14,7 +14,7 @@ namespace ol::kernel {
 
 class Netns;
 class BridgeDevice;
-class Netem;
+class Qdisc;
 
 enum class DevKind { Loopback, Veth, Bridge, Tun, Vxlan };
 const char* dev_kind_name(DevKind k);
@@ -58,7 +58,7 @@ class alignas(64) Device {
   int ifindex = 0;
   wire::MacAddr mac;
   BridgeDevice* master = nullptr;  // enslaved to a bridge: frames go to br_handle_frame
-  std::unique_ptr<Netem> qdisc;    // root netem (delay, rate, limit), or none
+  std::unique_ptr<Qdisc> qdisc;    // root qdisc (netem or tbf), or none: noqueue
   DevStats stats;
 
   std::string name;

@@ -10,6 +10,7 @@
 #include "models/kernel/devices/veth.h"
 #include "models/kernel/devices/vxlan.h"
 #include "models/kernel/netns.h"
+#include "models/kernel/qdisc.h"
 
 namespace ol::kernel {
 
@@ -150,7 +151,7 @@ void append_flags(std::string& s, const Device& d, const char* state) {
 }
 
 const char* qdisc(const Device& d) {
-  if (d.qdisc) return "netem";
+  if (d.qdisc) return d.qdisc->kind();
   if (!d.admin_up) return "noop";
   return d.kind == DevKind::Tun ? "pfifo_fast" : "noqueue";
 }

@@ -157,8 +157,27 @@ struct Netem {  // tc qdisc add|change dev DEV root netem [delay Nus] [rate Nbit
   bool operator==(const Netem&) const = default;
 };
 
+// tc qdisc add|change dev DEV root tbf rate Rbit burst B limit L [overhead O]: a token bucket
+// (net/sched/sch_tbf.c) of `burst` bytes filled at `rate`, in front of a FIFO of `limit` bytes.
+struct Tbf {
+  bool change = false;
+  std::string netns;
+  std::string dev;
+  std::uint64_t rate_bps = 0;
+  std::uint64_t burst = 0;  // bytes
+  std::uint64_t limit = 0;  // bytes the FIFO holds
+  std::optional<std::uint32_t> packet_overhead;  // `overhead O`: bytes added to each packet's size
+  bool operator==(const Tbf&) const = default;
+};
+
+// What a kernel without netem (CONFIG_NET_SCH_NETEM unset) is given for a netem shape: its rate as
+// a token bucket holding what the rate sends in 4 ms (a tick at HZ=250, so the timer's granularity
+// does not cap the rate; at least 64 KiB), in front of a FIFO of the netem limit's full Ethernet
+// frames. Delay and loss have no tbf equivalent. Nullopt when the shape has no rate.
+std::optional<Tbf> tbf_for(const Netem& shape);
+
 using Op = std::variant<NetnsAdd, NetnsDel, LinkAdd, TuntapAdd, LinkSet, LinkDel, BridgeLinkSet, AddrAdd, RouteOp,
-                        NeighOp, FdbOp, Sysctl, Netem>;
+                        NeighOp, FdbOp, Sysctl, Netem, Tbf>;
 
 // Origins are a handful of component names, each issuing thousands of commands (a 5,000-node
 // cluster's flanneld issue 75 million): a command points at its origin's one copy, never owns one.

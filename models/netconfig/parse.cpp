@@ -309,6 +309,29 @@ double percent(const std::string& text) {
   return v;
 }
 
+std::uint64_t rate(Tokens& t) {
+  return scaled(t.next("rate"), "rate", {{"gbit", 1'000'000'000}, {"mbit", 1'000'000}, {"kbit", 1'000}, {"bit", 1}});
+}
+
+// tc's sizes: bytes, or with a b/k/m suffix ("5000000", "64k", "5mb" as tc takes them).
+std::uint64_t bytes(Tokens& t, const char* what) {
+  return scaled(t.next(what), what, {{"kb", 1024}, {"mb", 1024 * 1024}, {"k", 1024}, {"m", 1024 * 1024}, {"b", 1}, {"", 1}});
+}
+
+Op tbf_cmd(Tokens& t, Tbf o) {
+  bool has_rate = false, has_burst = false, has_limit = false;
+  while (!t.done()) {
+    if (t.accept("rate")) o.rate_bps = rate(t), has_rate = true;
+    else if (t.accept("burst") || t.accept("buffer") || t.accept("maxburst")) o.burst = bytes(t, "burst"), has_burst = true;
+    else if (t.accept("limit")) o.limit = bytes(t, "limit"), has_limit = true;
+    else if (t.accept("overhead")) o.packet_overhead = number<std::uint32_t>(t.next("overhead"), "overhead", 1500);
+    else t.unexpected();
+  }
+  if (!has_rate || !has_burst || !has_limit) throw Bad{"tbf needs 'rate R burst BYTES limit BYTES' (as tc itself does)"};
+  if (o.rate_bps == 0 || o.burst == 0) throw Bad{"tbf's rate and burst must be above zero"};
+  return o;
+}
+
 Op tc_cmd(Tokens& t, const std::string& ns) {
   t.expect("qdisc");
   Netem o;
@@ -318,6 +341,7 @@ Op tc_cmd(Tokens& t, const std::string& ns) {
   o.netns = ns;
   o.dev = t.next("device");
   t.expect("root");
+  if (t.accept("tbf")) return tbf_cmd(t, Tbf{.change = o.change, .netns = o.netns, .dev = o.dev});
   t.expect("netem");
   while (!t.done()) {
     if (t.accept("delay"))

@@ -137,6 +137,13 @@ struct Renderer {
     if (o.limit) s += fmt::format(" limit {}", *o.limit);
     return s;
   }
+
+  std::string operator()(const Tbf& o) const {
+    std::string s = "tc -n " + o.netns + " qdisc " + (o.change ? "change" : "add") + " dev " + o.dev + " root tbf";
+    s += fmt::format(" rate {} burst {} limit {}", format_rate(o.rate_bps), o.burst, o.limit);
+    if (o.packet_overhead) s += fmt::format(" overhead {}", *o.packet_overhead);
+    return s;
+  }
 };
 
 }  // namespace

@@ -117,6 +117,12 @@ class Builder {
               "give every segment its own subnet");
       if (segs[i].contains("gateway")) g.gateway = host_in(segs[i]["gateway"], *sub, path_key(p, "gateway"));
       if (segs[i].contains("delay")) g.delay = duration(segs[i]["delay"]);
+      if (segs[i].value("shaper", "netem") == "tbf") {
+        g.shaper = Segment::Shaper::Tbf;
+        if (g.delay != 0)
+          add(path_key(p, "delay"), "a tbf-shaped segment cannot delay (tbf has no delay)",
+              "remove \"delay\", or shape with \"netem\"");
+      }
       s_.segments.push_back(g);
     }
     if (doc_.contains("underlay") && doc_["underlay"].contains("router")) {

@@ -116,6 +116,15 @@ class EventReader {
       add(path_key(p, "node"), fmt::format("no node named \"{}\"", e.target), "name a node listed in $.nodes");
       return false;
     }
+    if (e.kind == EventKind::LinkLoss) {
+      const Node* n = s_.node(e.target);
+      if (n && s_.segments[n->segment].shaper == Segment::Shaper::Tbf) {
+        add(path_key(p, "node"), fmt::format("node \"{}\" is on segment \"{}\", shaped with tbf, which cannot lose packets", e.target,
+                                             s_.segments[n->segment].name),
+            "shape that segment with \"netem\" (its default), or use link-down");
+        return false;
+      }
+    }
     if (e.kind == EventKind::Partition || e.kind == EventKind::Heal) {
       if (!s_.router) {
         add(p, fmt::format("a {} needs a router: with one segment there is nothing to cut", event_name(e.kind)),

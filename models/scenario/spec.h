@@ -30,6 +30,8 @@ struct Segment {  // one L2 switch: a namespace holding bridge br0
   Ipv4Prefix subnet;
   std::optional<Ipv4Addr> gateway;  // the router's address on this segment
   Nanos delay = 0;                  // one-way propagation delay of each port
+  enum class Shaper { Netem, Tbf };
+  Shaper shaper = Shaper::Netem;    // what shapes its cables' rate (tbf: a kernel without netem)
 };
 
 // A DHCP server on a node's pod bridge (nodes[i].dhcp_server), in dnsmasq's terms.

@@ -143,6 +143,8 @@ TEST_CASE("each malformed scenario is refused with its JSON path, what is wrong 
       {"dhcp-daemon-timeout.json", "$.cni_dhcp_daemon.timeout", "the client's timeout must be from 1ms to 10min"},
       {"dhcp-under-flannel.json", "$[\"cni-conf.json\"].plugins[0].ipam.type", "dhcp IPAM under the flannel plugin"},
       {"cni-raw-wrong-type.json", "$.cni_conf_dir", "node node-1: a value of the wrong type in its CNI configuration"},
+      {"tbf-with-delay.json", "$.underlay.segments[0].delay", "a tbf-shaped segment cannot delay (tbf has no delay)"},
+      {"link-loss-on-tbf.json", "$.events[0].node", "node \"node-1\" is on segment \"lan\", shaped with tbf, which cannot lose packets"},
       {"cni-bad-version.json", "$[\"cni-conf.json\"].cniVersion", "cniVersion \"0.2.0\" is not one overlaylab models"},
       {"cni-range-host-bits.json", "$.nodes[0].cni_conf_dir[\"10-ptp.conflist\"].plugins[0].ipam",
        "host-local would refuse it: Network 10.244.1.0/31 too small to allocate from"},

@@ -108,7 +108,7 @@ TEST_CASE("a lost SYN is sent again 1 s later (TCP_TIMEOUT_INIT), and the connec
   lab.sim.run_until(500 * kNanosPerMilli);
   CHECK(sent_by(lab, "pod-a1").size() == 1);  // the SYN, lost on node-a's NIC
   CHECK(sent_by(lab, "pod-b1").empty());
-  lab.ns("node-a").dev_by_name("eth0")->qdisc->set_loss(0, RandomStream(1, "netem"));
+  static_cast<kernel::Netem&>(*lab.ns("node-a").dev_by_name("eth0")->qdisc).set_loss(0, RandomStream(1, "netem"));
   lab.sim.run_until(990 * kNanosPerMilli);
   CHECK(sent_by(lab, "pod-a1").size() == 1);  // nothing before the timeout
   lab.sim.run_until(1010 * kNanosPerMilli);
@@ -142,7 +142,7 @@ TEST_CASE("one lost segment is recovered from SACK: the duplicate ACKs report th
       const bool drop = syn_seq && tcp.seq_number() == target && !dropped;
       if (tcp.seq_number() == target) (drop ? lost_at : resent_at) = lab.sim.now();
       dropped |= drop;
-      nic.qdisc->set_loss(drop ? 1.0 : 0.0, RandomStream(1, "netem"));
+      static_cast<kernel::Netem&>(*nic.qdisc).set_loss(drop ? 1.0 : 0.0, RandomStream(1, "netem"));
     }
     if (d.netns->name == "pod-b1" && d.name == "eth0" && opts.sack_blocks) dupacks.push_back(opts);
   };

@@ -3,7 +3,7 @@
 #include "models/kernel/cpu_work.h"
 #include "models/kernel/dev.h"
 #include "models/kernel/drop.h"
-#include "models/kernel/netem.h"
+#include "models/kernel/qdisc.h"
 #include "models/kernel/netns.h"
 #include "models/kernel/tracing.h"
 
@@ -38,7 +38,10 @@ void VethDevice::start_xmit(PacketPtr p) {
     return kfree_skb_reason(*netns, this, std::move(p), DropReason::QdiscDrop, "netem_enqueue (loss)");
   }
   if (qdisc) {
-    auto at = qdisc->enqueue(arrival, p->wire_len(), p->gso_segs());
+    // On a node's NIC every frame of a GSO packet pays the wire's overhead; a qdisc on a veth
+    // cable (the lab) counts a packet once, as sch_netem and sch_tbf do.
+    const std::uint32_t segs = p->gso_segs();
+    auto at = qdisc->enqueue(arrival, p->wire_len(), segs, netns->softnet.wire_frames ? segs : 1);
     if (!at) {
       ++stats.tx_dropped;
       return kfree_skb_reason(*netns, this, std::move(p), DropReason::QdiscDrop, "netem_enqueue");
