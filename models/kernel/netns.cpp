@@ -18,9 +18,22 @@ Netns::~Netns() = default;
 
 Device* Netns::dev_by_name(std::string_view n) const {
   if (last_by_name_ && last_by_name_->name == n) return last_by_name_;
+  if (!by_name_.empty()) {
+    const auto it = by_name_.find(n);
+    return it == by_name_.end() ? nullptr : last_by_name_ = it->second;
+  }
   for (auto& d : devices_)
     if (d->name == n) return last_by_name_ = d.get();
   return nullptr;
+}
+
+void Netns::index_name(Device& d) {
+  if (by_name_.empty()) {
+    if (devices_.size() < kIndexFrom) return;
+    for (auto& x : devices_) by_name_.emplace(x->name, x.get());
+  } else {
+    by_name_.emplace(d.name, &d);
+  }
 }
 
 Device* Netns::dev_by_index(int ifindex) const {
@@ -38,8 +51,10 @@ Device& Netns::register_device(std::unique_ptr<Device> dev, int keep_index) {
     dev->ifindex = next_ifindex_++;
   }
   Device& ref = *dev;
-  devices_.push_back(std::move(dev));
-  std::sort(devices_.begin(), devices_.end(), [](auto& a, auto& b) { return a->ifindex < b->ifindex; });
+  const auto at = std::upper_bound(devices_.begin(), devices_.end(), ref.ifindex,
+                                   [](int ifindex, const auto& d) { return ifindex < d->ifindex; });
+  devices_.insert(at, std::move(dev));
+  index_name(ref);
   return ref;
 }
 
@@ -49,6 +64,7 @@ std::unique_ptr<Device> Netns::unlink_device(Device& dev) {
   neigh.remove_dev(&dev);
   auto it = std::find_if(devices_.begin(), devices_.end(), [&](auto& d) { return d.get() == &dev; });
   if (last_by_name_ == &dev) last_by_name_ = nullptr;
+  if (!by_name_.empty()) by_name_.erase(dev.name);
   std::unique_ptr<Device> out = std::move(*it);
   devices_.erase(it);
   return out;

@@ -71,6 +71,11 @@ class alignas(64) Netns {
   // The device found by name last: a flanneld's batch names its VTEP thousands of times in a row.
   // Its name is compared again on each use (a rename keeps the device); unlinking it clears it.
   mutable Device* last_by_name_ = nullptr;
+  // A node's namespace holds a veth per pod: past a handful of devices, names are found by hash
+  // (keys view the devices' own names, which never change while registered here).
+  static constexpr std::size_t kIndexFrom = 8;
+  std::unordered_map<std::string_view, Device*> by_name_;
+  void index_name(Device& d);
 };
 
 }  // namespace ol::kernel

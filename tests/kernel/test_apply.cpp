@@ -1,6 +1,8 @@
 // Applying a NetConfig refuses what Linux refuses, in Linux's words (checked against kernel 6.18).
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "tests/kernel/helpers.h"
 
 using namespace ol;
@@ -107,4 +109,31 @@ TEST_CASE("a device deleted and made again under its name is the new one that la
   CHECK_FALSE(eth0->dead);
   CHECK(eth0->mtu == 1400);
   CHECK(world.netns("n")->dev_by_name("p0") == nullptr);  // the old pair went whole
+}
+
+TEST_CASE("a namespace with many devices finds each by name through adds, moves into other namespaces and deletes") {
+  Simulator sim;
+  kernel::World world(sim);
+  std::string script = "ip netns add n\nip netns add m\n";
+  for (int i = 0; i < 12; ++i) script += fmt::format("ip -n n link add v{} type veth peer name p{}\n", i, i);
+  kernel::apply(world, netconfig::parse_script(script));
+  kernel::Netns& n = *world.netns("n");
+  for (int i = 0; i < 12; ++i) {
+    REQUIRE(n.dev_by_name(fmt::format("v{}", i)));
+    CHECK(n.dev_by_name(fmt::format("v{}", i))->name == fmt::format("v{}", i));
+  }
+  CHECK(n.dev_by_name("v12") == nullptr);
+  kernel::apply(world, netconfig::parse_script("ip -n n link del v3\nip -n n link set p7 netns m\n"));
+  CHECK(n.dev_by_name("v3") == nullptr);
+  CHECK(n.dev_by_name("p3") == nullptr);  // a veth's peer goes with it
+  CHECK(n.dev_by_name("p7") == nullptr);
+  REQUIRE(world.netns("m")->dev_by_name("p7"));
+  CHECK(world.netns("m")->dev_by_name("p7")->netns == world.netns("m"));
+  CHECK(refusal(script + "ip -n n link add v5 type veth peer name q5\n") == "ip -n n link add v5 type veth peer name q5\n    RTNETLINK answers: File exists");
+  // ifindex order is kept: `ip link` lists lo, then the devices as they were made.
+  int last = 0;
+  for (const auto& d : n.devices()) {
+    CHECK(d->ifindex > last);
+    last = d->ifindex;
+  }
 }
