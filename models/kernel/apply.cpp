@@ -330,15 +330,18 @@ void op(World& w, const nc::Sysctl& o) {
                    path));
 }
 
-// `tc qdisc change` keeps a qdisc's kind: a netem is not changed into a tbf.
-constexpr const char* kOtherKind = "Error: Specified qdisc kind is different.";
+// The device a `tc qdisc add|change dev D root KIND` acts on: add needs it without a root qdisc,
+// change needs one of the same kind (a netem is not changed into a tbf).
+Device& qdisc_target(World& w, const std::string& netns, const std::string& dev, bool change, std::string_view kind) {
+  Device& d = dev_or_fail(netns_or_fail(w, netns), dev);
+  if (change && !d.qdisc) fail("Error: Qdisc not found. To create specify NLM_F_CREATE flag.");
+  if (!change && d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
+  if (change && d.qdisc->kind() != kind) fail("Error: Specified qdisc kind is different.");
+  return d;
+}
 
 void op(World& w, const nc::Netem& o) {
-  Netns& ns = netns_or_fail(w, o.netns);
-  Device& d = dev_or_fail(ns, o.dev);
-  if (o.change && !d.qdisc) fail("Error: Qdisc not found. To create specify NLM_F_CREATE flag.");
-  if (!o.change && d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
-  if (o.change && d.qdisc->kind() != std::string_view("netem")) fail(kOtherKind);
+  Device& d = qdisc_target(w, o.netns, o.dev, o.change, "netem");
   // netem_change: every option is set again; what the command leaves out goes back to its default.
   auto q = std::make_unique<Netem>(o.delay_ns.value_or(0), o.rate_bps.value_or(0), o.limit.value_or(1000),
                                    o.packet_overhead.value_or(0));
@@ -347,11 +350,7 @@ void op(World& w, const nc::Netem& o) {
 }
 
 void op(World& w, const nc::Tbf& o) {
-  Netns& ns = netns_or_fail(w, o.netns);
-  Device& d = dev_or_fail(ns, o.dev);
-  if (o.change && !d.qdisc) fail("Error: Qdisc not found. To create specify NLM_F_CREATE flag.");
-  if (!o.change && d.qdisc) fail("Error: Exclusivity flag on, cannot modify.");
-  if (o.change && d.qdisc->kind() != std::string_view("tbf")) fail(kOtherKind);
+  Device& d = qdisc_target(w, o.netns, o.dev, o.change, "tbf");
   d.qdisc = std::make_unique<Tbf>(o.rate_bps, o.burst, o.limit, o.packet_overhead.value_or(0));
 }
 

@@ -100,3 +100,15 @@ TEST_CASE("a ping through a tbf cable waits only when the bucket is empty") {
   CHECK(lab.replies()[3].time - lab.replies()[2].time == 784 * kNanosPerMicro);
   CHECK(lab.replies()[4].time - lab.replies()[3].time == 784 * kNanosPerMicro);
 }
+
+TEST_CASE("tc qdisc change keeps the kind: a netem is not changed into a tbf") {
+  Simulator sim;
+  kernel::World world(sim);
+  kernel::apply(world, netconfig::parse_script("ip netns add n\nip -n n link add eth0 type veth peer name p0\n"
+                                               "tc -n n qdisc add dev eth0 root netem rate 1gbit\n"));
+  CHECK_THROWS_WITH(kernel::apply(world, netconfig::parse_script("tc -n n qdisc change dev eth0 root tbf rate 1gbit burst 64k limit 1mb\n")),
+                    Catch::Contains("Error: Specified qdisc kind is different."));
+  CHECK_THROWS_WITH(kernel::apply(world, netconfig::parse_script("tc -n n qdisc add dev p0 root tbf rate 1gbit burst 64k limit 1mb\n"
+                                                                 "tc -n n qdisc add dev p0 root tbf rate 1gbit burst 64k limit 1mb\n")),
+                    Catch::Contains("Error: Exclusivity flag on, cannot modify."));
+}
