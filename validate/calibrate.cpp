@@ -129,10 +129,11 @@ std::unique_ptr<Lab> build_lab(const scenario::Scenario& s, const CalibrateOptio
   }
   if (s.net_conf.backend == scenario::Backend::Udp && !lab->real->start_udpd(out)) return nullptr;
   lab->as_built = s;
-  if (lab->real->links_unshaped_delay())
-    for (auto& seg : lab->as_built.segments) seg.delay = 0;  // as the kernel ran them: only netem delays
-  if (lab->real->links_shaped_with_tbf())  // and shaped as it shaped them: a token bucket, not netem
-    for (auto& seg : lab->as_built.segments) seg.shaper = scenario::Segment::Shaper::Tbf;
+  if (lab->real->links_shaped_with_tbf())  // as the kernel ran them: a token bucket, and no delay (only netem delays)
+    for (auto& seg : lab->as_built.segments) {
+      seg.delay = 0;
+      seg.shaper = scenario::Segment::Shaper::Tbf;
+    }
   lab->at = lab->sim->sim.now() + 10 * kNanosPerMilli;
   out << name << ": " << use_linux_tcp_defaults({lab->real->prefix() + lab->plan.from, lab->real->prefix() + lab->plan.to}) << "\n";
   return lab;

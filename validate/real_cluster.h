@@ -34,8 +34,7 @@ class RealCluster {
   std::string apply(const netconfig::Op& op) { return builder_.apply(op); }
 
   const std::string& prefix() const { return builder_.prefix(); }
-  bool links_unshaped_delay() const { return !builder_.notes().empty(); }  // netem missing: no delays
-  bool links_shaped_with_tbf() const { return builder_.netem_missing(); }
+  bool links_shaped_with_tbf() const { return builder_.netem_missing(); }  // netem missing: no delays either
   const std::vector<std::string>& notes() const { return builder_.notes(); }
   int commands() const { return commands_; }
   int refused() const { return refused_; }

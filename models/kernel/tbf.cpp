@@ -27,7 +27,7 @@ Nanos Tbf::send_one(Nanos start, std::uint64_t bytes) {
   const Nanos toks = std::min(buffer_, tokens_ + (start - t_c_));
   const Nanos depart = toks >= need ? start : start + (need - toks);
   tokens_ = std::max<Nanos>(0, toks - need);
-  t_c_ = last_departure_ = depart;
+  t_c_ = depart;
   return depart;
 }
 
@@ -37,7 +37,7 @@ std::optional<Nanos> Tbf::enqueue(Nanos now, std::uint32_t bytes, std::uint32_t 
   if (segment && segs <= 1) return std::nullopt;
   // bfifo_enqueue: the whole packet must fit what the FIFO has left.
   if (backlog_ + bytes > limit) return std::nullopt;
-  Nanos depart = std::max(now, last_departure_);
+  Nanos depart = std::max(now, t_c_);
   if (!segment) {
     depart = send_one(depart, std::uint64_t(bytes) + std::uint64_t(packet_overhead) * overheads);
   } else {  // tbf_segment: each segment a packet of its own, each paying the overhead

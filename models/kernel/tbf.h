@@ -32,8 +32,7 @@ class Tbf final : public Qdisc {
 
   const Nanos buffer_;       // the bucket, as time at the rate
   Nanos tokens_;             // what the bucket held at t_c_
-  Nanos t_c_ = 0;            // when a packet last left
-  Nanos last_departure_ = 0;
+  Nanos t_c_ = 0;            // when a packet last left (the next one cannot leave before)
   std::uint64_t backlog_ = 0;                       // bytes queued (not yet left)
   Fifo<std::pair<Nanos, std::uint32_t>> queued_;  // departure and bytes of each queued packet
 };

@@ -347,8 +347,7 @@ Op tc_cmd(Tokens& t, const std::string& ns) {
     if (t.accept("delay"))
       o.delay_ns = scaled(t.next("delay"), "delay", {{"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}});
     else if (t.accept("rate")) {
-      o.rate_bps = scaled(t.next("rate"), "rate",
-                          {{"gbit", 1'000'000'000}, {"mbit", 1'000'000}, {"kbit", 1'000}, {"bit", 1}});
+      o.rate_bps = rate(t);
       if (!t.done() && !t.peek().empty() && std::isdigit(static_cast<unsigned char>(t.peek()[0])))
         o.packet_overhead = number<std::uint32_t>(t.next("packet overhead"), "packet overhead", 1500);
     }

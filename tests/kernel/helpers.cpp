@@ -27,6 +27,18 @@ kernel::Errno Lab::ping(const std::string& from, const std::string& to, std::uin
   return err;
 }
 
+int Lab::ping_burst(const std::string& from, const std::string& to, std::uint16_t first_seq, std::uint16_t last_seq) {
+  log.events.clear();
+  const Nanos start = sim.now();
+  for (std::uint16_t seq = first_seq; seq <= last_seq; ++seq)
+    kernel::ping_sendmsg(ns(from), ping_id, seq, *wire::Ipv4Addr::parse(to), 56, true);
+  sim.run_until(start + kNanosPerSecond);
+  int drops = 0;
+  for (auto& e : log.events)
+    if (e.verdict == "drop SKB_DROP_REASON_QDISC_DROP") ++drops;
+  return drops;
+}
+
 std::vector<std::string> Lab::steps() const {
   std::vector<std::string> out;
   for (auto& e : log.events) out.push_back(e.netns + " " + e.function);

@@ -24,6 +24,9 @@ class Lab {
   kernel::Errno ping(const std::string& from, const std::string& to, std::uint16_t seq = 1, std::uint32_t size = 56,
                      kernel::PmtuDisc pmtu = kernel::PmtuDisc::Want, std::uint8_t ttl = 0,
                      Nanos run_for = kNanosPerSecond);
+  // Sends echo requests first_seq .. last_seq at once (after one ping() opened the socket), runs
+  // the simulation for a second and returns how many the qdiscs dropped on the way.
+  int ping_burst(const std::string& from, const std::string& to, std::uint16_t first_seq, std::uint16_t last_seq);
   const std::vector<kernel::PingReply>& replies() { return sock->replies; }
   // "netns function" for each traced step, in order.
   std::vector<std::string> steps() const;
